@@ -1,0 +1,49 @@
+# `make run` and `make test` set everything up on a fresh machine, then run.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export APP_ENV ?= development
+export FLASK_APP := wsgi.py
+
+.PHONY: setup system run test test-postgres lint format migrate messages clean
+
+setup: system $(STAMP)
+
+system:
+	@bash scripts/system-packages.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo --if-empty
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: setup
+	APP_ENV=testing $(BIN)/pytest
+
+test-postgres: setup
+	APP_ENV=testing TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: setup
+	$(BIN)/flask db migrate -m "$(m)"
+
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

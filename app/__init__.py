@@ -1,0 +1,142 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request
+from flask_login import current_user
+
+from app import config as config_module
+from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: defaults, then instance/config.py, then the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(config_module.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_module.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    _finish_config(app)
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_hooks(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    env = app.config["APP_ENV"]
+    if env not in {"development", "testing"} and app.config["SECRET_KEY"] in (
+        config_module.DEFAULT_SECRET_KEY,
+        "",
+        None,
+    ):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable (or put it in "
+            "instance/config.py); only APP_ENV=development or testing may run without one."
+        )
+    if env == "testing":
+        app.testing = True
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "hoa.sqlite3"
+        )
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+    if not app.config.get("MAIL_BACKEND"):
+        app.config["MAIL_BACKEND"] = {"development": "log", "testing": "memory"}.get(env, "smtp")
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions to the app."""
+    from app.core import models_registry  # noqa: F401 - every model known to metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    from app.core.sqlite import enable_sqlite_foreign_keys
+
+    with app.app_context():
+        enable_sqlite_foreign_keys(db.engine)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from app.auth.models import User
+
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+
+
+def _select_locale() -> str | None:
+    languages = ["en"]
+    try:
+        from flask import current_app
+
+        languages = current_app.config["LANGUAGES"]
+        if current_user and current_user.is_authenticated and current_user.language in languages:
+            return current_user.language
+    except RuntimeError:
+        return "en"
+    return request.accept_languages.best_match(languages) if request else "en"
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the pages and the JSON API."""
+    from app.api import init_api
+    from app.associations.views import bp as associations_bp
+    from app.auth.views import bp as auth_bp
+    from app.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(associations_bp)
+    init_api(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Render errors in the site layout, or as problem+json under /api/."""
+    from app.core.web import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the CLI commands."""
+    from app.cli import register
+
+    register(app)
+
+
+def register_hooks(app: Flask) -> None:
+    """Security headers and template helpers."""
+    from app.core.web import register_request_hooks
+
+    register_request_hooks(app)

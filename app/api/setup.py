@@ -1,0 +1,278 @@
+"""Setup and people: users, associations, units and memberships."""
+
+from __future__ import annotations
+
+from flask import abort, g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.api.schemas import BaseSchema, ListArgsSchema, envelope, list_schema
+from app.associations import services as association_services
+from app.associations.models import Association, ComplianceProfile, Unit
+from app.auth import policies
+from app.auth import services as auth_services
+from app.auth.models import Membership, Office, Role, User
+from app.core.listing import paginate
+from app.extensions import db
+
+blp = Blueprint("api_setup", __name__, description="Setup and people")
+
+
+def caller() -> User:
+    """Return the user the request's token belongs to."""
+    return g.api_user
+
+
+def association_for(aid: int) -> Association:
+    """Return the association, or 404 when the caller holds no role in it."""
+    return policies.get_association(caller(), aid)
+
+
+def allow(permitted: bool) -> None:
+    """Refuse with 403 when a predicate says no."""
+    if not permitted:
+        abort(403, description="Your role does not allow this.")
+
+
+# --- schemas ----------------------------------------------------------------------------
+
+
+class UserCreateSchema(BaseSchema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, load_only=True)
+    language = fields.String(load_default="en", validate=validate.OneOf(["en"]))
+
+
+class UserSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    email = fields.String()
+    name = fields.String()
+    language = fields.String()
+    is_admin = fields.Boolean()
+
+
+class AssociationCreateSchema(BaseSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    state = fields.String(required=True, validate=validate.Length(equal=2))
+    fiscal_year_start_month = fields.Integer(required=True, validate=validate.Range(1, 12))
+    compliance_profile = fields.String(
+        load_default=None,
+        validate=validate.OneOf([p.value for p in ComplianceProfile]),
+        metadata={"description": "default, CA, TX or FL; defaults from the state"},
+    )
+    time_zone = fields.String(load_default="UTC", metadata={"description": "IANA name"})
+    letterhead_address = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class AssociationSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    state = fields.String()
+    fiscal_year_start_month = fields.Integer()
+    compliance_profile = fields.String()
+    time_zone = fields.String()
+    letterhead_address = fields.String()
+    roles = fields.Method("get_roles", metadata={"description": "the caller's roles here"})
+
+    def get_roles(self, association):
+        return sorted(policies.roles_in(g.api_user, association.id))
+
+
+class UnitCreateSchema(BaseSchema):
+    label = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    street_address = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    mailing_address = fields.String(load_default=None, allow_none=True)
+    unit_type = fields.String(load_default="standard", validate=validate.Length(max=40))
+    allocation_share = fields.Decimal(
+        load_default=None,
+        allow_none=True,
+        allow_nan=False,
+        as_string=True,
+        metadata={"description": "a positive number; empty when all units share equally"},
+    )
+
+
+class UnitSchema(BaseSchema):
+    id = fields.Integer()
+    association_id = fields.Integer()
+    label = fields.String()
+    street_address = fields.String()
+    mailing_address = fields.String(allow_none=True)
+    unit_type = fields.String()
+    allocation_share = fields.Decimal(as_string=True, allow_none=True)
+
+
+class MemberCreateSchema(BaseSchema):
+    user_id = fields.Integer(required=True)
+    role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
+    unit_id = fields.Integer(load_default=None, allow_none=True)
+    office = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf([o.value for o in Office])
+    )
+
+
+class MemberSchema(BaseSchema):
+    id = fields.Integer()
+    association_id = fields.Integer()
+    user_id = fields.Integer()
+    name = fields.Function(lambda m: m.user.name)
+    email = fields.Method("get_email", allow_none=True)
+    role = fields.String()
+    unit_id = fields.Integer(allow_none=True)
+    office = fields.String(allow_none=True)
+
+    def get_email(self, membership):
+        if policies.can_see_contact_details(g.api_user, membership.association_id):
+            return membership.user.email
+        return None
+
+
+# --- endpoints ----------------------------------------------------------------------------
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, UserSchema)
+    @blp.alt_response(409, description="The e-mail address is taken")
+    def post(self, body):
+        """Create a person's account (admin)."""
+        allow(policies.can_manage_users(caller()))
+        user = auth_services.create_user(
+            email=body["email"],
+            name=body["name"],
+            password=body["password"],
+            language=body["language"],
+            actor=caller(),
+        )
+        db.session.commit()
+        return user
+
+
+@blp.route("/associations")
+class Associations(MethodView):
+    @blp.arguments(ListArgsSchema, location="query")
+    @blp.response(200, list_schema(AssociationSchema, "AssociationList"))
+    def get(self, args):
+        """List the caller's associations (every one for admins)."""
+        page = paginate(
+            policies.visible_associations(caller()),
+            search=[Association.name],
+            sortable={"name": Association.name},
+            tiebreak=Association.id,
+            **args,
+        )
+        return envelope(page, lambda a: a)
+
+    @blp.arguments(AssociationCreateSchema)
+    @blp.response(201, AssociationSchema)
+    def post(self, body):
+        """Create an association (admin); the compliance profile defaults from the state."""
+        allow(policies.can_create_association(caller()))
+        association = association_services.create_association(actor=caller(), **body)
+        db.session.commit()
+        return association
+
+
+@blp.route("/associations/<int:aid>")
+class AssociationItem(MethodView):
+    @blp.response(200, AssociationSchema)
+    def get(self, aid):
+        """Return one association."""
+        return association_for(aid)
+
+
+@blp.route("/associations/<int:aid>/units")
+class Units(MethodView):
+    @blp.arguments(ListArgsSchema, location="query")
+    @blp.response(200, list_schema(UnitSchema, "UnitList"))
+    def get(self, args, aid):
+        """List the association's units."""
+        association_for(aid)
+        page = paginate(
+            select(Unit).where(Unit.association_id == aid),
+            search=[Unit.label, Unit.street_address],
+            sortable={"label": Unit.label},
+            tiebreak=Unit.id,
+            **args,
+        )
+        return envelope(page, lambda u: u)
+
+    @blp.arguments(UnitCreateSchema)
+    @blp.response(201, UnitSchema)
+    @blp.alt_response(409, description="A unit with this label exists")
+    def post(self, body, aid):
+        """Add a unit (admin, manager)."""
+        association = association_for(aid)
+        allow(policies.can_manage_units(caller(), association))
+        unit = association_services.create_unit(association, actor=caller(), **body)
+        db.session.commit()
+        return unit
+
+
+@blp.route("/associations/<int:aid>/units/<int:unit_id>")
+class UnitItem(MethodView):
+    @blp.response(200, UnitSchema)
+    def get(self, aid, unit_id):
+        """Return one unit."""
+        return association_services.get_unit(association_for(aid), unit_id)
+
+
+@blp.route("/associations/<int:aid>/members")
+class Members(MethodView):
+    @blp.arguments(ListArgsSchema, location="query")
+    @blp.response(200, list_schema(MemberSchema, "MemberList"))
+    def get(self, args, aid):
+        """List who holds which role in the association."""
+        association_for(aid)
+        page = paginate(
+            select(Membership)
+            .join(Membership.user)
+            .where(Membership.association_id == aid)
+            .options(selectinload(Membership.user)),
+            search=[User.name],
+            sortable={"name": User.name},
+            tiebreak=Membership.id,
+            **args,
+        )
+        return envelope(page, lambda m: m)
+
+    @blp.arguments(MemberCreateSchema)
+    @blp.response(201, MemberSchema)
+    @blp.alt_response(409, description="The person already holds this role")
+    def post(self, body, aid):
+        """Give a person a role: manager, board (with office) or owner (with unit_id)."""
+        association = association_for(aid)
+        allow(policies.can_manage_members(caller(), association))
+        user = db.session.get(User, body["user_id"])
+        if user is None:
+            from app.core.errors import ValidationError
+
+            raise ValidationError("user_id", "No such user.")
+        membership = association_services.add_membership(
+            association,
+            user=user,
+            role=body["role"],
+            unit_id=body["unit_id"],
+            office=body["office"],
+            actor=caller(),
+        )
+        db.session.commit()
+        return membership
+
+
+@blp.route("/associations/<int:aid>/members/<int:membership_id>")
+class MemberItem(MethodView):
+    @blp.response(204)
+    def delete(self, aid, membership_id):
+        """Take a role away (admin, manager)."""
+        association = association_for(aid)
+        allow(policies.can_manage_members(caller(), association))
+        membership = association_services.get_membership(association, membership_id)
+        association_services.remove_membership(membership, actor=caller())
+        db.session.commit()
+        return None

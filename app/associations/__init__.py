@@ -1,0 +1,1 @@
+"""Associations, their units and the people in them."""

@@ -1,0 +1,122 @@
+"""Association, unit and people forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.associations.services import US_STATES
+from app.core import clock
+from app.core.forms import choices
+
+MONTHS = [
+    (1, _l("January")),
+    (2, _l("February")),
+    (3, _l("March")),
+    (4, _l("April")),
+    (5, _l("May")),
+    (6, _l("June")),
+    (7, _l("July")),
+    (8, _l("August")),
+    (9, _l("September")),
+    (10, _l("October")),
+    (11, _l("November")),
+    (12, _l("December")),
+]
+PROFILES = [
+    ("", _l("From the state")),
+    ("default", _l("Default")),
+    ("CA", _l("California (Civil Code 5850, 5855)")),
+    ("TX", _l("Texas (Property Code 209.006, 209.007)")),
+    ("FL", _l("Florida (Statutes 720.305)")),
+]
+ROLES = [("owner", _l("Owner")), ("board", _l("Board member")), ("manager", _l("Manager"))]
+OFFICES = [
+    ("", _l("— (not a board member)")),
+    ("president", _l("President")),
+    ("vice_president", _l("Vice president")),
+    ("treasurer", _l("Treasurer")),
+    ("secretary", _l("Secretary")),
+    ("director", _l("Director")),
+]
+
+
+class AssociationForm(FlaskForm):
+    """An association's settings."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    state = SelectField(_l("State"), choices=choices((s, s) for s in US_STATES), default="CA")
+    fiscal_year_start_month = SelectField(
+        _l("Fiscal year starts in"), choices=choices(MONTHS), coerce=int, default=1
+    )
+    compliance_profile = SelectField(
+        _l("Compliance profile"), choices=choices(PROFILES), default=""
+    )
+    time_zone = SelectField(_l("Time zone"), default="UTC")
+    letterhead_address = TextAreaField(
+        _l("Letterhead address"),
+        description=_l("Printed at the top of letters and reports."),
+        validators=[Optional(), Length(max=1000)],
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = choices((z, z) for z in clock.time_zone_choices())
+
+
+class UnitForm(FlaskForm):
+    """A unit's label, addresses, type and share."""
+
+    label = StringField(
+        _l("Label"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("How the unit is known, e.g. 12B or Lot 7."),
+    )
+    street_address = StringField(_l("Street address"), validators=[DataRequired(), Length(max=300)])
+    mailing_address = TextAreaField(
+        _l("Mailing address"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("Only when the owner lives elsewhere; letters go here."),
+    )
+    unit_type = StringField(
+        _l("Unit type"),
+        validators=[Optional(), Length(max=40)],
+        default="standard",
+        description=_l("A short name such as townhome or single-family."),
+    )
+    allocation_share = StringField(
+        _l("Allocation share"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("Leave empty when every unit pays an equal share."),
+    )
+    submit = SubmitField(_l("Save unit"))
+
+
+class PersonForm(FlaskForm):
+    """Give a person (new or existing) a role in the association."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("Used when the person has no account yet."),
+    )
+    role = SelectField(_l("Role"), choices=choices(ROLES), default="owner")
+    unit_id = SelectField(
+        _l("Unit (owners)"), coerce=lambda v: int(v) if v else None, validate_choice=False
+    )
+    office = SelectField(_l("Office (board members)"), choices=choices(OFFICES), default="")
+    submit = SubmitField(_l("Add"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: CSRF protection for a confirmed, destructive action."""
+
+    submit = SubmitField(_l("Yes, remove"))

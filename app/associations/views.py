@@ -1,0 +1,490 @@
+"""Association pages: list, overview, settings, units, people and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.associations import services
+from app.associations.forms import AssociationForm, ConfirmForm, PersonForm, UnitForm
+from app.associations.models import Association, Unit
+from app.auth import policies
+from app.auth.models import Membership, User
+from app.auth.views import send_reset_link
+from app.core.audit import AuditEntry
+from app.core.errors import DomainError
+from app.core.forms import apply_errors, choices
+from app.core.listing import paginate
+from app.extensions import db
+
+bp = Blueprint("associations", __name__, url_prefix="/associations")
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def load(aid: int) -> Association:
+    """Return the association for this request, or 404 when the user is not in it."""
+    association = policies.get_association(_user(), aid)
+    g.association = association
+    return association
+
+
+def require(allowed: bool) -> None:
+    """Refuse with 403 when a predicate says no."""
+    if not allowed:
+        abort(403)
+
+
+def _list_args() -> dict:
+    args = request.args
+    return {
+        "page": args.get("page", 1),
+        "per_page": args.get("per_page"),
+        "q": args.get("q"),
+        "sort": args.get("sort"),
+        "direction": args.get("dir"),
+    }
+
+
+@bp.route("/")
+@login_required
+def index():
+    """List the associations the user belongs to (all of them for admins)."""
+    user = _user()
+    unit_count = (
+        select(func.count(Unit.id))
+        .where(Unit.association_id == Association.id)
+        .correlate(Association)
+        .scalar_subquery()
+    )
+    page = paginate(
+        policies.visible_associations(user).add_columns(unit_count.label("unit_count")),
+        search=[Association.name, Association.state],
+        sortable={
+            "name": Association.name,
+            "state": Association.state,
+            "units": unit_count,
+            "created": Association.created_at,
+        },
+        default_sort="name",
+        tiebreak=Association.id,
+        scalars=False,
+        **_list_args(),
+    )
+    return render_template("associations/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Create an association (administrators)."""
+    user = _user()
+    require(policies.can_create_association(user))
+    form = AssociationForm()
+    if form.validate_on_submit():
+        try:
+            association = services.create_association(
+                name=form.name.data,
+                state=form.state.data,
+                fiscal_year_start_month=form.fiscal_year_start_month.data,
+                compliance_profile=form.compliance_profile.data or None,
+                letterhead_address=form.letterhead_address.data,
+                time_zone=form.time_zone.data,
+                actor=user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if error.status == 409:
+                form.name.errors.append(error.message)
+            else:
+                apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Created %(name)s.", name=association.name), "success")
+            return redirect(url_for("associations.dashboard", aid=association.id))
+    return render_template("associations/form.html", form=form, association=None)
+
+
+@bp.route("/<int:aid>/")
+@login_required
+def dashboard(aid: int):
+    """The association's overview, shaped by the user's role there."""
+    association = load(aid)
+    user = _user()
+    counts = {
+        "units": db.session.scalar(select(func.count(Unit.id)).where(Unit.association_id == aid)),
+        "owners": db.session.scalar(
+            select(func.count(func.distinct(Membership.user_id))).where(
+                Membership.association_id == aid, Membership.role == "owner"
+            )
+        ),
+    }
+    board = db.session.scalars(
+        select(Membership)
+        .where(Membership.association_id == aid, Membership.role == "board")
+        .options(selectinload(Membership.user))
+    ).all()
+    managers = db.session.scalars(
+        select(Membership)
+        .where(Membership.association_id == aid, Membership.role == "manager")
+        .options(selectinload(Membership.user))
+    ).all()
+    my_units = db.session.scalars(
+        select(Unit).where(Unit.id.in_(policies.owned_unit_ids(user, aid))).order_by(Unit.label)
+    ).all()
+    recent = []
+    if policies.can_read_audit(user, aid):
+        recent = db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.association_id == aid)
+            .order_by(AuditEntry.id.desc())
+            .limit(5)
+        ).all()
+    return render_template(
+        "associations/dashboard.html",
+        association=association,
+        counts=counts,
+        board=sorted(board, key=lambda m: _office_order(m.office)),
+        managers=managers,
+        my_units=my_units,
+        recent=recent,
+    )
+
+
+def _office_order(office: str | None) -> int:
+    order = ["president", "vice_president", "treasurer", "secretary", "director"]
+    return order.index(office) if office in order else len(order)
+
+
+@bp.route("/<int:aid>/edit", methods=["GET", "POST"])
+@login_required
+def edit(aid: int):
+    """Change the association's settings (managers, admins)."""
+    association = load(aid)
+    user = _user()
+    require(policies.can_edit_association(user, association))
+    form = AssociationForm(obj=association)
+    if form.validate_on_submit():
+        try:
+            services.update_association(
+                association,
+                name=form.name.data,
+                state=form.state.data,
+                fiscal_year_start_month=form.fiscal_year_start_month.data,
+                compliance_profile=form.compliance_profile.data or association.compliance_profile,
+                letterhead_address=form.letterhead_address.data,
+                time_zone=form.time_zone.data,
+                actor=user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("associations.dashboard", aid=aid))
+    return render_template("associations/form.html", form=form, association=association)
+
+
+# --- units ------------------------------------------------------------------------------
+
+
+@bp.route("/<int:aid>/units")
+@login_required
+def units(aid: int):
+    """The unit roster with owners, searchable and sortable."""
+    association = load(aid)
+    require(policies.can_list_units(_user(), association))
+    page = paginate(
+        select(Unit)
+        .where(Unit.association_id == aid)
+        .options(selectinload(Unit.memberships).selectinload(Membership.user)),
+        search=[Unit.label, Unit.street_address, Unit.unit_type],
+        sortable={
+            "label": Unit.label,
+            "address": Unit.street_address,
+            "type": Unit.unit_type,
+            "share": Unit.allocation_share,
+        },
+        default_sort="label",
+        tiebreak=Unit.id,
+        **_list_args(),
+    )
+    return render_template("associations/units.html", association=association, page=page)
+
+
+@bp.route("/<int:aid>/units/new", methods=["GET", "POST"])
+@login_required
+def new_unit(aid: int):
+    """Add a unit."""
+    association = load(aid)
+    user = _user()
+    require(policies.can_manage_units(user, association))
+    form = UnitForm()
+    if form.validate_on_submit():
+        try:
+            unit = services.create_unit(
+                association,
+                label=form.label.data,
+                street_address=form.street_address.data,
+                mailing_address=form.mailing_address.data,
+                unit_type=form.unit_type.data,
+                allocation_share=form.allocation_share.data,
+                actor=user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if error.status == 409:
+                form.label.errors.append(error.message)
+            else:
+                apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Added unit %(label)s.", label=unit.label), "success")
+            return redirect(url_for("associations.units", aid=aid))
+    return render_template(
+        "associations/unit_form.html", association=association, form=form, unit=None
+    )
+
+
+@bp.route("/<int:aid>/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_unit(aid: int, unit_id: int):
+    """Change a unit."""
+    association = load(aid)
+    user = _user()
+    require(policies.can_manage_units(user, association))
+    unit = services.get_unit(association, unit_id)
+    form = UnitForm(obj=unit)
+    if request.method == "GET" and unit.allocation_share is not None:
+        form.allocation_share.data = f"{unit.allocation_share.normalize():f}"
+    if form.validate_on_submit():
+        try:
+            services.update_unit(
+                unit,
+                label=form.label.data,
+                street_address=form.street_address.data,
+                mailing_address=form.mailing_address.data,
+                unit_type=form.unit_type.data,
+                allocation_share=form.allocation_share.data,
+                actor=user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved unit %(label)s.", label=unit.label), "success")
+            return redirect(url_for("associations.units", aid=aid))
+    return render_template(
+        "associations/unit_form.html",
+        association=association,
+        form=form,
+        unit=unit,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:aid>/units/<int:unit_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_unit(aid: int, unit_id: int):
+    """Remove a unit, after confirmation."""
+    association = load(aid)
+    user = _user()
+    require(policies.can_manage_units(user, association))
+    unit = services.get_unit(association, unit_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        label = unit.label
+        services.delete_unit(unit, actor=user)
+        db.session.commit()
+        flash(_("Removed unit %(label)s.", label=label), "success")
+        return redirect(url_for("associations.units", aid=aid))
+    return render_template(
+        "associations/confirm.html",
+        association=association,
+        form=form,
+        title=_("Remove unit %(label)s?", label=unit.label),
+        message=_(
+            "The unit %(label)s at %(address)s and its owners' links to it will be "
+            "removed. The audit log keeps a record.",
+            label=unit.label,
+            address=unit.street_address,
+        ),
+        cancel_url=url_for("associations.units", aid=aid),
+    )
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+@bp.route("/<int:aid>/people")
+@login_required
+def people(aid: int):
+    """Who holds which role in the association."""
+    association = load(aid)
+    user = _user()
+    require(policies.can_list_people(user, association))
+    role = request.args.get("role") or ""
+    statement = (
+        select(Membership)
+        .join(Membership.user)
+        .outerjoin(Membership.unit)
+        .where(Membership.association_id == aid)
+        .options(selectinload(Membership.user), selectinload(Membership.unit))
+    )
+    if role in {"manager", "board", "owner"}:
+        statement = statement.where(Membership.role == role)
+    page = paginate(
+        statement,
+        search=[User.name, User.email, Unit.label, Unit.street_address],
+        sortable={
+            "name": User.name,
+            "email": User.email,
+            "role": Membership.role,
+            "unit": Unit.label,
+        },
+        default_sort="name",
+        tiebreak=Membership.id,
+        **_list_args(),
+    )
+    page.extra["role"] = role
+    return render_template(
+        "associations/people.html", association=association, page=page, confirm=ConfirmForm()
+    )
+
+
+@bp.route("/<int:aid>/people/new", methods=["GET", "POST"])
+@login_required
+def add_person(aid: int):
+    """Give a role to a person, creating their account when they have none."""
+    association = load(aid)
+    user = _user()
+    require(policies.can_manage_members(user, association))
+    form = PersonForm()
+    form.unit_id.choices = choices(
+        [("", _("— (not an owner)"))]
+        + [
+            (str(u.id), f"{u.label} — {u.street_address}")
+            for u in db.session.scalars(
+                select(Unit).where(Unit.association_id == aid).order_by(Unit.label)
+            )
+        ]
+    )
+    if request.method == "GET" and request.args.get("unit_id", "").isdigit():
+        form.unit_id.data = int(request.args["unit_id"])
+    if form.validate_on_submit():
+        try:
+            membership, created = services.add_person(
+                association,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                unit_id=form.unit_id.data,
+                office=form.office.data or None,
+                actor=user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            if created:
+                send_reset_link(membership.user, welcome=True)
+                flash(
+                    _(
+                        "Created an account for %(name)s and mailed a link to choose a password.",
+                        name=membership.user.name,
+                    ),
+                    "success",
+                )
+            flash(
+                _(
+                    "%(name)s is now %(role)s.",
+                    name=membership.user.name,
+                    role=_role_text(membership),
+                ),
+                "success",
+            )
+            return redirect(url_for("associations.people", aid=aid))
+    return render_template("associations/person_form.html", association=association, form=form)
+
+
+def _role_text(membership: Membership) -> str:
+    if membership.role == "owner":
+        return _("owner of unit %(label)s", label=membership.unit.label)
+    if membership.role == "board":
+        return _("a board member (%(office)s)", office=membership.office.replace("_", " "))
+    return _("a manager")
+
+
+@bp.route("/<int:aid>/people/<int:membership_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_person(aid: int, membership_id: int):
+    """Take a role away from a person, after confirmation."""
+    association = load(aid)
+    user = _user()
+    require(policies.can_manage_members(user, association))
+    membership = services.get_membership(association, membership_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = membership.user.name
+        services.remove_membership(membership, actor=user)
+        db.session.commit()
+        flash(_("%(name)s no longer holds that role.", name=name), "success")
+        return redirect(url_for("associations.people", aid=aid))
+    return render_template(
+        "associations/confirm.html",
+        association=association,
+        form=form,
+        title=_("Remove this role?"),
+        message=_(
+            "%(name)s will no longer be %(role)s in %(association)s.",
+            name=membership.user.name,
+            role=_role_text(membership),
+            association=association.name,
+        ),
+        cancel_url=url_for("associations.people", aid=aid),
+    )
+
+
+# --- audit log --------------------------------------------------------------------------
+
+
+@bp.route("/<int:aid>/audit")
+@login_required
+def audit_log(aid: int):
+    """The association's audit log, newest first."""
+    association = load(aid)
+    require(policies.can_read_audit(_user(), association))
+    statement = select(AuditEntry).where(AuditEntry.association_id == aid)
+    action = request.args.get("action") or ""
+    if action:
+        statement = statement.where(AuditEntry.action == action)
+    args = _list_args()
+    args["direction"] = args["direction"] or "desc"
+    page = paginate(
+        statement,
+        search=[AuditEntry.summary, AuditEntry.actor_name, AuditEntry.action],
+        sortable={
+            "time": AuditEntry.id,
+            "actor": AuditEntry.actor_name,
+            "action": AuditEntry.action,
+        },
+        default_sort="time",
+        tiebreak=AuditEntry.id,
+        **args,
+    )
+    actions = db.session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.association_id == aid)
+        .distinct()
+        .order_by(AuditEntry.action)
+    ).all()
+    page.extra.update(action=action, actions=actions)
+    return render_template("audit/log.html", association=association, page=page)

@@ -1,0 +1,1 @@
+"""Users, sign-in, API tokens, memberships and the permission predicates."""

@@ -1,0 +1,134 @@
+"""Users, their API tokens, sign-in throttling and their memberships in associations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core import clock
+from app.core.types import UTCDateTime
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.associations.models import Association, Unit
+
+
+class Role(enum.StrEnum):
+    """A role a person holds in one association."""
+
+    MANAGER = "manager"
+    BOARD = "board"
+    OWNER = "owner"
+
+
+class Office(enum.StrEnum):
+    """The office a board member holds."""
+
+    PRESIDENT = "president"
+    VICE_PRESIDENT = "vice_president"
+    TREASURER = "treasurer"
+    SECRETARY = "secretary"
+    DIRECTOR = "director"
+
+
+def _in(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: management staff, board members and owners alike."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        """Tell whether the account may sign in."""
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its sha256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Consecutive failed sign-ins for one account or one address, and any lock."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (
+        UniqueConstraint("scope", "key"),
+        CheckConstraint("scope IN ('account', 'address')", name="scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(254))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Membership(db.Model):
+    """A role one person holds in one association: the single source of authorization."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        CheckConstraint(_in("role", Role), name="role"),
+        CheckConstraint(f"office IS NULL OR {_in('office', Office)}", name="office"),
+        # An owner membership names its unit; other roles never do.
+        CheckConstraint("(role = 'owner') = (unit_id IS NOT NULL)", name="owner_has_unit"),
+        # Only board members hold an office, and every board member holds one.
+        CheckConstraint("(role = 'board') = (office IS NOT NULL)", name="board_has_office"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), index=True
+    )
+    office: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    association: Mapped[Association] = relationship(back_populates="memberships")
+    unit: Mapped[Unit | None] = relationship(back_populates="memberships")

@@ -1,0 +1,146 @@
+"""Who may see and do what: membership is the single source of authorization.
+
+Pages, the API and templates ask these predicates; nothing else decides access.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import g, has_app_context
+from sqlalchemy import Select, select
+
+from app.auth.models import Membership, Role, User
+from app.core.errors import NotFound
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.associations.models import Association
+
+
+def _membership_rows(user: User) -> list[tuple[int, str, int | None, str | None]]:
+    """Return (association_id, role, unit_id, office) for the user, once per request."""
+    cache = g.setdefault("_membership_rows", {}) if has_app_context() else {}
+    if user.id not in cache:
+        cache[user.id] = db.session.execute(
+            select(
+                Membership.association_id, Membership.role, Membership.unit_id, Membership.office
+            ).where(Membership.user_id == user.id)
+        ).all()
+    return cache[user.id]
+
+
+def forget_memberships() -> None:
+    """Drop the per-request membership cache after memberships changed."""
+    if has_app_context():
+        g.pop("_membership_rows", None)
+
+
+def _aid(association: Association | int) -> int:
+    return association if isinstance(association, int) else association.id
+
+
+def roles_in(user: User | None, association: Association | int) -> frozenset[str]:
+    """Return the roles the user holds in the association."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    aid = _aid(association)
+    return frozenset(role for a, role, _, _ in _membership_rows(user) if a == aid)
+
+
+def owned_unit_ids(user: User, association: Association | int) -> set[int]:
+    """Return the ids of the units the user owns in the association."""
+    aid = _aid(association)
+    return {unit for a, role, unit, _ in _membership_rows(user) if a == aid and role == "owner"}
+
+
+def offices_in(user: User, association: Association | int) -> set[str]:
+    """Return the board offices the user holds in the association."""
+    aid = _aid(association)
+    return {office for a, role, _, office in _membership_rows(user) if a == aid and office}
+
+
+def is_admin(user: User | None) -> bool:
+    """Tell whether the user is a global administrator."""
+    return bool(user is not None and getattr(user, "is_admin", False))
+
+
+def is_member(user: User | None, association: Association | int) -> bool:
+    """Tell whether the user may see the association at all."""
+    return is_admin(user) or bool(roles_in(user, association))
+
+
+def is_manager(user: User | None, association: Association | int) -> bool:
+    """Tell whether the user manages the association (admins count as managers)."""
+    return is_admin(user) or Role.MANAGER in roles_in(user, association)
+
+
+def is_board(user: User | None, association: Association | int) -> bool:
+    """Tell whether the user sits on the association's board."""
+    return Role.BOARD in roles_in(user, association)
+
+
+def can_create_association(user: User | None) -> bool:
+    """Only admins create associations."""
+    return is_admin(user)
+
+
+def can_manage_users(user: User | None) -> bool:
+    """Only admins create and edit people globally."""
+    return is_admin(user)
+
+
+def can_edit_association(user: User | None, association: Association | int) -> bool:
+    """Admins and the association's managers edit its settings."""
+    return is_manager(user, association)
+
+
+def can_manage_units(user: User | None, association: Association | int) -> bool:
+    """Admins and managers add, edit and remove units."""
+    return is_manager(user, association)
+
+
+def can_manage_members(user: User | None, association: Association | int) -> bool:
+    """Admins and managers give and take roles in the association."""
+    return is_manager(user, association)
+
+
+def can_list_units(user: User | None, association: Association | int) -> bool:
+    """Managers, board members and admins see the whole unit roster."""
+    return is_manager(user, association) or is_board(user, association)
+
+
+def can_list_people(user: User | None, association: Association | int) -> bool:
+    """Managers, board members and admins see who holds which role."""
+    return is_manager(user, association) or is_board(user, association)
+
+
+def can_see_contact_details(user: User | None, association: Association | int) -> bool:
+    """Owners see names only; staff and board see e-mail addresses."""
+    return is_manager(user, association) or is_board(user, association)
+
+
+def can_read_audit(user: User | None, association: Association | int) -> bool:
+    """Managers, board members and admins read the association's audit log."""
+    return is_manager(user, association) or is_board(user, association)
+
+
+def visible_associations(user: User) -> Select:
+    """Return a query of the associations the user may see."""
+    from app.associations.models import Association
+
+    statement = select(Association)
+    if not is_admin(user):
+        member_of = select(Membership.association_id).where(Membership.user_id == user.id)
+        statement = statement.where(Association.id.in_(member_of))
+    return statement
+
+
+def get_association(user: User, association_id: int) -> Association:
+    """Return the association if the user may see it; else NotFound (never 403)."""
+    from app.associations.models import Association
+
+    association = db.session.get(Association, association_id)
+    if association is None or not is_member(user, association):
+        raise NotFound("No such association.")
+    return association

@@ -1,0 +1,83 @@
+"""CLI commands: create-admin, demo, audit verify."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from app.core.errors import DomainError
+from app.extensions import db
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app."""
+    app.cli.add_command(create_admin)
+    app.cli.add_command(demo)
+    app.cli.add_command(audit_group)
+
+
+@click.command("create-admin")
+@click.option("--email", required=True, help="The administrator's e-mail address.")
+@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--name", required=True, help="The administrator's full name.")
+@with_appcontext
+def create_admin(email: str, password: str, name: str) -> None:
+    """Create a global administrator."""
+    from app.auth.services import create_user
+
+    try:
+        user = create_user(email=email, name=name, password=password, actor=None, is_admin=True)
+    except DomainError as error:
+        db.session.rollback()
+        messages = getattr(error, "errors", None)
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in messages.items()) if messages else ""
+        raise click.ClickException(detail or error.message) from error
+    db.session.commit()
+    click.echo(f"Created administrator {user.name} <{user.email}>.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
+@with_appcontext
+def demo(if_empty: bool) -> None:
+    """Load realistic demo data: two associations, their units, owners, board and manager."""
+    from app.associations.demo import DEMO_PASSWORD, load_demo
+    from app.auth.services import count_users
+
+    if count_users():
+        if if_empty:
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        raise click.ClickException(
+            "The database already has users; demo data goes into an empty database only."
+        )
+    logins = load_demo()
+    db.session.commit()
+    click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/login with:")
+    for role, email in logins:
+        click.echo(f"  {role:<32} {email:<36} password: {DEMO_PASSWORD}")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """Work with the audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Check every hash chain of the audit log; report the first broken link."""
+    from app.core.audit import verify
+
+    count, breaks = verify()
+    if not breaks:
+        click.echo(f"The audit chain holds: {count} entries checked.")
+        return
+    for item in breaks:
+        chain = f"association {item.association_id}" if item.association_id else "global"
+        click.echo(
+            f"BROKEN: {chain} chain, first broken link at entry {item.entry_id}: {item.reason}.",
+            err=True,
+        )
+    raise SystemExit(1)

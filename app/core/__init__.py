@@ -1,0 +1,1 @@
+"""Shared pieces: errors, clock, audit log, mail, list helpers."""

@@ -1,0 +1,99 @@
+"""Search, sorting and pagination shared by every list page and API list."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.extensions import db
+
+
+@dataclass
+class Page:
+    """One page of a list, with what the page needs to draw its controls."""
+
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
+    q: str = ""
+    sort: str = ""
+    direction: str = "asc"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        """Tell whether there is a page before this one."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Tell whether there is a page after this one."""
+        return self.page < self.pages
+
+
+def clamp_page(page: Any, per_page: Any) -> tuple[int, int]:
+    """Return a valid (page, per_page) from raw values, within MAX_PER_PAGE."""
+    config = current_app.config
+    try:
+        page_number = max(1, int(page))
+    except (TypeError, ValueError):
+        page_number = 1
+    try:
+        size = int(per_page)
+    except (TypeError, ValueError):
+        size = config["PER_PAGE"]
+    size = min(max(1, size), config["MAX_PER_PAGE"])
+    return page_number, size
+
+
+def paginate(
+    statement: Select,
+    *,
+    page: Any = 1,
+    per_page: Any = None,
+    q: str | None = None,
+    search: Sequence[ColumnElement] = (),
+    sort: str | None = None,
+    direction: str | None = None,
+    sortable: Mapping[str, ColumnElement] | None = None,
+    default_sort: str | None = None,
+    tiebreak: ColumnElement | None = None,
+    scalars: bool = True,
+) -> Page:
+    """Filter by ``q`` over ``search`` columns, order by a whitelisted key, and slice."""
+    q = (q or "").strip()
+    if q and search:
+        pattern = f"%{_escape_like(q.lower())}%"
+        statement = statement.where(
+            or_(*(func.lower(column).like(pattern, escape="\\") for column in search))
+        )
+    sortable = sortable or {}
+    key = sort if sort in sortable else (default_sort or next(iter(sortable), ""))
+    direction = "desc" if direction == "desc" else "asc"
+    if key:
+        column = sortable[key]
+        statement = statement.order_by(column.desc() if direction == "desc" else column.asc())
+    if tiebreak is not None:
+        # Rows with equal sort keys keep one order, so pages neither repeat nor skip rows.
+        statement = statement.order_by(tiebreak)
+    page_number, size = clamp_page(page, per_page if per_page not in (None, "") else None)
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    result = db.session.execute(statement.limit(size).offset((page_number - 1) * size))
+    items = list(result.unique().scalars() if scalars else result.unique().all())
+    return Page(items, total or 0, page_number, size, q, key, direction)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

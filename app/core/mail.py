@@ -1,0 +1,43 @@
+"""Outgoing mail through the configured backend: SMTP, the log, or memory (tests)."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send a plain-text message to one address."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    backend = config["MAIL_BACKEND"]
+    if backend == "memory":
+        current_app.extensions.setdefault("mail_outbox", []).append(message)
+    elif backend == "log":
+        current_app.logger.warning(
+            "Mail (not sent, MAIL_BACKEND=log)\nTo: %s\nSubject: %s\n\n%s", to, subject, body
+        )
+    else:
+        _send_smtp(message)
+
+
+def outbox() -> list[EmailMessage]:
+    """Return the messages kept by the memory backend."""
+    return current_app.extensions.setdefault("mail_outbox", [])
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    factory = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with factory(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)

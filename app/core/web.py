@@ -1,0 +1,185 @@
+"""What every page and API response shares: error rendering, security headers, globals."""
+
+from __future__ import annotations
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.core.errors import DomainError
+from app.extensions import db
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def is_api_request() -> bool:
+    """Tell whether the current request is for the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, detail: str, *, title: str | None = None, errors=None, headers=None):
+    """Return an RFC 9457 problem+json response."""
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    body = {
+        "type": "about:blank",
+        "title": title or HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow's nested messages into {"field.sub": [messages]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(_flatten(value, name))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            flat.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+def _http_problem(error: HTTPException):
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if status == 422 and messages:
+        # webargs keys messages by location (json, query, files, …); callers want fields.
+        errors: dict[str, list[str]] = {}
+        for location_messages in messages.values():
+            errors.update(_flatten(location_messages))
+        return problem(422, _("Some fields are not valid."), errors=errors)
+    if status == 400 and messages:
+        return problem(400, _("The request body is not valid JSON."))
+    detail = data.get("message") or error.description or ""
+    headers = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    if status == 405 and error.get_headers():
+        headers.update({k: v for k, v in error.get_headers() if k.lower() == "allow"})
+    return problem(status, str(detail), headers=headers)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render domain and HTTP errors as pages, or as problem+json under /api/."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if is_api_request():
+            errors = getattr(error, "errors", None)
+            return problem(error.status, error.message, errors=errors)
+        return _error_page(error.status, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        if is_api_request():
+            return _http_problem(error)
+        if error.code and error.code < 400:
+            return error
+        return _error_page(error.code or 500, error.description)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        if isinstance(error, HTTPException):  # pragma: no cover - handled above
+            return http_error(error)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        if app.config.get("PROPAGATE_UNEXPECTED"):
+            raise error
+        if is_api_request():
+            return problem(500, _("Something went wrong on our side. It has been logged."))
+        return _error_page(500, InternalServerError.description)
+
+
+ERROR_TITLES = {
+    400: _l("Bad request"),
+    403: _l("You do not have access to this"),
+    404: _l("Page not found"),
+    405: _l("Not allowed here"),
+    409: _l("This cannot be done now"),
+    413: _l("The file is too large"),
+    415: _l("This kind of file is not accepted"),
+    422: _l("Some values are not valid"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+}
+
+
+def _error_page(status: int, detail: str | None):
+    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
+    title = str(ERROR_TITLES.get(status, _("Error")))
+    if status == 403:
+        detail = _(
+            "Your role here does not allow this. Ask your association's manager if you "
+            "think it should."
+        )
+    if status == 404:
+        detail = _("There is nothing here, or you do not have access to it.")
+    if status == 500:
+        detail = _("Something went wrong on our side. It has been logged; please try again.")
+    return render_template(template, status=status, title=title, detail=detail), status
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Security headers on every response; helpers every template can use."""
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/api/") or current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.teardown_request
+    def rollback_unfinished(exc):
+        # A request that did not commit leaves nothing behind.
+        if exc is not None:
+            db.session.rollback()
+
+    from app.core import formatting
+
+    def _tz() -> str:
+        association = g.get("association")
+        return association.time_zone if association is not None else "UTC"
+
+    app.add_template_filter(lambda v: formatting.long_date(v, _tz()), "datefmt")
+    app.add_template_filter(lambda v: formatting.long_datetime(v, _tz()), "datetimefmt")
+    app.add_template_filter(formatting.money, "money")
+
+    @app.context_processor
+    def template_helpers():
+        from app.auth import policies
+        from app.core import navigation
+
+        return {
+            "policies": policies,
+            "role_description": navigation.role_description,
+            "nav": navigation.for_request(),
+            "current_association": g.get("association"),
+        }
