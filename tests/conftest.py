@@ -40,7 +40,6 @@ def app(tmp_path_factory):
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 8,
             "ARGON2_PARALLELISM": 1,
-            "SERVER_NAME": "localhost.test",
         }
     )
     with application.app_context():
