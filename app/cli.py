@@ -56,7 +56,7 @@ def demo(if_empty: bool) -> None:
     db.session.commit()
     click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/login with:")
     for role, email in logins:
-        click.echo(f"  {role:<32} {email:<36} password: {DEMO_PASSWORD}")
+        click.echo(f"  {role:<42} {email:<40} password: {DEMO_PASSWORD}")
 
 
 @click.group("audit")

@@ -265,7 +265,7 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
         owners_by_unit = {}
         for unit in units:
             first, last = _unique_name(rng, used_names)
-            email = f"{first}.{last}.{unit.label}@{spec['slug']}.example.com".lower()
+            email = f"{first}.{last}@{spec['slug']}.example.com".lower()
             owner = create_user(
                 email=email,
                 name=f"{first} {last}",
@@ -277,10 +277,11 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
                 association, user=owner, role="owner", unit_id=unit.id, actor=manager
             )
             owners_by_unit[unit.id] = owner
-            if rng.random() < 0.3:  # a co-owner: spouse or partner
-                co_first = rng.choice(FIRST)
+            co_first = rng.choice(FIRST)
+            if rng.random() < 0.3 and f"{co_first} {last}" not in used_names:
+                used_names.add(f"{co_first} {last}")  # a co-owner: spouse or partner
                 co = create_user(
-                    email=f"{co_first}.{last}.{unit.label}@{spec['slug']}.example.com".lower(),
+                    email=f"{co_first}.{last}@{spec['slug']}.example.com".lower(),
                     name=f"{co_first} {last}",
                     password=None,
                     actor=manager,
