@@ -4,12 +4,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.associations.services import US_STATES
 from app.core import clock
@@ -59,6 +60,16 @@ class AssociationForm(FlaskForm):
         _l("Compliance profile"), choices=choices(PROFILES), default=""
     )
     time_zone = SelectField(_l("Time zone"), default="UTC")
+    budget_notice_min_days = IntegerField(
+        _l("Budget must reach owners at least (days before the fiscal year)"),
+        validators=[Optional(), NumberRange(min=0, max=365)],
+        description=_l("California: 30. Leave empty when no rule applies."),
+    )
+    budget_notice_max_days = IntegerField(
+        _l("…and at most (days before the fiscal year)"),
+        validators=[Optional(), NumberRange(min=0, max=365)],
+        description=_l("California: 90."),
+    )
     letterhead_address = TextAreaField(
         _l("Letterhead address"),
         description=_l("Printed at the top of letters and reports."),

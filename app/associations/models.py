@@ -27,6 +27,9 @@ class ComplianceProfile(enum.StrEnum):
     FL = "FL"
 
 
+BUDGET_NOTICE_DAYS = {"CA": (30, 90)}  # Civil Code 5300
+
+
 def profile_for_state(state: str) -> ComplianceProfile:
     """Return the compliance profile a state implies (default elsewhere)."""
     try:
@@ -44,6 +47,11 @@ class Association(db.Model):
         CheckConstraint(
             "compliance_profile IN ('default', 'CA', 'TX', 'FL')", name="compliance_profile"
         ),
+        CheckConstraint(
+            "budget_notice_min_days IS NULL OR budget_notice_max_days IS NULL "
+            "OR budget_notice_min_days <= budget_notice_max_days",
+            name="budget_notice_window",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +61,9 @@ class Association(db.Model):
     compliance_profile: Mapped[str] = mapped_column(String(10), default="default")
     letterhead_address: Mapped[str] = mapped_column(Text, default="")
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The window before the fiscal year in which the budget must reach owners (CA: 30–90).
+    budget_notice_min_days: Mapped[int | None]
+    budget_notice_max_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     units: Mapped[list[Unit]] = relationship(

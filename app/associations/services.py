@@ -7,7 +7,13 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.associations.models import Association, ComplianceProfile, Unit, profile_for_state
+from app.associations.models import (
+    BUDGET_NOTICE_DAYS,
+    Association,
+    ComplianceProfile,
+    Unit,
+    profile_for_state,
+)
 from app.auth import policies
 from app.auth.models import Membership, Office, Role, User
 from app.core import audit, clock
@@ -116,6 +122,7 @@ def create_association(
         raise ValidationError(errors)
     if _name_taken(name):
         raise Conflict(_("An association named %(name)s already exists.", name=name))
+    notice_min, notice_max = BUDGET_NOTICE_DAYS.get(profile, (None, None))
     association = Association(
         name=name,
         state=state,
@@ -123,6 +130,8 @@ def create_association(
         compliance_profile=profile,
         letterhead_address=(letterhead_address or "").strip(),
         time_zone=time_zone,
+        budget_notice_min_days=notice_min,
+        budget_notice_max_days=notice_max,
     )
     db.session.add(association)
     db.session.flush()
@@ -148,8 +157,24 @@ def update_association(
     letterhead_address: str,
     time_zone: str,
     actor: User,
+    budget_notice_min_days: int | None = None,
+    budget_notice_max_days: int | None = None,
 ) -> Association:
     """Change an association's settings."""
+    if (
+        budget_notice_min_days is not None
+        and budget_notice_max_days is not None
+        and budget_notice_min_days > budget_notice_max_days
+    ):
+        raise ValidationError(
+            "budget_notice_max_days", _("The latest day must not come before the earliest.")
+        )
+    for field, days in (
+        ("budget_notice_min_days", budget_notice_min_days),
+        ("budget_notice_max_days", budget_notice_max_days),
+    ):
+        if days is not None and not 0 <= days <= 365:
+            raise ValidationError(field, _("Enter a number of days from 0 to 365."))
     values = {
         "name": (name or "").strip(),
         "state": (state or "").strip().upper(),
@@ -157,6 +182,8 @@ def update_association(
         "compliance_profile": compliance_profile,
         "letterhead_address": (letterhead_address or "").strip(),
         "time_zone": (time_zone or "").strip(),
+        "budget_notice_min_days": budget_notice_min_days,
+        "budget_notice_max_days": budget_notice_max_days,
     }
     errors = _association_errors(
         values["name"],

@@ -6,6 +6,8 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -41,3 +43,30 @@ def _send_smtp(message: EmailMessage) -> None:
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+
+
+# --- mail that leaves only once the transaction that caused it commits -------------------
+
+_QUEUE_KEY = "outgoing_mail"
+
+
+def send_after_commit(to: str, subject: str, body: str) -> None:
+    """Queue a message on the current transaction; it is sent only if that commits."""
+    from app.extensions import db
+
+    db.session.info.setdefault(_QUEUE_KEY, []).append((to, subject, body))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_queued(session: Session) -> None:
+    queued = session.info.pop(_QUEUE_KEY, [])
+    for to, subject, body in queued:
+        try:
+            send_mail(to, subject, body)
+        except OSError:  # a mail server outage must not undo a committed decision
+            current_app.logger.exception("Could not send mail to %s", to)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_queued(session: Session, previous_transaction) -> None:
+    session.info.pop(_QUEUE_KEY, None)

@@ -1,5 +1,9 @@
-"""Import every model module so that the metadata (and Alembic) knows all tables."""
+"""Import every model module so that the metadata (and Alembic) knows all tables, and every
+approval subject kind so that the engine knows it."""
 
+from app.approvals import models as approvals_models  # noqa: F401
 from app.associations import models as associations_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
+from app.budgets import models as budgets_models  # noqa: F401
+from app.budgets import subject as budget_subject  # noqa: F401
 from app.core import audit  # noqa: F401

@@ -1,0 +1,389 @@
+"""The approval engine's workflow: open, vote, decide, withdraw, thresholds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.approvals.models import (
+    SUBJECT_TYPES,
+    ApprovalRequest,
+    ApprovalStatus,
+    Choice,
+    EligibleVoter,
+    Threshold,
+    Vote,
+)
+from app.approvals.subjects import kind_of, load_subject
+from app.associations.models import Association
+from app.auth import policies
+from app.auth.models import Membership, User
+from app.core import audit, clock
+from app.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationError
+from app.core.mail import send_after_commit
+from app.extensions import db
+
+
+def seated_board_ids(association_id: int) -> set[int]:
+    """Return the ids of the association's board members now."""
+    return set(
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.association_id == association_id, Membership.role == "board"
+            )
+        )
+    )
+
+
+def threshold_for(association_id: int, subject_type: str) -> Threshold | None:
+    """Return the association's own threshold for a subject kind, if it set one."""
+    return db.session.scalar(
+        select(Threshold).where(
+            Threshold.association_id == association_id, Threshold.subject_type == subject_type
+        )
+    )
+
+
+def required_votes(eligible: int, threshold: Threshold | None) -> tuple[int, str]:
+    """Return how many approvals carry a request, and how to describe the rule."""
+    if threshold is None:
+        return eligible // 2 + 1, _("majority")
+    # The smallest whole number of votes that reaches the fraction.
+    needed = -(-eligible * threshold.numerator // threshold.denominator)
+    return max(1, needed), f"{threshold.numerator}/{threshold.denominator}"
+
+
+def set_threshold(
+    association: Association,
+    subject_type: str,
+    numerator: int | None,
+    denominator: int | None,
+    *,
+    actor: User,
+) -> Threshold | None:
+    """Set (or, with no fraction, clear) the association's threshold for a subject kind."""
+    if subject_type not in SUBJECT_TYPES:
+        raise ValidationError("subject_type", _("Choose budget, contract, fine or minutes."))
+    existing = threshold_for(association.id, subject_type)
+    if numerator is None and denominator is None:
+        if existing is not None:
+            db.session.delete(existing)
+        row = None
+    else:
+        if not (
+            isinstance(numerator, int)
+            and isinstance(denominator, int)
+            and 1 <= numerator <= denominator <= 100
+        ):
+            raise ValidationError(
+                "numerator", _("Enter a fraction such as 2/3 (at most 100ths, at most 1).")
+            )
+        if 2 * numerator <= denominator:
+            raise ValidationError("numerator", _("A threshold must be more than half."))
+        row = existing or Threshold(association_id=association.id, subject_type=subject_type)
+        row.numerator, row.denominator = numerator, denominator
+        db.session.add(row)
+    db.session.flush()
+    audit.record(
+        "approval.threshold_set",
+        actor=actor,
+        association_id=association.id,
+        subject_type="association",
+        subject_id=association.id,
+        summary=_(
+            "Set the board threshold for %(kind)s to %(rule)s",
+            kind=subject_type,
+            rule=f"{numerator}/{denominator}" if row else _("majority"),
+        ),
+        data={"subject_type": subject_type, "numerator": numerator, "denominator": denominator},
+    )
+    return row
+
+
+def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalRequest:
+    """Put a subject to the board: freeze the eligible voters and lock the subject."""
+    kind = kind_of(subject_type)
+    association_id = kind.association_id(subject)
+    if not policies.is_manager(actor, association_id):
+        raise NotAllowed(_("Only the manager submits to the board."))
+    pending = db.session.scalar(
+        select(ApprovalRequest.id).where(
+            ApprovalRequest.subject_type == subject_type,
+            ApprovalRequest.subject_id == subject.id,
+            ApprovalRequest.status == ApprovalStatus.PENDING,
+        )
+    )
+    if pending is not None:
+        raise Conflict(_("This is already before the board (request %(id)d).", id=pending))
+    eligible = sorted(seated_board_ids(association_id) - kind.recused_user_ids(subject))
+    if not eligible:
+        raise Conflict(
+            _(
+                "No board member may vote on this: the board is empty or every "
+                "member is recused. Seat board members first."
+            )
+        )
+    required, label = required_votes(len(eligible), threshold_for(association_id, subject_type))
+    request = ApprovalRequest(
+        association_id=association_id,
+        subject_type=subject_type,
+        subject_id=subject.id,
+        title=kind.title(subject)[:300],
+        status=ApprovalStatus.PENDING.value,
+        required=required,
+        threshold_label=label,
+        submitted_by_id=actor.id,
+        submitted_at=clock.now(),
+        voters=[EligibleVoter(user_id=uid) for uid in eligible],
+    )
+    db.session.add(request)
+    db.session.flush()
+    kind.on_submit(subject, request)
+    audit.record(
+        "approval.opened",
+        actor=actor,
+        association_id=association_id,
+        subject_type=subject_type,
+        subject_id=subject.id,
+        summary=_(
+            "Submitted “%(title)s” to the board (%(n)d eligible, %(required)d needed)",
+            title=request.title,
+            n=len(eligible),
+            required=required,
+        ),
+        data={"approval_id": request.id, "eligible_voter_ids": eligible, "required": required},
+    )
+    _notify(
+        request,
+        _("For the board's vote: %(title)s", title=request.title),
+        _(
+            "%(name)s submitted “%(title)s” for the board's decision. %(required)d of "
+            "%(n)d eligible members must approve.",
+            name=actor.name,
+            title=request.title,
+            required=required,
+            n=len(eligible),
+        ),
+    )
+    return request
+
+
+def get_request(request_id: int, *, for_update: bool = False) -> ApprovalRequest:
+    """Return a request by id; with ``for_update`` lock its row until the transaction ends."""
+    statement = select(ApprovalRequest).where(ApprovalRequest.id == request_id)
+    if for_update:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    request = db.session.scalar(statement)
+    if request is None:
+        raise NotFound(_("No such approval request."))
+    if for_update:
+        db.session.refresh(request, attribute_names=["votes"])
+    return request
+
+
+def cast_vote(request_id: int, *, voter: User, choice: str, comment: str = "") -> ApprovalRequest:
+    """Record a board member's vote and decide the request once the outcome is certain.
+
+    The request's row is locked while deciding, so that two members voting at the same
+    moment neither lose a vote nor decide twice.
+    """
+    request = get_request(request_id, for_update=True)
+    if not policies.is_board(voter, request.association_id):
+        raise NotAllowed(_("Only board members vote."))
+    if voter.id not in request.eligible_voter_ids:
+        raise NotAllowed(
+            _("You are recused from this decision, or were not on the board when it was submitted.")
+        )
+    if not request.is_pending:
+        raise InvalidTransition(
+            _(
+                "This request was already decided (%(status)s); votes are closed.",
+                status=request.status,
+            )
+        )
+    if choice not in {c.value for c in Choice}:
+        raise ValidationError("choice", _("Choose approve, reject or abstain."))
+    comment = (comment or "").strip()
+    if len(comment) > 2000:
+        raise ValidationError("comment", _("Keep the comment under 2,000 characters."))
+    vote = request.vote_of(voter.id)
+    changed_from = vote.choice if vote is not None else None
+    if vote is None:
+        vote = Vote(request=request, voter_id=voter.id)
+        db.session.add(vote)
+    vote.choice, vote.comment, vote.cast_at = choice, comment, clock.now()
+    db.session.flush()
+    audit.record(
+        "approval.vote",
+        actor=voter,
+        association_id=request.association_id,
+        subject_type=request.subject_type,
+        subject_id=request.subject_id,
+        summary=(
+            _(
+                "%(name)s changed their vote on “%(title)s” from %(old)s to %(new)s",
+                name=voter.name,
+                title=request.title,
+                old=changed_from,
+                new=choice,
+            )
+            if changed_from
+            else _(
+                "%(name)s voted %(choice)s on “%(title)s”",
+                name=voter.name,
+                choice=choice,
+                title=request.title,
+            )
+        ),
+        data={
+            "approval_id": request.id,
+            "choice": choice,
+            "comment": comment,
+            "previous": changed_from,
+        },
+    )
+    _notify(
+        request,
+        _("Vote on %(title)s", title=request.title),
+        _(
+            "%(name)s voted %(choice)s. Approvals so far: %(a)d of %(required)d needed.",
+            name=voter.name,
+            choice=choice,
+            a=request.approvals,
+            required=request.required,
+        ),
+    )
+    _decide_if_certain(request, voter)
+    return request
+
+
+def _decide_if_certain(request: ApprovalRequest, actor: User) -> None:
+    approvals = request.approvals
+    not_voted = len(set(request.eligible_voter_ids) - {v.voter_id for v in request.votes})
+    if approvals >= request.required:
+        _decide(request, ApprovalStatus.APPROVED, actor)
+    elif approvals + not_voted < request.required:
+        _decide(request, ApprovalStatus.REJECTED, actor)
+
+
+def _decide(request: ApprovalRequest, status: ApprovalStatus, actor: User) -> None:
+    kind = kind_of(request.subject_type)
+    subject = load_subject(request.subject_type, request.subject_id)
+    request.status = status.value
+    request.decided_at = clock.now()
+    request.decided_by_id = actor.id
+    db.session.flush()
+    if status == ApprovalStatus.APPROVED:
+        kind.on_approved(subject, request)
+    else:
+        kind.on_rejected(subject, request)
+    audit.record(
+        f"approval.{status.value}",
+        actor=actor,
+        association_id=request.association_id,
+        subject_type=request.subject_type,
+        subject_id=request.subject_id,
+        summary=_(
+            "The board %(outcome)s “%(title)s”: %(a)d approve, %(r)d reject, %(s)d abstain",
+            outcome=status.value,
+            title=request.title,
+            a=request.approvals,
+            r=request.rejections,
+            s=request.abstentions,
+        ),
+        data={
+            "approval_id": request.id,
+            "approvals": request.approvals,
+            "rejections": request.rejections,
+            "abstentions": request.abstentions,
+        },
+    )
+    _notify(
+        request,
+        _("Board decision: %(title)s %(outcome)s", title=request.title, outcome=status.value),
+        _(
+            "The board %(outcome)s “%(title)s” with %(a)d approvals (%(required)d needed), "
+            "%(r)d rejections and %(s)d abstentions.",
+            outcome=status.value,
+            title=request.title,
+            a=request.approvals,
+            required=request.required,
+            r=request.rejections,
+            s=request.abstentions,
+        ),
+    )
+
+
+def withdraw_request(request_id: int, *, actor: User) -> ApprovalRequest:
+    """Take a pending request back from the board; the subject is unlocked."""
+    request = get_request(request_id, for_update=True)
+    if not policies.is_manager(actor, request.association_id):
+        raise NotAllowed(_("Only the manager may withdraw a request."))
+    if not request.is_pending:
+        raise InvalidTransition(
+            _(
+                "Only a pending request can be withdrawn; this one is %(status)s.",
+                status=request.status,
+            )
+        )
+    kind = kind_of(request.subject_type)
+    subject = load_subject(request.subject_type, request.subject_id)
+    request.status = ApprovalStatus.WITHDRAWN.value
+    request.decided_at = clock.now()
+    request.decided_by_id = actor.id
+    db.session.flush()
+    kind.on_withdrawn(subject, request)
+    audit.record(
+        "approval.withdrawn",
+        actor=actor,
+        association_id=request.association_id,
+        subject_type=request.subject_type,
+        subject_id=request.subject_id,
+        summary=_("Withdrew “%(title)s” from the board", title=request.title),
+        data={"approval_id": request.id},
+    )
+    _notify(
+        request,
+        _("Withdrawn: %(title)s", title=request.title),
+        _(
+            "%(name)s withdrew “%(title)s” from the board's vote.",
+            name=actor.name,
+            title=request.title,
+        ),
+    )
+    return request
+
+
+def awaiting_vote(user: User) -> list[ApprovalRequest]:
+    """Return the pending requests the user may vote on and has not voted on yet."""
+    voted = select(Vote.request_id).where(Vote.voter_id == user.id)
+    return list(
+        db.session.scalars(
+            select(ApprovalRequest)
+            .join(EligibleVoter, EligibleVoter.request_id == ApprovalRequest.id)
+            .where(
+                EligibleVoter.user_id == user.id,
+                ApprovalRequest.status == ApprovalStatus.PENDING,
+                ApprovalRequest.id.not_in(voted),
+            )
+            .order_by(ApprovalRequest.submitted_at)
+        )
+    )
+
+
+def _notify(request: ApprovalRequest, subject: str, body: str) -> None:
+    """Mail the board and the managers once the transaction commits."""
+    recipients = db.session.scalars(
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.association_id == request.association_id,
+            Membership.role.in_(("board", "manager")),
+            User.active.is_(True),
+        )
+        .distinct()
+    ).all()
+    for email in recipients:
+        send_after_commit(email, subject, body)

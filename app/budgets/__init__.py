@@ -1,0 +1,1 @@
+"""Budgets: versions, lines, cost centres, assessments, approval, reports and actuals."""

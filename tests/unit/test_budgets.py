@@ -1,0 +1,406 @@
+"""Budgets: arithmetic, every (status, action) pair, CSV imports, timing, actuals."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from app.budgets import calc
+from app.budgets import services as budgets
+from app.core import clock
+from app.core.errors import Conflict, InvalidTransition, ValidationError
+from app.extensions import db
+from tests import factories as f
+from tests.unit.budget_helpers import LINES, draft, in_state
+
+D = Decimal
+
+
+# --- arithmetic ---------------------------------------------------------------------------
+
+
+def _units(*specs):
+    return [
+        calc.UnitIn(n, f"U{n}", unit_type, share)
+        for n, (unit_type, share) in enumerate(specs, start=1)
+    ]
+
+
+def test_totals_per_fund_kind_and_net():
+    centres = [calc.CentreIn(1, "General", None)]
+    lines = [
+        calc.LineIn(
+            None,
+            v["name"],
+            v["account_code"],
+            v["fund"],
+            v["kind"],
+            D(v["amount"]),
+            D(v["prior_year_amount"]),
+            1,
+        )
+        for v in LINES
+    ]
+    totals = calc.totals(lines, centres)
+    assert totals.income == D("120000.00")
+    assert totals.expense == D("72000.00")
+    assert totals.reserve_contribution == D("12000.00")
+    assert totals.net == D("48000.00")
+    assert totals.prior_expense == D("66000.00")
+    assert totals.by_fund["operating"]["expense"] == D("60000.00")
+
+
+def test_equal_shares_round_half_up_and_annual_is_twelve_months():
+    centres = [calc.CentreIn(1, "General", None)]
+    lines = [calc.LineIn(None, "Costs", "", "operating", "expense", D("1000.00"), None, 1)]
+    result = calc.assess(
+        lines, centres, _units(("standard", None), ("standard", None), ("standard", None))
+    )
+    # 1000 / 3 / 12 = 27.777… → 27.78 a month each
+    assert result.monthly_per_unit == D("27.78")
+    assert result.annual_per_unit == D("333.36")
+    assert result.collected == D("1000.08")
+    assert result.rounding_difference == D("0.08")
+
+
+def test_cost_centres_share_only_among_the_units_they_cover():
+    centres = [calc.CentreIn(1, "General", None), calc.CentreIn(2, "Townhomes", ("townhome",))]
+    lines = [
+        calc.LineIn(None, "Shared", "", "operating", "expense", D("12000.00"), None, 1),
+        calc.LineIn(None, "Roofs", "", "reserve", "expense", D("6000.00"), None, 2),
+    ]
+    units = _units(
+        ("townhome", None), ("townhome", None), ("single-family", None), ("single-family", None)
+    )
+    result = calc.assess(lines, centres, units)
+    # General: 12000 / 4 / 12 = 250; Townhomes: 6000 / 2 / 12 = 250
+    assert result.by_unit_type == {
+        "single-family": (D("3000.00"), D("250.00")),
+        "townhome": (D("6000.00"), D("500.00")),
+    }
+    assert result.monthly_per_unit is None and result.annual_per_unit is None
+    townhome = result.by_unit[0]
+    assert townhome.parts == {1: D("250.00"), 2: D("250.00")}
+    assert sum(townhome.parts.values()) == townhome.monthly
+
+
+def test_allocation_shares_apply_only_when_every_covered_unit_has_one():
+    centres = [calc.CentreIn(1, "General", None)]
+    lines = [calc.LineIn(None, "Costs", "", "operating", "expense", D("12000.00"), None, 1)]
+    weighted = calc.assess(lines, centres, _units(("standard", D("1")), ("standard", D("3"))))
+    assert [u.monthly for u in weighted.by_unit] == [D("250.00"), D("750.00")]
+    assert weighted.by_unit_type == {"standard": None}
+    partial = calc.assess(lines, centres, _units(("standard", D("1")), ("standard", None)))
+    assert [u.monthly for u in partial.by_unit] == [D("500.00"), D("500.00")]
+
+
+def test_change_against_prior_year():
+    assert calc.change(D("110"), D("100")) == (D("10"), D("10.0"))
+    assert calc.change(D("50"), None) == (None, None)
+    assert calc.change(D("50"), D("0")) == (D("50"), None)
+
+
+# --- every (status, action) pair --------------------------------------------------------
+
+STATUSES = ["draft", "pending_approval", "approved", "rejected"]
+
+
+def _act(world, budget, action):
+    if action == "add_line":
+        return budgets.add_line(budget, dict(LINES[1]), actor=world.manager)
+    if action == "save_lines":
+        return budgets.save_lines(budget, [dict(LINES[0])], actor=world.manager)
+    if action == "delete_line":
+        return budgets.delete_line(budget, budget.lines[0].id, actor=world.manager)
+    if action == "import_lines":
+        return budgets.import_lines_csv(
+            budget, "name,fund,kind,amount\nPool,operating,expense,100\n", actor=world.manager
+        )
+    if action == "copy":
+        return budgets.copy_from_last_approved(budget, actor=world.manager)
+    if action == "submit":
+        return budgets.submit_budget(budget, actor=world.manager)
+    if action == "revise":
+        return budgets.revise_budget(budget, actor=world.manager)
+    if action == "import_actuals":
+        return budgets.import_actuals(
+            budget, "account_code,month,amount\n5100,2027-01,10\n", actor=world.manager
+        )
+    raise AssertionError(action)
+
+
+ALLOWED = {
+    "draft": {"add_line", "save_lines", "delete_line", "import_lines", "submit"},
+    "pending_approval": set(),
+    "approved": {"revise", "import_actuals"},
+    "rejected": {"revise"},
+}
+ACTIONS = [
+    "add_line",
+    "save_lines",
+    "delete_line",
+    "import_lines",
+    "copy",
+    "submit",
+    "revise",
+    "import_actuals",
+]
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_budget_status_and_action(world, status, action):
+    budget = in_state(world, status)
+    lines_before = [(ln.name, ln.amount) for ln in budget.lines]
+    if action in ALLOWED[status]:
+        _act(world, budget, action)
+    else:
+        with pytest.raises((InvalidTransition, Conflict)):
+            _act(world, budget, action)
+        assert [(ln.name, ln.amount) for ln in budget.lines] == lines_before
+        assert budget.status == status
+
+
+def test_copy_from_last_approved_fills_an_empty_draft(world):
+    approved = in_state(world, "approved", year=2026)
+    fresh = budgets.create_budget(world.a, fiscal_year=2027, actor=world.manager)
+    lines = budgets.copy_from_last_approved(fresh, actor=world.manager)
+    assert [(ln.name, ln.amount, ln.prior_year_amount) for ln in lines] == [
+        (ln.name, ln.amount, ln.amount) for ln in approved.lines
+    ]
+
+
+def test_revise_makes_the_next_version_with_the_same_lines(world):
+    rejected = in_state(world, "rejected")
+    revision = budgets.revise_budget(rejected, actor=world.manager)
+    assert (revision.version, revision.status, revision.revised_from_id) == (
+        2,
+        "draft",
+        rejected.id,
+    )
+    assert [ln.name for ln in revision.lines] == [ln.name for ln in rejected.lines]
+    with pytest.raises(Conflict):
+        budgets.revise_budget(rejected, actor=world.manager)  # version 2 is still a draft
+
+
+def test_one_budget_per_fiscal_year(world):
+    draft(world)
+    with pytest.raises(Conflict, match="already has a budget"):
+        budgets.create_budget(world.a, fiscal_year=2027, actor=world.manager)
+    with pytest.raises(ValidationError):
+        budgets.create_budget(world.a, fiscal_year="next", actor=world.manager)
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"amount": "-5"}, "amount"),
+        ({"amount": "abc"}, "amount"),
+        ({"amount": "1.005"}, "amount"),
+        ({"fund": "rainy-day"}, "fund"),
+        ({"kind": "gift"}, "kind"),
+        ({"name": ""}, "name"),
+        ({"cost_center_id": 99999}, "cost_center_id"),
+        ({"amount": "NaN"}, "amount"),
+    ],
+)
+def test_line_values_are_checked(world, values, field):
+    budget = draft(world, lines=[])
+    with pytest.raises(ValidationError) as info:
+        budgets.add_line(budget, {**LINES[1], **values}, actor=world.manager)
+    assert field in info.value.errors
+    assert budget.lines == []
+
+
+def test_submit_refuses_a_centre_that_covers_no_unit(world):
+    budget = draft(world)
+    centre = budgets.create_cost_center(
+        world.a, name="Marina", unit_types=["houseboat"], actor=world.manager
+    )
+    budgets.add_line(budget, {**LINES[1], "cost_center_id": centre.id}, actor=world.manager)
+    with pytest.raises(Conflict, match="Marina has lines but covers no unit"):
+        budgets.submit_budget(budget, actor=world.manager)
+
+
+def test_submit_refuses_an_empty_budget(world):
+    with pytest.raises(Conflict):
+        budgets.submit_budget(draft(world, lines=[]), actor=world.manager)
+
+
+def test_save_lines_reports_each_bad_cell_and_changes_nothing(world):
+    budget = draft(world)
+    rows = [
+        dict(LINES[0]),
+        {**LINES[1], "amount": "x"},
+        {"name": "", "amount": "", "fund": ""},
+        {**LINES[2], "fund": "nope"},
+    ]
+    with pytest.raises(ValidationError) as info:
+        budgets.save_lines(budget, rows, actor=world.manager)
+    assert set(info.value.errors) == {"lines.2.amount", "lines.4.fund"}
+    assert len(budget.lines) == 4
+
+
+# --- CSV imports --------------------------------------------------------------------------
+
+
+def test_import_lines_from_csv(world):
+    budget = draft(world, lines=[])
+    budgets.create_cost_center(
+        world.a, name="Townhomes", unit_types="townhome", actor=world.manager
+    )
+    text = (
+        "account_code,name,fund,kind,amount,prior_year_amount,cost_center,note\n"
+        '5100,Landscaping,operating,expense,"36,000.00",34000,,weekly\n'
+        "5300,Roof repairs,reserve,expense,8000,,Townhomes,\n"
+    )
+    lines = budgets.import_lines_csv(budget, text, actor=world.manager)
+    assert [(ln.name, ln.amount, ln.cost_center.name) for ln in lines] == [
+        ("Landscaping", D("36000.00"), "General"),
+        ("Roof repairs", D("8000.00"), "Townhomes"),
+    ]
+
+
+def test_import_lines_reports_rows_by_line_number_and_imports_nothing(world):
+    budget = draft(world, lines=[])
+    text = (
+        "name,fund,kind,amount,cost_center\n"
+        "Good,operating,expense,100,\n"
+        "Bad amount,operating,expense,lots,\n"
+        "Bad fund,savings,expense,5,\n"
+        "Bad centre,operating,expense,5,Nowhere\n"
+    )
+    with pytest.raises(ValidationError) as info:
+        budgets.import_lines_csv(budget, text, actor=world.manager)
+    messages = info.value.errors["file"]
+    assert messages[0].startswith("Line 3: amount:")
+    assert messages[1].startswith("Line 4: fund:")
+    assert messages[2].startswith("Line 5: cost_center:")
+    assert budget.lines == []
+
+
+def test_import_lines_needs_the_header(world):
+    budget = draft(world, lines=[])
+    with pytest.raises(ValidationError, match="Line 1: the header"):
+        budgets.import_lines_csv(budget, "a,b\n1,2\n", actor=world.manager)
+
+
+# --- fiscal years and the distribution window ----------------------------------------
+
+
+def test_fiscal_year_is_named_for_the_year_it_ends(world):
+    world.a.fiscal_year_start_month = 7
+    assert budgets.fiscal_year_start(world.a, 2027) == date(2026, 7, 1)
+    assert budgets.fiscal_year_end(world.a, 2027) == date(2027, 6, 30)
+    world.a.fiscal_year_start_month = 1
+    assert budgets.fiscal_year_start(world.a, 2027) == date(2027, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("approved_on", "late", "words"),
+    [
+        ("2026-11-15", False, "On time"),
+        ("2026-12-10", True, "Late"),
+        ("2026-09-01", False, "Early"),
+    ],
+)
+def test_california_window_of_30_to_90_days(world, approved_on, late, words):
+    world.a.budget_notice_min_days, world.a.budget_notice_max_days = 30, 90
+    clock.freeze(datetime.fromisoformat(approved_on + "T18:00:00+00:00"))
+    budget = in_state(world, "approved")
+    timing = budgets.distribution_timing(budget)
+    assert timing.latest == date(2026, 12, 2) and timing.earliest == date(2026, 10, 3)
+    assert timing.late is late
+    assert timing.message.startswith(words)
+
+
+def test_draft_past_the_deadline_is_flagged(world):
+    world.a.budget_notice_min_days, world.a.budget_notice_max_days = 30, 90
+    clock.freeze(datetime(2026, 12, 20, tzinfo=UTC))
+    timing = budgets.distribution_timing(draft(world))
+    assert timing.late and "already past" in timing.message
+
+
+def test_no_window_no_message(world):
+    world.a.budget_notice_min_days = world.a.budget_notice_max_days = None
+    assert budgets.distribution_timing(draft(world)).message is None
+
+
+# --- actuals ------------------------------------------------------------------------------
+
+
+def test_actuals_import_and_variance(world):
+    budget = in_state(world, "approved")
+    text = (
+        "account_code,month,amount\n5100,2027-01,2500\n5100,2027-02,3400.50\n"
+        "4000,2027-01,10000\n4000,2027-02,9000\n9999,2027-02,75\n"
+    )
+    assert budgets.import_actuals(budget, text, actor=world.manager) == 5
+    report = budgets.variance_report(budget)
+    assert report.through == date(2027, 2, 1) and report.months_elapsed == 2
+    rows = {r.account_code: r for r in report.rows}
+    landscaping = rows["5100"]
+    assert landscaping.budget_ytd == D("6000.00")  # 36000 × 2 / 12
+    assert landscaping.actual_ytd == D("5900.50")
+    assert landscaping.variance == D("-99.50") and not landscaping.unfavourable
+    assert rows["4000"].variance == D("-1000.00") and rows["4000"].unfavourable
+    assert rows["9999"].name == "(not in the budget)"
+    # A corrected file replaces the month it covers.
+    budgets.import_actuals(
+        budget, "account_code,month,amount\n5100,2027-02,3000\n", actor=world.manager
+    )
+    assert {r.account_code: r for r in budgets.variance_report(budget).rows}[
+        "5100"
+    ].actual_ytd == D("5500.00")
+
+
+def test_malformed_actuals_import_nothing(world):
+    budget = in_state(world, "approved")
+    text = (
+        "account_code,month,amount\n5100,2027-01,10\n5100,January,10\n"
+        "5100,2031-01,10\n,2027-01,abc\n"
+    )
+    with pytest.raises(ValidationError) as info:
+        budgets.import_actuals(budget, text, actor=world.manager)
+    messages = info.value.errors["file"]
+    assert [m.split(":")[0] for m in messages] == ["Line 3", "Line 4", "Line 5", "Line 5"]
+    assert budgets.variance_report(budget).through is None
+
+
+def test_general_centre_exists_for_every_association(world):
+    centres = budgets.cost_centers(world.b)
+    assert [(c.name, c.unit_types) for c in centres] == [("General", None)]
+    with pytest.raises(Conflict):
+        budgets.create_cost_center(world.b, name="general", actor=world.outsider)
+
+
+def test_figures_for_a_budget_with_two_unit_types(world):
+    f.UnitFactory(association=world.a, label="T1", unit_type="townhome")
+    f.UnitFactory(association=world.a, label="T2", unit_type="townhome")
+    centre = budgets.create_cost_center(
+        world.a, name="Townhome roofs", unit_types=["townhome"], actor=world.manager
+    )
+    budget = draft(world, lines=[])
+    budgets.add_line(
+        budget,
+        {"name": "Common area", "fund": "operating", "kind": "expense", "amount": "3600"},
+        actor=world.manager,
+    )
+    budgets.add_line(
+        budget,
+        {
+            "name": "Roofs",
+            "fund": "reserve",
+            "kind": "expense",
+            "amount": "2400",
+            "cost_center_id": centre.id,
+        },
+        actor=world.manager,
+    )
+    db.session.flush()
+    result = budgets.figures(budget)
+    # 3 units share 3600 → 100/month; 2 townhomes share 2400 → 100/month more
+    assert result.assessment.by_unit_type == {
+        "standard": (D("1200.00"), D("100.00")),
+        "townhome": (D("2400.00"), D("200.00")),
+    }
