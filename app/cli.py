@@ -52,8 +52,15 @@ def demo(if_empty: bool) -> None:
         raise click.ClickException(
             "The database already has users; demo data goes into an empty database only."
         )
-    logins = load_demo()
-    db.session.commit()
+    from flask import current_app
+
+    backend = current_app.config["MAIL_BACKEND"]
+    current_app.config["MAIL_BACKEND"] = "memory"  # nobody reads notifications about demo data
+    try:
+        logins = load_demo()
+        db.session.commit()
+    finally:
+        current_app.config["MAIL_BACKEND"] = backend
     click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/login with:")
     for role, email in logins:
         click.echo(f"  {role:<42} {email:<40} password: {DEMO_PASSWORD}")

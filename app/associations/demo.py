@@ -300,6 +300,9 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
                 logins.append((f"Board president, {spec['name']}", member.email))
         sample_owner = owners_by_unit[units[-1].id]
         logins.append((f"Owner, {spec['name']}", sample_owner.email))
+    from app.budgets.demo import load_budget_demo
+
+    load_budget_demo(admin, manager)
     return logins
 
 

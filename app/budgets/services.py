@@ -285,7 +285,8 @@ def create_budget(association: Association, *, fiscal_year, actor: User) -> Budg
     return budget
 
 
-def _require_draft(budget: Budget) -> None:
+def require_draft(budget: Budget) -> None:
+    """Refuse to change a budget that is not a draft."""
     if not budget.is_draft:
         raise InvalidTransition(
             _(
@@ -370,7 +371,7 @@ def _as_int(value):
 
 def add_line(budget: Budget, values: dict, *, actor: User) -> BudgetLine:
     """Add a line to a draft budget."""
-    _require_draft(budget)
+    require_draft(budget)
     clean = _line_values(budget.association, values)
     position = max((line.position for line in budget.lines), default=0) + 1
     line = BudgetLine(budget=budget, position=position, **clean)
@@ -402,7 +403,7 @@ def save_lines(budget: Budget, rows: list[dict], *, actor: User) -> list[BudgetL
     Errors are keyed ``lines.<row>.<field>`` (rows counted from 1) so the table can show each
     next to its cell.
     """
-    _require_draft(budget)
+    require_draft(budget)
     errors: dict[str, list[str]] = {}
     cleaned = []
     for number, row in enumerate(rows, start=1):
@@ -439,7 +440,7 @@ def save_lines(budget: Budget, rows: list[dict], *, actor: User) -> list[BudgetL
 
 def delete_line(budget: Budget, line_id: int, *, actor: User) -> None:
     """Remove a line from a draft budget."""
-    _require_draft(budget)
+    require_draft(budget)
     line = next((ln for ln in budget.lines if ln.id == line_id), None)
     if line is None:
         raise NotFound(_("No such line in this budget."))
@@ -502,7 +503,7 @@ def _read_csv(text: str, required: tuple[str, ...]) -> list[tuple[int, dict]]:
 
 def import_lines_csv(budget: Budget, text: str, *, actor: User) -> list[BudgetLine]:
     """Append lines from a CSV; nothing is imported when any row has an error."""
-    _require_draft(budget)
+    require_draft(budget)
     try:
         rows = _read_csv(text, ("name", "fund", "kind", "amount"))
     except csv.Error as exc:
@@ -575,7 +576,7 @@ def last_approved_before(budget: Budget) -> Budget | None:
 
 def copy_from_last_approved(budget: Budget, *, actor: User) -> list[BudgetLine]:
     """Fill an empty draft with the last approved budget's lines (their amounts as prior)."""
-    _require_draft(budget)
+    require_draft(budget)
     if budget.lines:
         raise Conflict(_("This draft already has lines; copying would mix two budgets."))
     source = last_approved_before(budget)
@@ -661,7 +662,7 @@ def figures(budget: Budget) -> Figures:
 
 def submit_budget(budget: Budget, *, actor: User):
     """Put a draft budget to the board; it is locked while pending."""
-    _require_draft(budget)
+    require_draft(budget)
     if not budget.lines:
         raise Conflict(_("Add the budget's lines before submitting it."))
     result = figures(budget)

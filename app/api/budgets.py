@@ -1,0 +1,430 @@
+"""Budgets and cost centres."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+from sqlalchemy import select
+
+from app.api.schemas import BaseSchema, ListArgsSchema, Money, envelope, list_schema
+from app.api.setup import allow, association_for, caller
+from app.api.uploads import read_text_upload
+from app.budgets import policies as budget_policies
+from app.budgets import reports
+from app.budgets import services as budgets
+from app.budgets.models import Budget
+from app.core.errors import NotFound
+from app.core.listing import paginate
+from app.core.pdf import render_pdf
+from app.extensions import db
+
+blp = Blueprint("api_budgets", __name__, description="Budgets")
+
+MONEY_INPUT = {"type": ["string", "number"], "example": "1250.00"}
+
+
+class CostCenterCreateSchema(BaseSchema):
+    name = fields.String(required=True)
+    unit_types = fields.List(
+        fields.String(),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "absent or null: all units"},
+    )
+
+
+class CostCenterSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    unit_types = fields.List(fields.String(), allow_none=True)
+    is_general = fields.Boolean()
+
+
+class BudgetCreateSchema(BaseSchema):
+    fiscal_year = fields.Integer(
+        required=True, metadata={"description": "named for the calendar year in which it ends"}
+    )
+
+
+class LineCreateSchema(BaseSchema):
+    # Values are checked by the service after the budget's state, so that a locked budget
+    # answers 409 before any 422 about the values.
+    account_code = fields.String(load_default="")
+    name = fields.Raw(load_default=None, metadata={"type": "string"})
+    fund = fields.Raw(load_default=None, metadata={"enum": ["operating", "reserve"]})
+    kind = fields.Raw(load_default=None, metadata={"enum": ["income", "expense"]})
+    amount = fields.Raw(load_default=None, metadata=MONEY_INPUT)
+    prior_year_amount = fields.Raw(load_default=None, metadata=MONEY_INPUT)
+    cost_center_id = fields.Raw(load_default=None, metadata={"type": ["integer", "null"]})
+    note = fields.String(load_default="")
+
+
+class LinesReplaceSchema(BaseSchema):
+    lines = fields.List(fields.Nested(LineCreateSchema), required=True)
+
+
+class LineSchema(BaseSchema):
+    id = fields.Integer()
+    account_code = fields.String()
+    name = fields.String()
+    fund = fields.String()
+    kind = fields.String()
+    amount = Money()
+    prior_year_amount = Money(allow_none=True)
+    cost_center_id = fields.Integer()
+    note = fields.String()
+
+
+class TotalsSchema(BaseSchema):
+    income = Money()
+    expense = Money()
+    reserve_contribution = Money()
+    net = Money()
+
+
+class AmountsSchema(BaseSchema):
+    annual = Money(allow_none=True)
+    monthly = Money(allow_none=True)
+
+
+class UnitAssessmentSchema(BaseSchema):
+    unit_id = fields.Integer()
+    label = fields.String()
+    unit_type = fields.String()
+    annual = Money()
+    monthly = Money()
+
+
+class AssessmentSchema(BaseSchema):
+    annual_per_unit = Money(allow_none=True)
+    monthly_per_unit = Money(allow_none=True)
+    by_unit_type = fields.Dict(keys=fields.String(), values=fields.Nested(AmountsSchema))
+    by_unit = fields.List(fields.Nested(UnitAssessmentSchema))
+    rounding_difference = Money()
+
+
+class BudgetSummarySchema(BaseSchema):
+    id = fields.Integer()
+    association_id = fields.Integer()
+    fiscal_year = fields.Integer()
+    version = fields.Integer()
+    status = fields.String()
+    approval_id = fields.Integer(allow_none=True)
+    approved_at = fields.AwareDateTime(format="iso", allow_none=True)
+
+
+class DistributionSchema(BaseSchema):
+    message = fields.String(allow_none=True)
+    late = fields.Boolean()
+
+
+class BudgetSchema(BudgetSummarySchema):
+    lines = fields.List(fields.Nested(LineSchema))
+    totals = fields.Nested(TotalsSchema)
+    assessment = fields.Nested(AssessmentSchema)
+    distribution = fields.Nested(DistributionSchema)
+    pdf_url = fields.String()
+
+
+class SubmitResultSchema(BaseSchema):
+    status = fields.String()
+    approval_id = fields.Integer()
+
+
+class ImportResultSchema(BaseSchema):
+    imported = fields.Integer()
+
+
+class VarianceRowSchema(BaseSchema):
+    account_code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    annual = Money()
+    budget_ytd = Money()
+    actual_ytd = Money()
+    variance = Money()
+    percent = fields.Decimal(as_string=True, allow_none=True)
+
+
+class VarianceSchema(BaseSchema):
+    through = fields.Date(allow_none=True)
+    months_elapsed = fields.Integer()
+    rows = fields.List(fields.Nested(VarianceRowSchema))
+    pdf_url = fields.String()
+
+
+def budget_for(budget_id: int, *, write: bool = False) -> Budget:
+    """Return a budget the caller may see (owners: approved only), else 404."""
+    budget = db.session.get(Budget, budget_id)
+    if budget is None:
+        raise NotFound("No such budget.")
+    association_for(budget.association_id)
+    if not budget_policies.can_view_budget(caller(), budget):
+        raise NotFound("No such budget.")
+    if write:
+        allow(budget_policies.can_manage_budgets(caller(), budget.association_id))
+    return budget
+
+
+def serialize(budget: Budget) -> dict:
+    """Return the budget with its computed totals and assessment."""
+    result = budgets.figures(budget)
+    timing = budgets.distribution_timing(budget)
+    assessment = result.assessment
+    return {
+        "id": budget.id,
+        "association_id": budget.association_id,
+        "fiscal_year": budget.fiscal_year,
+        "version": budget.version,
+        "status": budget.status,
+        "approval_id": budget.approval_id,
+        "approved_at": budget.approved_at,
+        "lines": budget.lines,
+        "totals": {
+            "income": result.totals.income,
+            "expense": result.totals.expense,
+            "reserve_contribution": result.totals.reserve_contribution,
+            "net": result.totals.net,
+        },
+        "assessment": {
+            "annual_per_unit": assessment.annual_per_unit,
+            "monthly_per_unit": assessment.monthly_per_unit,
+            "by_unit_type": {
+                t: {"annual": a[0], "monthly": a[1]} if a else {"annual": None, "monthly": None}
+                for t, a in assessment.by_unit_type.items()
+            },
+            "by_unit": assessment.by_unit,
+            "rounding_difference": assessment.rounding_difference,
+        },
+        "distribution": {"message": timing.message, "late": timing.late},
+        "pdf_url": f"/api/v1/budgets/{budget.id}/pdf",
+    }
+
+
+@blp.route("/associations/<int:aid>/cost-centers")
+class CostCenters(MethodView):
+    @blp.response(200, list_schema(CostCenterSchema, "CostCenterList"))
+    def get(self, aid):
+        """List the association's cost centres (General first)."""
+        association = association_for(aid)
+        items = budgets.cost_centers(association)
+        db.session.commit()  # General is created on first use
+        return {"items": items, "total": len(items)}
+
+    @blp.arguments(CostCenterCreateSchema)
+    @blp.response(201, CostCenterSchema)
+    @blp.alt_response(409, description="The name is taken")
+    def post(self, body, aid):
+        """Add a cost centre covering all units, or only the given unit types."""
+        association = association_for(aid)
+        allow(budget_policies.can_manage_budgets(caller(), aid))
+        centre = budgets.create_cost_center(
+            association, name=body["name"], unit_types=body["unit_types"], actor=caller()
+        )
+        db.session.commit()
+        return centre
+
+
+@blp.route("/associations/<int:aid>/budgets")
+class Budgets(MethodView):
+    @blp.arguments(ListArgsSchema, location="query")
+    @blp.response(200, list_schema(BudgetSummarySchema, "BudgetList"))
+    def get(self, args, aid):
+        """List budgets, newest first (owners: approved ones)."""
+        association_for(aid)
+        statement = select(Budget).where(Budget.association_id == aid)
+        if not budget_policies.can_see_drafts(caller(), aid):
+            statement = statement.where(Budget.status == "approved")
+        page = paginate(
+            statement,
+            sortable={"year": Budget.fiscal_year},
+            direction="desc",
+            tiebreak=Budget.version.desc(),
+            **args,
+        )
+        return envelope(page, lambda b: b)
+
+    @blp.arguments(BudgetCreateSchema)
+    @blp.response(201, BudgetSummarySchema)
+    @blp.alt_response(409, description="The fiscal year already has a budget")
+    def post(self, body, aid):
+        """Start a draft budget for a fiscal year."""
+        association = association_for(aid)
+        allow(budget_policies.can_manage_budgets(caller(), aid))
+        budget = budgets.create_budget(association, fiscal_year=body["fiscal_year"], actor=caller())
+        db.session.commit()
+        return budget
+
+
+@blp.route("/budgets/<int:budget_id>")
+class BudgetItem(MethodView):
+    @blp.response(200, BudgetSchema)
+    def get(self, budget_id):
+        """Return a budget with its lines, totals and assessment."""
+        return serialize(budget_for(budget_id))
+
+
+@blp.route("/budgets/<int:budget_id>/lines")
+class Lines(MethodView):
+    @blp.arguments(LineCreateSchema)
+    @blp.response(201, LineSchema)
+    @blp.alt_response(409, description="The budget is not a draft")
+    def post(self, body, budget_id):
+        """Add a line to a draft budget (no cost_center_id: General)."""
+        budget = budget_for(budget_id, write=True)
+        line = budgets.add_line(budget, body, actor=caller())
+        db.session.commit()
+        return line
+
+    @blp.arguments(LinesReplaceSchema)
+    @blp.response(200, list_schema(LineSchema, "LineList"))
+    @blp.alt_response(409, description="The budget is not a draft")
+    def put(self, body, budget_id):
+        """Replace every line of a draft budget; errors are keyed lines.<row>.<field>."""
+        budget = budget_for(budget_id, write=True)
+        lines = budgets.save_lines(budget, body["lines"], actor=caller())
+        db.session.commit()
+        return {"items": lines, "total": len(lines)}
+
+
+@blp.route("/budgets/<int:budget_id>/lines/<int:line_id>")
+class LineItem(MethodView):
+    @blp.response(204)
+    def delete(self, budget_id, line_id):
+        """Remove a line from a draft budget."""
+        budget = budget_for(budget_id, write=True)
+        budgets.delete_line(budget, line_id, actor=caller())
+        db.session.commit()
+
+
+@blp.route("/budgets/<int:budget_id>/lines/import")
+class LinesImport(MethodView):
+    @blp.response(201, ImportResultSchema)
+    @blp.doc(
+        requestBody={
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            }
+        }
+    )
+    def post(self, budget_id):
+        """Append lines from a CSV (header: account_code,name,fund,kind,amount,
+        prior_year_amount,cost_center,note); a file with any bad row imports nothing."""
+        budget = budget_for(budget_id, write=True)
+        budgets.require_draft(budget)
+        lines = budgets.import_lines_csv(budget, read_text_upload(), actor=caller())
+        db.session.commit()
+        return {"imported": len(lines)}
+
+
+@blp.route("/budgets/<int:budget_id>/copy-last-approved")
+class CopyLastApproved(MethodView):
+    @blp.response(201, BudgetSchema)
+    def post(self, budget_id):
+        """Fill an empty draft with the last approved budget's lines."""
+        budget = budget_for(budget_id, write=True)
+        budgets.copy_from_last_approved(budget, actor=caller())
+        db.session.commit()
+        return serialize(budget)
+
+
+@blp.route("/budgets/<int:budget_id>/submit")
+class Submit(MethodView):
+    @blp.response(200, SubmitResultSchema)
+    @blp.alt_response(409, description="Not a draft, no lines, or a cost centre covers no unit")
+    def post(self, budget_id):
+        """Put a draft budget to the board."""
+        budget = budget_for(budget_id, write=True)
+        request = budgets.submit_budget(budget, actor=caller())
+        db.session.commit()
+        return {"status": budget.status, "approval_id": request.id}
+
+
+@blp.route("/budgets/<int:budget_id>/revise")
+class Revise(MethodView):
+    @blp.response(201, BudgetSchema)
+    @blp.alt_response(409, description="Only rejected or approved budgets are revised")
+    def post(self, budget_id):
+        """Make a new draft version copied from this one."""
+        budget = budget_for(budget_id, write=True)
+        revision = budgets.revise_budget(budget, actor=caller())
+        db.session.commit()
+        return serialize(revision)
+
+
+@blp.route("/budgets/<int:budget_id>/pdf")
+class BudgetPdf(MethodView):
+    @blp.response(
+        200, content_type="application/pdf", description="The budget report owners receive"
+    )
+    def get(self, budget_id):
+        """Download the budget report PDF."""
+        budget = budget_for(budget_id)
+        pdf = render_pdf("pdf/budgets/report.html", **reports.budget_context(budget))
+        return pdf_response(pdf, f"budget-fy{budget.fiscal_year}-v{budget.version}.pdf")
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """Return PDF bytes as a download."""
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+@blp.route("/budgets/<int:budget_id>/actuals")
+class Actuals(MethodView):
+    @blp.response(201, ImportResultSchema)
+    @blp.doc(
+        requestBody={
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            }
+        }
+    )
+    def post(self, budget_id):
+        """Import actuals from a CSV (account_code,month,amount); bad rows import nothing."""
+        budget = budget_for(budget_id, write=True)
+        count = budgets.import_actuals(budget, read_text_upload(), actor=caller())
+        db.session.commit()
+        return {"imported": count}
+
+
+@blp.route("/budgets/<int:budget_id>/variance")
+class Variance(MethodView):
+    @blp.response(200, VarianceSchema)
+    def get(self, budget_id):
+        """Budget against actuals by account, year to date."""
+        budget = budget_for(budget_id)
+        allow(budget_policies.can_see_drafts(caller(), budget.association_id))
+        report = budgets.variance_report(budget)
+        return {
+            "through": report.through,
+            "months_elapsed": report.months_elapsed,
+            "rows": report.rows,
+            "pdf_url": f"/api/v1/budgets/{budget.id}/variance.pdf",
+        }
+
+
+@blp.route("/budgets/<int:budget_id>/variance.pdf")
+class VariancePdf(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    def get(self, budget_id):
+        """Download the budget-vs-actual report PDF."""
+        budget = budget_for(budget_id)
+        allow(budget_policies.can_see_drafts(caller(), budget.association_id))
+        pdf = render_pdf("pdf/budgets/variance.html", **reports.variance_context(budget))
+        return pdf_response(pdf, f"budget-vs-actual-fy{budget.fiscal_year}.pdf")

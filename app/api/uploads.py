@@ -1,0 +1,42 @@
+"""Uploaded files in API requests."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, request
+from flask_babel import gettext as _
+
+TEXT_TYPES = {
+    "text/csv",
+    "text/plain",
+    "application/csv",
+    "application/vnd.ms-excel",
+    "application/octet-stream",
+    "",
+}
+
+
+def read_text_upload(field: str = "file") -> str:
+    """Return the text of a CSV upload: 413 when too large, 415 when not text, 422 when absent."""
+    from app.core.errors import ValidationError
+
+    limit = current_app.config.get("MAX_CSV_BYTES", 2 * 1024 * 1024)
+    if request.content_length and request.content_length > limit + 4096:
+        abort(413, description=_("The file is larger than %(mb)d MB.", mb=limit // 1048576))
+    upload = request.files.get(field)
+    if upload is None:
+        raise ValidationError(
+            field, _("Attach the CSV file as the form field “%(field)s”.", field=field)
+        )
+    if (upload.mimetype or "") not in TEXT_TYPES:
+        abort(415, description=_("Send a CSV file (text/csv)."))
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        abort(413, description=_("The file is larger than %(mb)d MB.", mb=limit // 1048576))
+    if b"\x00" in data:
+        abort(415, description=_("This is not a text file. Send a CSV file."))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    abort(415, description=_("The file is not UTF-8 text."))  # pragma: no cover - cp1252 reads all
