@@ -111,13 +111,17 @@ def _select_locale() -> str | None:
 def register_blueprints(app: Flask) -> None:
     """Attach the pages and the JSON API."""
     from app.api import init_api
+    from app.approvals.views import bp as approvals_bp
     from app.associations.views import bp as associations_bp
     from app.auth.views import bp as auth_bp
+    from app.budgets.views import bp as budgets_bp
     from app.core.views import bp as core_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(associations_bp)
+    app.register_blueprint(approvals_bp)
+    app.register_blueprint(budgets_bp)
     init_api(app)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
@@ -17,7 +16,7 @@ from app.budgets import services as budgets
 from app.budgets.models import Budget
 from app.core.errors import NotFound
 from app.core.listing import paginate
-from app.core.pdf import render_pdf
+from app.core.pdf import pdf_response, render_pdf
 from app.extensions import db
 
 blp = Blueprint("api_budgets", __name__, description="Budgets")
@@ -369,15 +368,6 @@ class BudgetPdf(MethodView):
         budget = budget_for(budget_id)
         pdf = render_pdf("pdf/budgets/report.html", **reports.budget_context(budget))
         return pdf_response(pdf, f"budget-fy{budget.fiscal_year}-v{budget.version}.pdf")
-
-
-def pdf_response(pdf: bytes, filename: str) -> Response:
-    """Return PDF bytes as a download."""
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
 
 
 @blp.route("/budgets/<int:budget_id>/actuals")

@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.approvals.models import ApprovalRequest
@@ -15,14 +16,13 @@ from app.budgets.models import Budget
 from app.core import charts, clock, formatting
 from app.extensions import db
 
-FUND_LABELS = {"operating": "Operating fund", "reserve": "Reserve fund"}
 SECTION_TITLES = {
-    ("operating", "income"): "Operating fund — income",
-    ("operating", "expense"): "Operating fund — expenses",
-    ("reserve", "income"): "Reserve fund — income",
-    ("reserve", "expense"): "Reserve fund — expenses",
+    ("operating", "income"): _l("Operating fund — income"),
+    ("operating", "expense"): _l("Operating fund — expenses"),
+    ("reserve", "income"): _l("Reserve fund — income"),
+    ("reserve", "expense"): _l("Reserve fund — expenses"),
 }
-CHOICE_LABELS = {"approve": "Approve", "reject": "Reject", "abstain": "Abstain"}
+CHOICE_LABELS = {"approve": _l("Approve"), "reject": _l("Reject"), "abstain": _l("Abstain")}
 
 
 def _money(value) -> str:
@@ -54,7 +54,7 @@ def budget_context(budget: Budget) -> dict:
             prior = sum(priors, Decimal(0)) if priors else None
             sections.append(
                 {
-                    "title": SECTION_TITLES[(fund, kind)],
+                    "title": str(SECTION_TITLES[(fund, kind)]),
                     "lines": [
                         {
                             "id": ln.id,
@@ -146,7 +146,7 @@ def budget_context(budget: Budget) -> dict:
             "votes": [
                 {
                     "name": v.voter.name,
-                    "choice": CHOICE_LABELS.get(v.choice, v.choice),
+                    "choice": str(CHOICE_LABELS.get(v.choice, v.choice)),
                     "comment": v.comment,
                     "when": formatting.long_date(v.cast_at, association.time_zone),
                 }

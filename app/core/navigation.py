@@ -30,6 +30,7 @@ class Navigation:
     associations: list[tuple[int, str]]
     current_id: int | None
     role_label: str
+    awaiting: int
 
 
 def _item(label: str, endpoint: str, **values) -> NavItem:
@@ -66,6 +67,9 @@ def for_request() -> Navigation | None:
             items.append(_item(_("Units"), "associations.units", aid=aid))
         if policies.can_list_people(user, aid):
             items.append(_item(_("People"), "associations.people", aid=aid))
+        items.append(_item(_("Budgets"), "budgets.index", aid=aid))
+        if policies.is_manager(user, aid) or policies.is_board(user, aid):
+            items.append(_item(_("Approvals"), "approvals.index", aid=aid))
         if policies.can_read_audit(user, aid):
             items.append(_item(_("Audit log"), "associations.audit_log", aid=aid))
         if policies.can_edit_association(user, aid):
@@ -75,8 +79,15 @@ def for_request() -> Navigation | None:
     if policies.is_admin(user):
         global_items.append(_item(_("All associations"), "associations.index"))
         global_items.append(_item(_("All people"), "auth.users"))
+    from app.approvals.services import awaiting_vote
+
     return Navigation(
-        items, global_items, associations, association.id if association else None, role_label
+        items,
+        global_items,
+        associations,
+        association.id if association else None,
+        role_label,
+        len(awaiting_vote(user)),
     )
 
 

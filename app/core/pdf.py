@@ -10,7 +10,7 @@ import mimetypes
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import Response, current_app, render_template
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 # Relative URLs in documents resolve against this made-up origin, which only url_fetcher serves.
@@ -54,3 +54,12 @@ def render_pdf(template: str, *, stylesheet: str = "document.css", **context) ->
     pdf = document.write_pdf(stylesheets=[_stylesheet(stylesheet)])
     current_app.logger.debug("Rendered %s (%d bytes)", template, len(pdf))
     return pdf
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """Return PDF bytes for viewing in the browser, with a sensible file name."""
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )

@@ -5,3 +5,58 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// The budget's editable table: add and remove rows, and show unsaved totals as you type.
+(function () {
+  var table = document.getElementById("lines-table");
+  if (!table) { return; }
+  var body = table.tBodies[0];
+
+  function parse(value) {
+    var number = parseFloat(String(value || "").replace(/[$,\s]/g, ""));
+    return isNaN(number) ? 0 : number;
+  }
+  function format(number) {
+    return number.toLocaleString("en-US", { style: "currency", currency: "USD" });
+  }
+  function recompute() {
+    var sums = { income: 0, expense: 0 };
+    Array.prototype.forEach.call(body.rows, function (row) {
+      var kind = row.querySelector("[data-kind]");
+      var amount = row.querySelector("[data-amount]");
+      if (kind && amount) { sums[kind.value] += parse(amount.value); }
+    });
+    table.querySelector("[data-live=income]").textContent = format(sums.income);
+    table.querySelector("[data-live=expense]").textContent = format(sums.expense);
+  }
+  function renumber() {
+    Array.prototype.forEach.call(body.rows, function (row, index) {
+      row.querySelectorAll("[name^=lines-]").forEach(function (field) {
+        field.name = field.name.replace(/^lines-\d+-/, "lines-" + (index + 1) + "-");
+      });
+    });
+  }
+  document.querySelector("[data-add-row]").addEventListener("click", function () {
+    var last = body.rows[body.rows.length - 1];
+    var copy = last.cloneNode(true);
+    copy.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+    copy.querySelectorAll(".is-invalid").forEach(function (f) { f.classList.remove("is-invalid"); });
+    copy.querySelectorAll(".invalid-feedback").forEach(function (f) { f.remove(); });
+    body.appendChild(copy);
+    renumber();
+    copy.querySelector("input").focus();
+  });
+  body.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-remove-row]");
+    if (!button) { return; }
+    var row = button.closest("tr");
+    if (body.rows.length > 1) { row.remove(); } else {
+      row.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+    }
+    renumber();
+    recompute();
+  });
+  body.addEventListener("input", recompute);
+  body.addEventListener("change", recompute);
+  recompute();
+}());
