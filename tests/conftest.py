@@ -155,7 +155,8 @@ def _build_world() -> World:
 
 
 def login(client, user, password: str = PASSWORD):
-    """Sign a user in through the login page."""
+    """Sign a user in through the login page (signing out whoever was signed in)."""
+    client.post("/logout")
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response

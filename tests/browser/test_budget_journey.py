@@ -1,0 +1,74 @@
+"""The manager builds a budget, the board approves it, an owner downloads the report."""
+
+import io
+
+import pytest
+from playwright.sync_api import Browser, expect
+from pypdf import PdfReader
+
+from tests.browser.test_manager_journey import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_budget_from_draft_to_owner(browser: Browser, live_server, world):
+    manager = browser.new_context().new_page()
+    sign_in(manager, live_server, world.manager.email)
+    manager.get_by_role("link", name="Budgets", exact=True).click()
+    manager.get_by_label("Fiscal year").fill("2027")
+    manager.get_by_role("button", name="Start the budget").click()
+    expect(manager.get_by_text("Started the budget for fiscal year 2027.")).to_be_visible()
+
+    rows = [
+        ("4000", "Assessments", "Operating", "Income", "24000"),
+        ("5100", "Landscaping", "Operating", "Expense", "9000"),
+        ("6000", "Reserve contribution", "Reserve", "Expense", "3000"),
+    ]
+    for index, (code, name, fund, kind, amount) in enumerate(rows, start=1):
+        if index > 3:
+            manager.get_by_role("button", name="Add a row").click()
+        manager.get_by_label(f"Account code, row {index}").fill(code)
+        manager.get_by_label(f"Name, row {index}", exact=True).fill(name)
+        manager.get_by_label(f"Fund, row {index}").select_option(label=fund)
+        manager.get_by_label(f"Kind, row {index}").select_option(label=kind)
+        manager.get_by_label(f"Amount, row {index}", exact=True).fill(amount)
+    expect(manager.locator("[data-live=expense]")).to_have_text("$12,000.00")
+    manager.get_by_role("button", name="Save lines").click()
+    expect(manager.get_by_text("Saved 3 lines.")).to_be_visible()
+    expect(manager.get_by_text("Every home pays $1,000.00 a month")).to_be_visible()
+    manager.get_by_role("button", name="Submit to the board").click()
+    expect(manager.get_by_text("Submitted to the board.")).to_be_visible()
+
+    for member in (world.board, world.board2):
+        page = browser.new_context().new_page()
+        sign_in(page, live_server, member.email)
+        page.get_by_role("link", name="1 awaits my vote").click()
+        page.get_by_role("link", name="Budget for fiscal year 2027 (version 1)").click()
+        page.get_by_label("Comment (optional)").fill(f"Approved by {member.name}")
+        page.get_by_role("button", name="Approve").click()
+        expect(page.get_by_role("cell", name=f"Approved by {member.name}")).to_be_visible()
+        page.context.close()
+
+    owner = browser.new_context().new_page()
+    sign_in(owner, live_server, world.owner.email)
+    owner.get_by_role("link", name="Budgets", exact=True).click()
+    owner.get_by_role("link", name="FY 2027").click()
+    expect(owner.get_by_text("Approved", exact=True)).to_be_visible()
+    href = owner.get_by_role("link", name="Download PDF").get_attribute("href")
+    response = owner.context.request.get(live_server + href)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.body()))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for words in (
+        "Budget for fiscal year 2027",
+        "approved by the board",
+        "$24,000.00",
+        "$12,000.00",
+        "$3,000.00",
+        "$1,000.00",
+        "Bea Board",
+        "Bo Board",
+    ):
+        assert words in text, words
+    manager.context.close()
+    owner.context.close()
