@@ -285,6 +285,19 @@ def create_budget(association: Association, *, fiscal_year, actor: User) -> Budg
     return budget
 
 
+def _record(budget: Budget, action: str, *, actor: User, summary: str, data=None) -> None:
+    """Write a budget's audit entry."""
+    audit.record(
+        action,
+        actor=actor,
+        association_id=budget.association_id,
+        subject_type="budget",
+        subject_id=budget.id,
+        summary=summary,
+        data=data,
+    )
+
+
 def require_draft(budget: Budget) -> None:
     """Refuse to change a budget that is not a draft."""
     if not budget.is_draft:
@@ -377,12 +390,10 @@ def add_line(budget: Budget, values: dict, *, actor: User) -> BudgetLine:
     line = BudgetLine(budget=budget, position=position, **clean)
     db.session.add(line)
     db.session.flush()
-    audit.record(
+    _record(
+        budget,
         "budget.line_added",
         actor=actor,
-        association_id=budget.association_id,
-        subject_type="budget",
-        subject_id=budget.id,
         summary=_(
             "Added line %(name)s (%(amount)s) to the FY %(year)d budget",
             name=line.name,
@@ -422,12 +433,10 @@ def save_lines(budget: Budget, rows: list[dict], *, actor: User) -> list[BudgetL
     lines = [BudgetLine(position=n, **values) for n, values in enumerate(cleaned, start=1)]
     budget.lines.extend(lines)
     db.session.flush()
-    audit.record(
+    _record(
+        budget,
         "budget.lines_saved",
         actor=actor,
-        association_id=budget.association_id,
-        subject_type="budget",
-        subject_id=budget.id,
         summary=_(
             "Saved %(n)d lines of the FY %(year)d budget (had %(before)d)",
             n=len(lines),
@@ -446,12 +455,10 @@ def delete_line(budget: Budget, line_id: int, *, actor: User) -> None:
         raise NotFound(_("No such line in this budget."))
     budget.lines.remove(line)
     db.session.flush()
-    audit.record(
+    _record(
+        budget,
         "budget.line_removed",
         actor=actor,
-        association_id=budget.association_id,
-        subject_type="budget",
-        subject_id=budget.id,
         summary=_(
             "Removed line %(name)s from the FY %(year)d budget",
             name=line.name,
@@ -545,12 +552,10 @@ def import_lines_csv(budget: Budget, text: str, *, actor: User) -> list[BudgetLi
     lines = [BudgetLine(position=start + n, **values) for n, values in enumerate(cleaned, 1)]
     budget.lines.extend(lines)
     db.session.flush()
-    audit.record(
+    _record(
+        budget,
         "budget.lines_imported",
         actor=actor,
-        association_id=budget.association_id,
-        subject_type="budget",
-        subject_id=budget.id,
         summary=_(
             "Imported %(n)d lines into the FY %(year)d budget",
             n=len(lines),
@@ -598,12 +603,10 @@ def copy_from_last_approved(budget: Budget, *, actor: User) -> list[BudgetLine]:
     ]
     budget.lines.extend(lines)
     db.session.flush()
-    audit.record(
+    _record(
+        budget,
         "budget.copied",
         actor=actor,
-        association_id=budget.association_id,
-        subject_type="budget",
-        subject_id=budget.id,
         summary=_(
             "Copied %(n)d lines from the approved FY %(year)d budget",
             n=len(lines),
@@ -732,12 +735,10 @@ def revise_budget(budget: Budget, *, actor: User) -> Budget:
     ]
     db.session.add(revision)
     db.session.flush()
-    audit.record(
+    _record(
+        revision,
         "budget.revised",
         actor=actor,
-        association_id=budget.association_id,
-        subject_type="budget",
-        subject_id=revision.id,
         summary=_(
             "Revised the FY %(year)d budget into version %(version)d",
             year=budget.fiscal_year,
@@ -820,12 +821,10 @@ def import_actuals(budget: Budget, text: str, *, actor: User) -> int:
         else:
             row.amount = amount
     db.session.flush()
-    audit.record(
+    _record(
+        budget,
         "budget.actuals_imported",
         actor=actor,
-        association_id=budget.association_id,
-        subject_type="budget",
-        subject_id=budget.id,
         summary=_(
             "Imported %(n)d actual amounts for FY %(year)d", n=len(parsed), year=budget.fiscal_year
         ),
