@@ -76,6 +76,8 @@ class AssociationSchema(BaseSchema):
     compliance_profile = fields.String()
     time_zone = fields.String()
     letterhead_address = fields.String()
+    budget_notice_min_days = fields.Integer(allow_none=True)
+    budget_notice_max_days = fields.Integer(allow_none=True)
     roles = fields.Method("get_roles", metadata={"description": "the caller's roles here"})
 
     def get_roles(self, association):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, request, url_for
+from flask import g, has_request_context, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -43,8 +43,8 @@ def _item(label: str, endpoint: str, **values) -> NavItem:
 
 def for_request() -> Navigation | None:
     """Return the navigation for the current user, or None when signed out."""
-    if not current_user.is_authenticated:
-        return None
+    if not has_request_context() or not current_user or not current_user.is_authenticated:
+        return None  # PDFs rendered by jobs and commands have no navigation
     from app.associations.models import Association
 
     user = current_user._get_current_object()

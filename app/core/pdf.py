@@ -21,20 +21,35 @@ class RefusedURL(ValueError):
     """A document asked for a resource outside what we allow."""
 
 
-def url_fetcher(url: str, timeout: int = 10, ssl_context=None, **kwargs) -> dict:
-    """Serve data: URLs and /static/ files; refuse everything else."""
-    from weasyprint.urls import default_url_fetcher
+def _make_fetcher():
+    """Build the URL fetcher class once WeasyPrint is imported (it is imported lazily)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    if url.startswith("data:"):
-        return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
-    if url.startswith(BASE_URL + "static/"):
-        path = (STATIC / url[len(BASE_URL + "static/") :]).resolve()
-        if STATIC in path.parents and path.is_file():
-            return {
-                "string": path.read_bytes(),
-                "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
-            }
-    raise RefusedURL(f"refused to fetch {url!r} while rendering a PDF")
+    class SafeFetcher(URLFetcher):
+        """Serve data: URLs and our own /static/ files; refuse file:, http: and the rest."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith(BASE_URL + "static/"):
+                path = (STATIC / url[len(BASE_URL + "static/") :]).resolve()
+                if STATIC in path.parents and path.is_file():
+                    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+            raise RefusedURL(f"refused to fetch {url!r} while rendering a PDF")
+
+    return SafeFetcher(allowed_protocols=("data", "http"))
+
+
+_FETCHER = None
+
+
+def url_fetcher():
+    """Return the one fetcher every document uses."""
+    global _FETCHER
+    if _FETCHER is None:
+        _FETCHER = _make_fetcher()
+    return _FETCHER
 
 
 @lru_cache(maxsize=8)
@@ -42,7 +57,7 @@ def _stylesheet(name: str):
     """Parse a PDF stylesheet once per process (WeasyPrint's CSS parsing is costly)."""
     from weasyprint import CSS
 
-    return CSS(string=(STATIC / "pdf" / name).read_text(), url_fetcher=url_fetcher)
+    return CSS(string=(STATIC / "pdf" / name).read_text(), url_fetcher=url_fetcher())
 
 
 def render_pdf(template: str, *, stylesheet: str = "document.css", **context) -> bytes:
@@ -50,7 +65,7 @@ def render_pdf(template: str, *, stylesheet: str = "document.css", **context) ->
     from weasyprint import HTML
 
     html = render_template(template, **context)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
     pdf = document.write_pdf(stylesheets=[_stylesheet(stylesheet)])
     current_app.logger.debug("Rendered %s (%d bytes)", template, len(pdf))
     return pdf

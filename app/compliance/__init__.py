@@ -1,0 +1,1 @@
+"""Compliance: rules, inspections, violations, letters, hearings and fines with due process."""

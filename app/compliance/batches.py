@@ -1,0 +1,193 @@
+"""Mailing batches: issued, unmailed letters merged into one PDF for the print house."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.associations.models import Association
+from app.auth.models import User
+from app.compliance.models import BatchStatus, Letter, LetterBatch
+from app.compliance.profiles import profile_of
+from app.core import audit, clock, jobs, storage
+from app.core.errors import InvalidTransition, NotFound, ValidationError
+from app.extensions import db
+
+OPEN_BATCH = (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.DONE, BatchStatus.FAILED)
+
+
+def _record(
+    batch: LetterBatch, action: str, summary: str, *, actor: User | None, data=None
+) -> None:
+    audit.record(
+        action,
+        actor=actor,
+        association_id=batch.association_id,
+        subject_type="letter_batch",
+        subject_id=batch.id,
+        summary=summary,
+        data=data,
+    )
+
+
+def create_batch(association: Association, *, actor: User) -> LetterBatch:
+    """Take every issued letter that is neither mailed nor in an open batch; build in a job."""
+    letters = list(
+        db.session.scalars(
+            select(Letter)
+            .where(
+                Letter.association_id == association.id,
+                Letter.mailed_at.is_(None),
+                Letter.batch_id.is_(None),
+            )
+            .order_by(Letter.id)
+            .with_for_update()
+        )
+    )
+    batch = LetterBatch(
+        association_id=association.id,
+        letter_count=len(letters),
+        created_by_id=actor.id,
+        created_at=clock.now(),
+        status=BatchStatus.QUEUED.value if letters else BatchStatus.DONE.value,
+        finished_at=None if letters else clock.now(),
+    )
+    db.session.add(batch)
+    db.session.flush()
+    for letter in letters:
+        letter.batch_id = batch.id
+    db.session.flush()
+    _record(
+        batch,
+        "batch.created",
+        _("Started a mailing batch of %(n)d letters", n=len(letters)),
+        actor=actor,
+        data={"letter_ids": [letter.id for letter in letters]},
+    )
+    if letters:
+        jobs.enqueue("compliance.build_batch", batch.id)
+    return batch
+
+
+@jobs.job("compliance.build_batch")
+def build_batch(batch_id: int) -> None:
+    """Merge the batch's letters into one PDF; safe to run again after a crash."""
+    from pypdf import PdfReader, PdfWriter
+
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is None or batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
+        return  # done, cancelled or gone: nothing left to do
+    batch.status, batch.progress, batch.error = BatchStatus.RUNNING.value, 0, ""
+    db.session.commit()
+    try:
+        writer = PdfWriter()
+        letters = db.session.scalars(
+            select(Letter).where(Letter.batch_id == batch_id).order_by(Letter.id)
+        ).all()
+        for index, letter in enumerate(letters, start=1):
+            for page in PdfReader(io.BytesIO(letter.pdf)).pages:
+                writer.add_page(page)
+            if index % 25 == 0 or index == len(letters):
+                batch.progress = index
+                db.session.commit()
+        target = storage.batch_path(batch_id)
+        temporary = target.with_suffix(".part")
+        with open(temporary, "wb") as handle:
+            writer.write(handle)
+        os.replace(temporary, target)  # a half-written file never stands as the batch
+        db.session.refresh(batch)
+        if batch.status != BatchStatus.RUNNING:
+            return  # cancelled meanwhile
+        batch.status, batch.pdf_path, batch.finished_at = (
+            BatchStatus.DONE.value,
+            target.name,
+            clock.now(),
+        )
+        batch.letter_count = len(letters)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        batch = db.session.get(LetterBatch, batch_id)
+        batch.status, batch.error = BatchStatus.FAILED.value, str(error)[:500]
+        db.session.commit()
+        raise
+
+
+@jobs.recovery
+def unfinished_batches() -> list[tuple[str, tuple]]:
+    """List batches a crash left queued or running."""
+    ids = db.session.scalars(
+        select(LetterBatch.id).where(
+            LetterBatch.status.in_([BatchStatus.QUEUED.value, BatchStatus.RUNNING.value])
+        )
+    )
+    return [("compliance.build_batch", (batch_id,)) for batch_id in ids]
+
+
+def get_batch(batch_id: int) -> LetterBatch:
+    """Return a batch by id or raise NotFound."""
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is None:
+        raise NotFound(_("No such mailing batch."))
+    return batch
+
+
+def confirm_batch(batch: LetterBatch, *, tracking_numbers: dict | None, actor: User) -> None:
+    """Mark the batch's letters mailed; certified letters need their tracking numbers."""
+    if batch.status != BatchStatus.DONE:
+        raise InvalidTransition(
+            _(
+                "Only a finished batch can be confirmed; this one is %(status)s.",
+                status=batch.status,
+            )
+        )
+    tracking = {
+        str(k): str(v).strip() for k, v in (tracking_numbers or {}).items() if str(v).strip()
+    }
+    association = db.session.get(Association, batch.association_id)
+    profile = profile_of(association.compliance_profile)
+    missing = [
+        letter.id
+        for letter in batch.letters
+        if letter.kind in profile.certified_mail and str(letter.id) not in tracking
+    ]
+    if missing:
+        raise ValidationError(
+            "tracking_numbers",
+            _(
+                "%(name)s requires certified mail for these letters; give their tracking numbers: "
+                "%(ids)s.",
+                name=profile.name,
+                ids=", ".join(str(i) for i in missing),
+            ),
+        )
+    unknown = sorted(set(tracking) - {str(letter.id) for letter in batch.letters})
+    if unknown:
+        raise ValidationError(
+            "tracking_numbers", _("Letters %(ids)s are not in this batch.", ids=", ".join(unknown))
+        )
+    now = clock.now()
+    for letter in batch.letters:
+        letter.mailed_at = now
+        letter.tracking_number = tracking.get(str(letter.id))
+    batch.status, batch.mailed_at = BatchStatus.MAILED.value, now
+    _record(
+        batch,
+        "batch.mailed",
+        _("Confirmed the mailing of %(n)d letters", n=len(batch.letters)),
+        actor=actor,
+        data={"tracking_numbers": tracking},
+    )
+
+
+def cancel_batch(batch: LetterBatch, *, actor: User) -> None:
+    """Cancel a batch that is not mailed; its letters can go into a new one."""
+    if batch.status not in OPEN_BATCH:
+        raise InvalidTransition(_("A %(status)s batch cannot be cancelled.", status=batch.status))
+    for letter in list(batch.letters):
+        letter.batch_id = None
+    batch.status = BatchStatus.CANCELLED.value
+    _record(batch, "batch.cancelled", _("Cancelled the mailing batch"), actor=actor)

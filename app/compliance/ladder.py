@@ -1,0 +1,478 @@
+"""The violation ladder with due process enforced: letters, hearings and fines."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.approvals import services as approvals
+from app.approvals.models import ApprovalStatus
+from app.auth.models import User
+from app.budgets.services import parse_money
+from app.compliance import letters as letter_rendering
+from app.compliance.models import (
+    Fine,
+    FineStatus,
+    Hearing,
+    Letter,
+    LetterKind,
+    LetterTemplate,
+    Violation,
+    ViolationStatus,
+)
+from app.compliance.profiles import check_fine_amount, profile_of, refuse
+from app.compliance.services import hearing_requested_on, record, today
+from app.core import clock, formatting
+from app.core.errors import InvalidTransition, NotFound, ValidationError
+from app.extensions import db
+
+# --- templates ------------------------------------------------------------------------------
+
+
+def template_body(association_id: int, kind: str) -> str:
+    """Return the association's wording for a letter kind, or the default."""
+    row = db.session.scalar(
+        select(LetterTemplate).where(
+            LetterTemplate.association_id == association_id, LetterTemplate.kind == kind
+        )
+    )
+    return row.body if row else letter_rendering.DEFAULT_BODIES[kind]
+
+
+def save_template(association, kind: str, body: str, *, actor: User) -> LetterTemplate | None:
+    """Save the association's wording for a letter kind (empty: back to the default)."""
+    if kind not in {k.value for k in LetterKind}:
+        raise NotFound(_("No such letter kind."))
+    row = db.session.scalar(
+        select(LetterTemplate).where(
+            LetterTemplate.association_id == association.id, LetterTemplate.kind == kind
+        )
+    )
+    before = row.body if row else letter_rendering.DEFAULT_BODIES[kind]
+    if not (body or "").strip():
+        if row is not None:
+            db.session.delete(row)
+        row = None
+        body = letter_rendering.DEFAULT_BODIES[kind]
+    else:
+        letter_rendering.validate_body(body)
+        if row is None:
+            row = LetterTemplate(association_id=association.id, kind=kind)
+            db.session.add(row)
+        row.body, row.updated_at = body, clock.now()
+    db.session.flush()
+    from app.core import audit
+
+    audit.record(
+        "letter_template.saved",
+        actor=actor,
+        association_id=association.id,
+        subject_type="letter_template",
+        subject_id=row.id if row else None,
+        summary=_("Changed the wording of the %(kind)s letter", kind=kind),
+        data={"kind": kind, "before": before, "after": body},
+    )
+    return row
+
+
+# --- letters --------------------------------------------------------------------------------
+
+
+def _issue(violation: Violation, kind: str, *, actor: User, hearing=None, fine=None) -> Letter:
+    """Render, store and record one letter; its bytes never change afterwards."""
+    issued_on = today(violation.association)
+    context = letter_rendering.letter_values(violation, kind, issued_on, hearing=hearing, fine=fine)
+    html = letter_rendering.letter_html(context, template_body(violation.association_id, kind))
+    pdf, pages = letter_rendering.render_letter(html)
+    return store_letter(violation, kind, issued_on, context, pdf, pages, actor=actor)
+
+
+def store_letter(
+    violation: Violation,
+    kind: str,
+    issued_on: date,
+    context: dict,
+    pdf: bytes,
+    pages: int,
+    *,
+    actor: User,
+) -> Letter:
+    """Keep an issued letter's bytes with their sha256 and apply what issuing it means."""
+    letter = Letter(
+        association_id=violation.association_id,
+        kind=kind,
+        issued_on=issued_on,
+        issued_at=clock.now(),
+        issued_by_id=actor.id if actor else None,
+        recipient="\n".join(context["recipient_lines"]),
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        page_count=pages,
+    )
+    violation.letters.append(letter)
+    if kind in (LetterKind.COURTESY, LetterKind.VIOLATION):
+        violation.cure_by = issued_on + timedelta(days=violation.rule.cure_days)
+    if kind == LetterKind.VIOLATION and violation.status == ViolationStatus.OPEN:
+        violation.status = ViolationStatus.NOTICED.value
+    db.session.flush()
+    record(
+        violation,
+        f"letter.{kind}",
+        _(
+            "Issued the %(kind)s letter for %(code)s at unit %(label)s",
+            kind=kind,
+            code=violation.rule.code,
+            label=violation.unit.label,
+        ),
+        actor=actor,
+        data={
+            "letter_id": letter.id,
+            "sha256": letter.sha256,
+            "cure_by": violation.cure_by.isoformat() if violation.cure_by else None,
+        },
+    )
+    return letter
+
+
+def check_letter(violation: Violation, kind: str) -> None:
+    """Refuse a letter the ladder does not allow now (409 naming the rule and the date)."""
+    if kind not in {k.value for k in LetterKind}:
+        raise ValidationError("kind", _("Choose courtesy, violation, hearing, fine or closure."))
+    if kind == LetterKind.HEARING:
+        raise refuse(
+            _(
+                "The notice of hearing is issued by scheduling the hearing, which checks "
+                "the notice period."
+            )
+        )
+    if kind != LetterKind.CLOSURE and violation.status in (
+        ViolationStatus.CURED,
+        ViolationStatus.CLOSED,
+    ):
+        raise refuse(
+            _(
+                "The violation is %(status)s; only a closure letter may follow.",
+                status=violation.status,
+            )
+        )
+    courtesy = violation.letter(LetterKind.COURTESY)
+    notice = violation.letter(LetterKind.VIOLATION)
+    now = today(violation.association)
+    if kind == LetterKind.COURTESY:
+        if courtesy is not None:
+            raise refuse(
+                _(
+                    "A courtesy notice was already issued on %(date)s; each letter is issued once.",
+                    date=formatting.long_date(courtesy.issued_on),
+                )
+            )
+        if notice is not None:
+            raise refuse(
+                _("The notice of violation was already issued; a courtesy notice cannot follow it.")
+            )
+    elif kind == LetterKind.VIOLATION:
+        if notice is not None:
+            raise refuse(
+                _(
+                    "The notice of violation was already issued on %(date)s; each "
+                    "letter is issued once.",
+                    date=formatting.long_date(notice.issued_on),
+                )
+            )
+        if courtesy is not None and violation.cure_by and now <= violation.cure_by:
+            raise refuse(
+                _(
+                    "After a courtesy notice, the notice of violation waits until the "
+                    "cure deadline of %(date)s has passed.",
+                    date=formatting.long_date(violation.cure_by),
+                ),
+                violation.cure_by + timedelta(days=1),
+            )
+    elif kind == LetterKind.FINE:
+        if not any(f.status == FineStatus.APPROVED for f in violation.fines):
+            raise refuse(_("A fine notice needs a fine the board has approved."))
+        approved_fines = [f for f in violation.fines if f.status == FineStatus.APPROVED]
+        fine_letters = [le for le in violation.letters if le.kind == LetterKind.FINE]
+        if len(fine_letters) >= len(approved_fines):
+            raise refuse(_("Every approved fine already has its notice."))
+    elif kind == LetterKind.CLOSURE:
+        if violation.status not in (ViolationStatus.CURED, ViolationStatus.CLOSED):
+            raise refuse(_("A closure letter follows a cure or the closing of the violation."))
+        if violation.letter(LetterKind.CLOSURE) is not None:
+            raise refuse(_("The closure letter was already issued."))
+
+
+def issue_letter(violation: Violation, kind: str, *, actor: User) -> Letter:
+    """Issue the next letter of the ladder, if due process allows it now."""
+    check_letter(violation, kind)
+    fine = None
+    if kind == LetterKind.FINE:
+        approved = [f for f in violation.fines if f.status == FineStatus.APPROVED]
+        fine = approved[len([le for le in violation.letters if le.kind == LetterKind.FINE])]
+    return _issue(violation, kind, actor=actor, hearing=violation.hearing, fine=fine)
+
+
+def issue_letters_bulk(violations: list[Violation], kind: str, *, actor: User) -> list[Letter]:
+    """Issue the same kind of letter for many violations, rendered together (a batch).
+
+    Every violation is checked first; one refusal issues nothing.
+    """
+    for violation in violations:
+        check_letter(violation, kind)
+    contexts, htmls = [], []
+    for violation in violations:
+        issued_on = today(violation.association)
+        context = letter_rendering.letter_values(
+            violation, kind, issued_on, hearing=violation.hearing
+        )
+        contexts.append((violation, issued_on, context))
+        htmls.append(
+            letter_rendering.letter_html(context, template_body(violation.association_id, kind))
+        )
+    rendered = letter_rendering.render_many(htmls)
+    return [
+        store_letter(violation, kind, issued_on, context, pdf, pages, actor=actor)
+        for (violation, issued_on, context), (pdf, pages) in zip(contexts, rendered, strict=True)
+    ]
+
+
+# --- hearings -------------------------------------------------------------------------------
+
+
+def schedule_hearing(
+    violation: Violation, *, scheduled_at: datetime, location: str, actor: User
+) -> Hearing:
+    """Schedule (or move) the hearing and issue its notice, within the profile's rules."""
+    association = violation.association
+    profile = profile_of(association.compliance_profile)
+    if violation.status in (ViolationStatus.CURED, ViolationStatus.CLOSED, ViolationStatus.FINED):
+        raise refuse(_("The violation is %(status)s; no hearing is held.", status=violation.status))
+    if violation.letter(LetterKind.VIOLATION) is None:
+        raise refuse(_("A hearing follows the notice of violation; issue that first."))
+    if not isinstance(scheduled_at, datetime) or scheduled_at.tzinfo is None:
+        raise ValidationError(
+            "scheduled_at",
+            _("Give the date and time with its offset, such as 2027-03-04T18:00:00-08:00."),
+        )
+    location = (location or "").strip()
+    local_day = clock.as_utc(scheduled_at).astimezone(clock.zone(association.time_zone)).date()
+    now = today(association)
+    earliest = max(
+        violation.cure_by + timedelta(days=1), now + timedelta(days=profile.hearing_notice_days)
+    )
+    if local_day <= violation.cure_by:
+        raise refuse(
+            _(
+                "The hearing must fall after the cure deadline of %(date)s.",
+                date=formatting.long_date(violation.cure_by),
+            ),
+            earliest,
+        )
+    if local_day < now + timedelta(days=profile.hearing_notice_days):
+        raise refuse(
+            _(
+                "%(name)s requires at least %(days)d days' notice of a hearing (%(citation)s).",
+                name=profile.name,
+                days=profile.hearing_notice_days,
+                citation=profile.citation,
+            ),
+            earliest,
+        )
+    requested = hearing_requested_on(violation)
+    if profile.requested_hearing_within_days and requested is not None:
+        latest = requested + timedelta(days=profile.requested_hearing_within_days)
+        if local_day > latest:
+            raise refuse(
+                _(
+                    "%(name)s: a requested hearing is held within %(days)d days of the "
+                    "request (%(citation)s), so by %(date)s.",
+                    name=profile.name,
+                    days=profile.requested_hearing_within_days,
+                    citation=profile.citation,
+                    date=formatting.long_date(latest),
+                )
+            )
+    if not location or len(location) > 300:
+        raise ValidationError("location", _("Say where the hearing is held (or the video link)."))
+    hearing = violation.hearing
+    moved = hearing is not None
+    if hearing is None:
+        hearing = Hearing(scheduled_at=scheduled_at, location=location)
+        violation.hearing = hearing
+    else:
+        hearing.scheduled_at, hearing.location = scheduled_at, location
+    violation.status = ViolationStatus.HEARING_SCHEDULED.value
+    db.session.flush()
+    record(
+        violation,
+        "hearing.rescheduled" if moved else "hearing.scheduled",
+        _(
+            "%(verb)s the hearing for %(when)s at %(where)s",
+            verb=_("Moved") if moved else _("Scheduled"),
+            when=formatting.long_datetime(scheduled_at, association.time_zone),
+            where=location,
+        ),
+        actor=actor,
+        data={"scheduled_at": clock.as_utc(scheduled_at).isoformat(), "location": location},
+    )
+    _issue(violation, LetterKind.HEARING, actor=actor, hearing=hearing)
+    return hearing
+
+
+def hearing_held(violation: Violation) -> bool:
+    """A hearing counts as held once its time has passed."""
+    return (
+        violation.hearing is not None
+        and clock.as_utc(violation.hearing.scheduled_at) <= clock.now()
+    )
+
+
+# --- fines ----------------------------------------------------------------------------------
+
+
+def propose_fine(
+    violation: Violation, *, amount, reason: str, health_safety_finding: bool, actor: User
+) -> Fine:
+    """Propose a fine to the board, once notice, hearing and missed cure allow it."""
+    association = violation.association
+    profile = profile_of(association.compliance_profile)
+    now = today(association)
+    if violation.status == ViolationStatus.CLOSED:
+        raise refuse(_("The violation is closed; it cannot be fined."))
+    if violation.status == ViolationStatus.FINED:
+        raise refuse(_("The board already fined this violation after its hearing."))
+    if violation.letter(LetterKind.VIOLATION) is None:
+        raise refuse(_("No fine before a notice of violation has been issued."))
+    if violation.status == ViolationStatus.CURED:
+        if profile.no_fine_after_cure:
+            raise refuse(
+                _(
+                    "%(name)s forbids fining a violation cured before the hearing (%(citation)s).",
+                    name=profile.name,
+                    citation=profile.citation,
+                )
+            )
+        if violation.cured_on and violation.cure_by and violation.cured_on <= violation.cure_by:
+            raise refuse(_("The violation was cured by its deadline; it cannot be fined."))
+    if violation.hearing is None:
+        raise refuse(_("No fine before a hearing: schedule the hearing first."))
+    if not hearing_held(violation):
+        held_on = (
+            clock.as_utc(violation.hearing.scheduled_at)
+            .astimezone(clock.zone(association.time_zone))
+            .date()
+        )
+        raise refuse(
+            _(
+                "No fine before the hearing has been held (it is set for %(when)s).",
+                when=formatting.long_datetime(
+                    violation.hearing.scheduled_at, association.time_zone
+                ),
+            ),
+            held_on,
+        )
+    if violation.cure_by is None or now <= violation.cure_by:
+        raise refuse(
+            _("The cure deadline has not passed yet."),
+            violation.cure_by + timedelta(days=1) if violation.cure_by else None,
+        )
+    if any(f.status == FineStatus.PENDING_APPROVAL for f in violation.fines):
+        raise refuse(_("A fine for this violation is already before the board."))
+    amount = parse_money(amount, "amount")
+    if amount <= 0:
+        raise ValidationError("amount", _("Enter an amount greater than zero."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("reason", _("Give the reason the owner will read."))
+    so_far = sum(
+        (f.amount for f in violation.fines if f.status in (FineStatus.APPROVED, FineStatus.PAID)),
+        Decimal(0),
+    )
+    check_fine_amount(
+        profile, amount, health_safety=bool(health_safety_finding), fined_so_far=so_far
+    )
+    fine = Fine(
+        amount=amount,
+        reason=reason,
+        health_safety_finding=bool(health_safety_finding),
+        status=FineStatus.PENDING_APPROVAL.value,
+        proposed_at=clock.now(),
+    )
+    violation.fines.append(fine)
+    db.session.flush()
+    record(
+        violation,
+        "fine.proposed",
+        _(
+            "Proposed a fine of %(amount)s for %(code)s at unit %(label)s",
+            amount=formatting.money(amount),
+            code=violation.rule.code,
+            label=violation.unit.label,
+        ),
+        actor=actor,
+        data={
+            "fine_id": fine.id,
+            "amount": str(amount),
+            "health_safety_finding": bool(health_safety_finding),
+        },
+    )
+    approvals.open_request("fine", fine, actor=actor)
+    return fine
+
+
+def withdraw_pending_fines(violation: Violation, *, actor: User) -> int:
+    """Withdraw the fines still before the board; return how many."""
+    count = 0
+    for fine in violation.fines:
+        if fine.status == FineStatus.PENDING_APPROVAL and fine.approval_id:
+            request = approvals.get_request(fine.approval_id)
+            if request.status == ApprovalStatus.PENDING:
+                approvals.withdraw_request(request.id, actor=actor)
+                count += 1
+    return count
+
+
+def settle_fine(fine: Fine, status: str, *, actor: User) -> Fine:
+    """Record that an approved fine was paid or waived."""
+    if status not in (FineStatus.PAID, FineStatus.WAIVED):
+        raise ValidationError("status", _("Choose paid or waived."))
+    if fine.status != FineStatus.APPROVED:
+        raise InvalidTransition(
+            _(
+                "Only an approved fine can be paid or waived; this one is %(status)s.",
+                status=fine.status.replace("_", " "),
+            )
+        )
+    fine.status = status
+    record(
+        fine.violation,
+        f"fine.{status}",
+        _(
+            "Recorded the fine of %(amount)s as %(status)s",
+            amount=formatting.money(fine.amount),
+            status=status,
+        ),
+        actor=actor,
+        data={"fine_id": fine.id},
+    )
+    return fine
+
+
+def decision_letter_due(violation: Violation) -> date | None:
+    """Return the date by which the written decision must reach the owner (CA: 15 days)."""
+    profile = profile_of(violation.association.compliance_profile)
+    if not profile.decision_letter_days:
+        return None
+    for fine in violation.fines:
+        if fine.decided_at and fine.status in (FineStatus.APPROVED, FineStatus.REJECTED):
+            decided = (
+                clock.as_utc(fine.decided_at)
+                .astimezone(clock.zone(violation.association.time_zone))
+                .date()
+            )
+            return decided + timedelta(days=profile.decision_letter_days)
+    return None

@@ -1,0 +1,305 @@
+"""Letters: the default wording, the association's editable templates, and PDF rendering.
+
+The body of each letter kind is a small template the association may edit (sandboxed,
+autoescaped); the page around it (letterhead, the address block for a #10 window envelope,
+the rule, the photos) is fixed. Templates receive plain values, never ORM objects.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import os
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from app.compliance.profiles import profile_of
+from app.core import formatting, storage
+from app.core.errors import ValidationError
+
+KIND_TITLES = {
+    "courtesy": _l("Courtesy notice"),
+    "violation": _l("Notice of violation"),
+    "hearing": _l("Notice of hearing"),
+    "fine": _l("Notice of fine"),
+    "closure": _l("Notice of closure"),
+}
+
+DEFAULT_BODIES = {
+    "courtesy": (
+        "<p>Dear {{ owner_names }},</p>\n"
+        "<p>During a recent inspection of {{ unit_address }} we noticed something that does "
+        "not meet the association's rules. This is a friendly reminder, not a fine.</p>\n"
+        "<p>Please correct it by <strong>{{ cure_by }}</strong>. If you have already taken "
+        "care of it, thank you, and please disregard this letter.</p>"
+    ),
+    "violation": (
+        "<p>Dear {{ owner_names }},</p>\n"
+        "<p>This is a formal notice that {{ unit_address }} is in violation of the rule "
+        "below.</p>\n"
+        "<p>Please correct the violation by <strong>{{ cure_by }}</strong>. If it is not "
+        "corrected, the board may hold a hearing and may impose a fine of up to "
+        "{{ fine_amount }}.</p>\n"
+        "<p>You have the right to be heard: you may request a hearing before the board and "
+        "present your side, in person or in writing. Reply through the owner portal or in "
+        "writing to the address above.</p>"
+    ),
+    "hearing": (
+        "<p>Dear {{ owner_names }},</p>\n"
+        "<p>The board will hold a hearing about the violation below on "
+        "<strong>{{ hearing_at }}</strong> at <strong>{{ hearing_location }}</strong>.</p>\n"
+        "<p>You may attend, speak, bring information and be represented. You may also answer "
+        "in writing before the hearing through the owner portal. After the hearing the board "
+        "may decide to impose a fine.</p>"
+    ),
+    "fine": (
+        "<p>Dear {{ owner_names }},</p>\n"
+        "<p>After the hearing on {{ hearing_at }}, the board decided on {{ decided_on }} to "
+        "impose a fine of <strong>{{ fine }}</strong> for the violation below.</p>\n"
+        "<p>Reason: {{ fine_reason }}</p>\n"
+        "<p>The fine will appear on your account. Please contact the management office with "
+        "any questions.</p>"
+    ),
+    "closure": (
+        "<p>Dear {{ owner_names }},</p>\n"
+        "<p>Thank you. The violation below at {{ unit_address }} is now closed and no further "
+        "action is needed.</p>"
+    ),
+}
+
+# What an editable template may use, for the editor's help text.
+PLACEHOLDERS = [
+    "owner_names",
+    "unit_address",
+    "unit_label",
+    "rule_code",
+    "rule_title",
+    "cure_by",
+    "fine_amount",
+    "hearing_at",
+    "hearing_location",
+    "fine",
+    "fine_reason",
+    "decided_on",
+    "association_name",
+    "issued_on",
+]
+
+_sandbox = SandboxedEnvironment(autoescape=True)
+
+
+def validate_body(body: str) -> None:
+    """Refuse a template that does not compile or that uses unknown names."""
+    if not (body or "").strip():
+        raise ValidationError("body", _("Write the letter's text."))
+    try:
+        template = _sandbox.parse(body)
+    except TemplateError as error:
+        raise ValidationError(
+            "body", _("The template has an error: %(error)s", error=str(error))
+        ) from error
+    from jinja2 import meta
+
+    unknown = sorted(meta.find_undeclared_variables(template) - set(PLACEHOLDERS))
+    if unknown:
+        raise ValidationError(
+            "body", _("Unknown placeholders: %(names)s.", names=", ".join(unknown))
+        )
+
+
+def render_body(body: str, values: dict) -> Markup:
+    """Render an association's letter body with the letter's values, escaped."""
+    return Markup(_sandbox.from_string(body).render(**values))  # noqa: S704 - autoescaped
+
+
+def letter_values(violation, kind: str, issued_on: date, *, hearing=None, fine=None) -> dict:
+    """Return the plain values a letter shows: recipient, unit, rule, observation, dates."""
+    association = violation.association
+    unit = violation.unit
+    owners = [m.user for m in unit.memberships if m.role == "owner"]
+    owner_names = " and ".join(o.name for o in owners) or _("Owner of record")
+    mailing = unit.mailing_address or unit.street_address
+    tz = association.time_zone
+    profile = profile_of(association.compliance_profile)
+    findings = violation.findings
+    latest = findings[-1] if findings else None
+    photos = []
+    for finding in findings[-2:]:
+        photos.extend(finding.photos)
+    cure_by = violation.cure_by
+    if kind in ("courtesy", "violation"):
+        cure_by = date.fromordinal(issued_on.toordinal() + violation.rule.cure_days)
+    values = {
+        "association_name": association.name,
+        "owner_names": owner_names,
+        "unit_address": unit.street_address,
+        "unit_label": unit.label,
+        "rule_code": violation.rule.code,
+        "rule_title": violation.rule.title,
+        "cure_by": formatting.long_date(cure_by),
+        "fine_amount": formatting.money(violation.rule.fine_amount),
+        "hearing_at": formatting.long_datetime(hearing.scheduled_at, tz) if hearing else "",
+        "hearing_location": hearing.location if hearing else "",
+        "fine": formatting.money(fine.amount) if fine else "",
+        "fine_reason": fine.reason if fine else "",
+        "decided_on": formatting.long_date(fine.decided_at, tz) if fine and fine.decided_at else "",
+        "issued_on": formatting.long_date(issued_on),
+    }
+    return {
+        "values": values,
+        "kind": kind,
+        "title": str(KIND_TITLES[kind]),
+        "letterhead": association.letterhead_address or association.name,
+        "association_name": association.name,
+        "issued_on": formatting.long_date(issued_on),
+        "recipient_lines": [owner_names, *mailing.splitlines()],
+        "unit_address": unit.street_address,
+        "unit_label": unit.label,
+        "rule": {
+            "code": violation.rule.code,
+            "title": violation.rule.title,
+            "text": violation.rule.description,
+            "section": violation.rule.ccr_section,
+        },
+        "observation": latest.notes if latest else "",
+        "observed_on": formatting.long_date(latest.observed_on) if latest else "",
+        "photos": [_photo_data_uri(p) for p in photos[:4]],
+        "cure_by": formatting.long_date(cure_by) if kind in ("courtesy", "violation") else "",
+        "profile_wording": profile.wording.get(kind, ""),
+        "certified": kind in profile.certified_mail,
+        "violation_id": violation.id,
+    }
+
+
+def _photo_data_uri(photo) -> str:
+    data = storage.read_photo_for_print(photo.stored_name)
+    return f"data:image/jpeg;base64,{base64.b64encode(data).decode()}"
+
+
+def letter_html(context: dict, body: str) -> str:
+    """Return the full HTML of a letter."""
+    return render_template(
+        "pdf/compliance/letter.html", body=render_body(body, context["values"]), **context
+    )
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def render_letter(html: str) -> tuple[bytes, int]:
+    """Render one letter's HTML to PDF; return the bytes and the page count."""
+    return _render_one(html)
+
+
+def _render_one(html: str) -> tuple[bytes, int]:
+    from weasyprint import HTML
+
+    from app.core.pdf import BASE_URL, url_fetcher
+
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(
+        stylesheets=[_letter_css()], font_config=_font_config()
+    )
+    return document.write_pdf(), len(document.pages)
+
+
+_CSS = None
+_FONTS = None
+
+
+def _letter_css():
+    """Parse the letter stylesheet once per process."""
+    global _CSS
+    if _CSS is None:
+        from weasyprint import CSS
+
+        from app.core.pdf import STATIC, url_fetcher
+
+        _CSS = CSS(
+            string=(STATIC / "pdf" / "letter.css").read_text(),
+            url_fetcher=url_fetcher(),
+            font_config=_font_config(),
+        )
+    return _CSS
+
+
+def _font_config():
+    """Build the font configuration once per process."""
+    global _FONTS
+    if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS = FontConfiguration()
+    return _FONTS
+
+
+def _render_chunk(htmls: list[str]) -> list[tuple[bytes, int]]:
+    """Lay out several letters as one document, then write each letter's pages on its own.
+
+    Layout happens once for the chunk; every letter still becomes its own PDF.
+    """
+    from weasyprint import HTML
+
+    from app.core.pdf import BASE_URL, url_fetcher
+
+    combined = _combine(htmls)
+    document = HTML(string=combined, base_url=BASE_URL, url_fetcher=url_fetcher()).render(
+        stylesheets=[_letter_css()], font_config=_font_config()
+    )
+    starts = []
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("letter-start-"):
+                starts.append(index)
+    starts.append(len(document.pages))
+    results = []
+    for start, end in itertools.pairwise(starts):
+        results.append((document.copy(document.pages[start:end]).write_pdf(), end - start))
+    return results
+
+
+def _combine(htmls: list[str]) -> str:
+    """Join full letter documents into one; each letter's sheet starts a page with an anchor."""
+    head = htmls[0].split("<body", 1)[0]
+    bodies = []
+    for index, html in enumerate(htmls):
+        inner = html.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
+        bodies.append(inner.replace('id="letter-start-0"', f'id="letter-start-{index}"', 1))
+    return f"{head}<body>{''.join(bodies)}</body></html>"
+
+
+def render_many(
+    htmls: list[str], *, workers: int | None = None, chunk: int = 25
+) -> list[tuple[bytes, int]]:
+    """Render many letters: parsed CSS and fonts reused, chunks laid out once, both cores."""
+    if not htmls:
+        return []
+    chunks = [htmls[i : i + chunk] for i in range(0, len(htmls), chunk)]
+    workers = workers or min(len(chunks), os.cpu_count() or 1)
+    if workers <= 1:
+        results = []
+        for part in chunks:
+            results.extend(_render_chunk(part))
+        return results
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = []
+        for part in pool.map(_render_chunk, chunks):
+            results.extend(part)
+    return results
+
+
+def page_count(pdf: bytes) -> int:
+    """Return the number of pages of a PDF."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)

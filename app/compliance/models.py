@@ -1,0 +1,350 @@
+"""Rules, inspections, findings, violations, letters, hearings, fines, responses, batches."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from app.associations.models import Association, Unit
+from app.auth.models import User
+from app.core.types import UTCDateTime
+from app.extensions import db
+
+
+class ViolationStatus(enum.StrEnum):
+    """Where a violation stands on the ladder."""
+
+    OPEN = "open"
+    NOTICED = "noticed"
+    HEARING_SCHEDULED = "hearing_scheduled"
+    FINED = "fined"
+    CURED = "cured"
+    CLOSED = "closed"
+
+
+class LetterKind(enum.StrEnum):
+    """The letters of the ladder."""
+
+    COURTESY = "courtesy"
+    VIOLATION = "violation"
+    HEARING = "hearing"
+    FINE = "fine"
+    CLOSURE = "closure"
+
+
+class FineStatus(enum.StrEnum):
+    """A proposed fine's fate."""
+
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PAID = "paid"
+    WAIVED = "waived"
+
+
+class BatchStatus(enum.StrEnum):
+    """A mailing batch's progress."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    MAILED = "mailed"
+    CANCELLED = "cancelled"
+
+
+def _in(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Rule(db.Model):
+    """A covenant or rule of the association, with its cure period and fine schedule."""
+
+    __tablename__ = "compliance_rules"
+    __table_args__ = (
+        UniqueConstraint("association_id", "code"),
+        CheckConstraint("cure_days >= 0", name="cure_days"),
+        CheckConstraint("fine_amount >= 0", name="fine_amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    ccr_section: Mapped[str] = mapped_column(String(60), default="")
+    cure_days: Mapped[int] = mapped_column(Integer)
+    fine_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    repeat_fine_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    repeat_window_days: Mapped[int | None] = mapped_column(Integer)
+    daily_fine_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    daily_fine_max_days: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Inspection(db.Model):
+    """A walk of the community on a day, with its findings."""
+
+    __tablename__ = "compliance_inspections"
+    __table_args__ = (CheckConstraint("status IN ('open', 'closed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    scheduled_for: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="inspection", order_by="Finding.id"
+    )
+
+
+class Violation(db.Model):
+    """A unit's breach of a rule, from the first finding to its closure."""
+
+    __tablename__ = "compliance_violations"
+    __table_args__ = (
+        CheckConstraint(_in("status", ViolationStatus), name="status"),
+        CheckConstraint("(status = 'closed') = (closed_at IS NOT NULL)", name="closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("compliance_rules.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ViolationStatus.OPEN.value)
+    opened_on: Mapped[date] = mapped_column(Date)
+    is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    cure_by: Mapped[date | None] = mapped_column(Date)
+    cured_on: Mapped[date | None] = mapped_column(Date)
+    cure_notes: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closure_notes: Mapped[str] = mapped_column(Text, default="")
+
+    association: Mapped[Association] = relationship()
+    unit: Mapped[Unit] = relationship()
+    rule: Mapped[Rule] = relationship()
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="violation", order_by="Finding.id"
+    )
+    letters: Mapped[list[Letter]] = relationship(back_populates="violation", order_by="Letter.id")
+    fines: Mapped[list[Fine]] = relationship(back_populates="violation", order_by="Fine.id")
+    responses: Mapped[list[OwnerResponse]] = relationship(
+        back_populates="violation", order_by="OwnerResponse.id"
+    )
+    hearing: Mapped[Hearing | None] = relationship(back_populates="violation", uselist=False)
+
+    def letter(self, kind: str) -> Letter | None:
+        """Return the latest issued letter of a kind."""
+        found = [letter for letter in self.letters if letter.kind == kind]
+        return found[-1] if found else None
+
+
+class Finding(db.Model):
+    """An observation of a violation: the first, or a re-inspection."""
+
+    __tablename__ = "compliance_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    violation_id: Mapped[int] = mapped_column(
+        ForeignKey("compliance_violations.id", ondelete="CASCADE"), index=True
+    )
+    inspection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("compliance_inspections.id"), index=True
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    observed_on: Mapped[date] = mapped_column(Date)
+    reinspection: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    violation: Mapped[Violation] = relationship(back_populates="findings")
+    inspection: Mapped[Inspection | None] = relationship(back_populates="findings")
+    photos: Mapped[list[Photo]] = relationship(
+        primaryjoin="Photo.finding_id == Finding.id", order_by="Photo.id", viewonly=True
+    )
+
+
+class OwnerResponse(db.Model):
+    """An owner's answer to a violation: a message, cure photos, a hearing request."""
+
+    __tablename__ = "compliance_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    violation_id: Mapped[int] = mapped_column(
+        ForeignKey("compliance_violations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    message: Mapped[str] = mapped_column(Text)
+    request_hearing: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    violation: Mapped[Violation] = relationship(back_populates="responses")
+    user: Mapped[User] = relationship()
+    photos: Mapped[list[Photo]] = relationship(
+        primaryjoin="Photo.response_id == OwnerResponse.id", order_by="Photo.id", viewonly=True
+    )
+
+
+class Photo(db.Model):
+    """An uploaded image, stored outside the web root under a random name."""
+
+    __tablename__ = "compliance_photos"
+    __table_args__ = (
+        CheckConstraint("(finding_id IS NULL) <> (response_id IS NULL)", name="one_owner"),
+        CheckConstraint("content_type IN ('image/jpeg', 'image/png')", name="content_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    finding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("compliance_findings.id", ondelete="CASCADE"), index=True
+    )
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("compliance_responses.id", ondelete="CASCADE"), index=True
+    )
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Hearing(db.Model):
+    """The hearing of a violation; rescheduling moves it and issues a new notice."""
+
+    __tablename__ = "compliance_hearings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    violation_id: Mapped[int] = mapped_column(
+        ForeignKey("compliance_violations.id", ondelete="CASCADE"), unique=True
+    )
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    location: Mapped[str] = mapped_column(String(300))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    violation: Mapped[Violation] = relationship(back_populates="hearing")
+
+
+class Fine(db.Model):
+    """A fine proposed after the hearing and decided by the board."""
+
+    __tablename__ = "compliance_fines"
+    __table_args__ = (
+        CheckConstraint(_in("status", FineStatus), name="status"),
+        CheckConstraint("amount > 0", name="amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    violation_id: Mapped[int] = mapped_column(
+        ForeignKey("compliance_violations.id", ondelete="CASCADE"), index=True
+    )
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    reason: Mapped[str] = mapped_column(Text)
+    health_safety_finding: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default=FineStatus.PENDING_APPROVAL.value)
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval_requests.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    violation: Mapped[Violation] = relationship(back_populates="fines")
+
+
+class LetterBatch(db.Model):
+    """Issued, unmailed letters merged into one PDF for the print house."""
+
+    __tablename__ = "compliance_letter_batches"
+    __table_args__ = (CheckConstraint(_in("status", BatchStatus), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default=BatchStatus.QUEUED.value)
+    letter_count: Mapped[int] = mapped_column(Integer, default=0)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    pdf_path: Mapped[str | None] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    letters: Mapped[list[Letter]] = relationship(back_populates="batch", order_by="Letter.id")
+
+
+class Letter(db.Model):
+    """An issued letter: its PDF bytes are stored once, with their sha256, never changed."""
+
+    __tablename__ = "compliance_letters"
+    __table_args__ = (
+        CheckConstraint(_in("kind", LetterKind), name="kind"),
+        CheckConstraint("(mailed_at IS NULL) OR (batch_id IS NOT NULL)", name="mailed_batch"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    violation_id: Mapped[int] = mapped_column(
+        ForeignKey("compliance_violations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))
+    issued_on: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recipient: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    sha256: Mapped[str] = mapped_column(String(64))
+    page_count: Mapped[int] = mapped_column(Integer, default=1)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("compliance_letter_batches.id", ondelete="SET NULL"), index=True
+    )
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    tracking_number: Mapped[str | None] = mapped_column(String(60))
+
+    violation: Mapped[Violation] = relationship(back_populates="letters")
+    batch: Mapped[LetterBatch | None] = relationship(back_populates="letters")
+
+
+class LetterTemplate(db.Model):
+    """An association's own wording for a letter kind (the default is used otherwise)."""
+
+    __tablename__ = "compliance_letter_templates"
+    __table_args__ = (
+        UniqueConstraint("association_id", "kind"),
+        CheckConstraint(_in("kind", LetterKind), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

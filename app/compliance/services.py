@@ -1,0 +1,549 @@
+"""Rules, inspections, findings and photos, violations, cures, closures and owner responses."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.associations.models import Association, Unit
+from app.auth import policies
+from app.auth.models import User
+from app.budgets.services import parse_money
+from app.compliance.models import (
+    Finding,
+    Inspection,
+    OwnerResponse,
+    Photo,
+    Rule,
+    Violation,
+    ViolationStatus,
+)
+from app.core import audit, clock, storage
+from app.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationError
+from app.extensions import db
+
+OPEN_STATUSES = (
+    ViolationStatus.OPEN,
+    ViolationStatus.NOTICED,
+    ViolationStatus.HEARING_SCHEDULED,
+    ViolationStatus.FINED,
+)
+
+
+def today(association: Association) -> date:
+    """Return today's date in the association's time zone."""
+    return clock.today(association.time_zone)
+
+
+def record(
+    violation: Violation, action: str, summary: str, *, actor: User | None, data: dict | None = None
+) -> None:
+    """Write an audit entry about a violation."""
+    audit.record(
+        action,
+        actor=actor,
+        association_id=violation.association_id,
+        subject_type="violation",
+        subject_id=violation.id,
+        summary=summary,
+        data=data,
+    )
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+RULE_FIELDS = (
+    "code",
+    "title",
+    "description",
+    "ccr_section",
+    "cure_days",
+    "fine_amount",
+    "repeat_fine_amount",
+    "repeat_window_days",
+    "daily_fine_amount",
+    "daily_fine_max_days",
+)
+
+
+def _int_or_none(
+    values: dict,
+    field: str,
+    errors: dict,
+    *,
+    required: bool = False,
+    minimum: int = 0,
+    maximum: int = 3650,
+) -> int | None:
+    raw = values.get(field)
+    if raw in (None, ""):
+        if required:
+            errors[field] = [_("Enter a number of days.")]
+        return None
+    try:
+        number = int(raw)
+        if isinstance(raw, float) and raw != number:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors[field] = [_("Enter a whole number.")]
+        return None
+    if not minimum <= number <= maximum:
+        errors[field] = [_("Enter a number from %(low)d to %(high)d.", low=minimum, high=maximum)]
+    return number
+
+
+def _rule_values(values: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    clean = {}
+    for field, limit in (("code", 30), ("title", 200)):
+        text = str(values.get(field) or "").strip()
+        if not text or len(text) > limit:
+            errors[field] = [_("Enter at most %(n)d characters.", n=limit)]
+        clean[field] = text
+    clean["description"] = str(values.get("description") or "").strip()
+    if not clean["description"]:
+        errors["description"] = [_("Enter the rule's full text, as owners will read it.")]
+    clean["ccr_section"] = str(values.get("ccr_section") or "").strip()[:60]
+    clean["cure_days"] = _int_or_none(values, "cure_days", errors, required=True)
+    for field, required in (
+        ("fine_amount", True),
+        ("repeat_fine_amount", False),
+        ("daily_fine_amount", False),
+    ):
+        try:
+            clean[field] = parse_money(values.get(field), field, required=required)
+        except ValidationError as error:
+            errors.update(error.errors)
+    clean["repeat_window_days"] = _int_or_none(values, "repeat_window_days", errors, minimum=1)
+    clean["daily_fine_max_days"] = _int_or_none(values, "daily_fine_max_days", errors, minimum=1)
+    if clean.get("repeat_fine_amount") is not None and clean["repeat_window_days"] is None:
+        errors.setdefault("repeat_window_days", []).append(
+            _("A repeat fine needs the look-back window in days.")
+        )
+    if clean.get("daily_fine_amount") is not None and clean["daily_fine_max_days"] is None:
+        errors.setdefault("daily_fine_max_days", []).append(
+            _("A continuing fine needs a maximum number of days.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def create_rule(association: Association, values: dict, *, actor: User) -> Rule:
+    """Add a rule with its cure period and fine schedule."""
+    clean = _rule_values(values)
+    if db.session.scalar(
+        select(Rule.id).where(Rule.association_id == association.id, Rule.code == clean["code"])
+    ):
+        raise Conflict(_("A rule with the code %(code)s already exists.", code=clean["code"]))
+    rule = Rule(association_id=association.id, **clean)
+    db.session.add(rule)
+    db.session.flush()
+    audit.record(
+        "rule.created",
+        actor=actor,
+        association_id=association.id,
+        subject_type="rule",
+        subject_id=rule.id,
+        summary=_("Added rule %(code)s %(title)s", code=rule.code, title=rule.title),
+        data={k: str(v) if v is not None else None for k, v in clean.items() if k != "description"},
+    )
+    return rule
+
+
+def update_rule(rule: Rule, values: dict, *, actor: User) -> Rule:
+    """Change a rule; violations already open keep their history."""
+    clean = _rule_values(values)
+    clash = db.session.scalar(
+        select(Rule.id).where(
+            Rule.association_id == rule.association_id,
+            Rule.code == clean["code"],
+            Rule.id != rule.id,
+        )
+    )
+    if clash:
+        raise ValidationError("code", _("Another rule already has this code."))
+    changes = {}
+    for field, value in clean.items():
+        if getattr(rule, field) != value:
+            changes[field] = [str(getattr(rule, field)), str(value)]
+            setattr(rule, field, value)
+    if changes:
+        audit.record(
+            "rule.updated",
+            actor=actor,
+            association_id=rule.association_id,
+            subject_type="rule",
+            subject_id=rule.id,
+            summary=_("Changed rule %(code)s", code=rule.code),
+            data=changes,
+        )
+    return rule
+
+
+def get_rule(association: Association, rule_id) -> Rule:
+    """Return a rule of the association or raise a field error."""
+    rule = db.session.get(Rule, rule_id) if isinstance(rule_id, int) else None
+    if rule is None or rule.association_id != association.id:
+        raise ValidationError("rule_id", _("Choose a rule of this association."))
+    return rule
+
+
+# --- inspections and findings --------------------------------------------------------------
+
+
+def create_inspection(association: Association, *, scheduled_for, actor: User) -> Inspection:
+    """Open an inspection for a day."""
+    if not isinstance(scheduled_for, date):
+        raise ValidationError("scheduled_for", _("Enter a date such as 2027-03-04."))
+    inspection = Inspection(
+        association_id=association.id,
+        scheduled_for=scheduled_for,
+        status="open",
+        created_by_id=actor.id,
+        created_at=clock.now(),
+    )
+    db.session.add(inspection)
+    db.session.flush()
+    audit.record(
+        "inspection.opened",
+        actor=actor,
+        association_id=association.id,
+        subject_type="inspection",
+        subject_id=inspection.id,
+        summary=_("Opened the inspection of %(date)s", date=scheduled_for.isoformat()),
+    )
+    return inspection
+
+
+def close_inspection(inspection: Inspection, *, actor: User) -> None:
+    """Close an inspection; no more findings are recorded on it."""
+    if inspection.status != "open":
+        raise InvalidTransition(_("This inspection is already closed."))
+    inspection.status = "closed"
+    audit.record(
+        "inspection.closed",
+        actor=actor,
+        association_id=inspection.association_id,
+        subject_type="inspection",
+        subject_id=inspection.id,
+        summary=_(
+            "Closed the inspection of %(date)s with %(n)d findings",
+            date=inspection.scheduled_for.isoformat(),
+            n=len(inspection.findings),
+        ),
+    )
+
+
+def open_violation_for(unit: Unit, rule: Rule) -> Violation | None:
+    """Return the unit's violation of this rule that is still open, if any."""
+    return db.session.scalar(
+        select(Violation).where(
+            Violation.unit_id == unit.id,
+            Violation.rule_id == rule.id,
+            Violation.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+    )
+
+
+def is_repeat(unit: Unit, rule: Rule, on: date) -> bool:
+    """Tell whether the unit broke the same rule within the rule's look-back window."""
+    if not rule.repeat_window_days:
+        return False
+    since = on - timedelta(days=rule.repeat_window_days)
+    return (
+        db.session.scalar(
+            select(Violation.id).where(
+                Violation.unit_id == unit.id,
+                Violation.rule_id == rule.id,
+                Violation.opened_on >= since,
+            )
+        )
+        is not None
+    )
+
+
+def record_finding(
+    inspection: Inspection,
+    *,
+    unit_id,
+    rule_id,
+    notes: str,
+    photos: list[bytes] = (),
+    actor: User,
+) -> Finding:
+    """Record what the inspector saw: it opens a violation or re-inspects the open one."""
+    association = db.session.get(Association, inspection.association_id)
+    if inspection.status != "open":
+        raise InvalidTransition(_("This inspection is closed; open a new one."))
+    errors: dict[str, list[str]] = {}
+    unit = db.session.get(Unit, unit_id) if isinstance(unit_id, int) else None
+    if unit is None or unit.association_id != association.id:
+        errors["unit_id"] = [_("Choose a unit of this association.")]
+    try:
+        rule = get_rule(association, rule_id)
+    except ValidationError as error:
+        errors.update(error.errors)
+    notes = (notes or "").strip()
+    if len(notes) > 4000:
+        errors["notes"] = [_("Keep the notes under 4,000 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    observed = today(association)
+    violation = open_violation_for(unit, rule)
+    reinspection = violation is not None
+    if violation is None:
+        violation = Violation(
+            association_id=association.id,
+            unit_id=unit.id,
+            rule_id=rule.id,
+            status=ViolationStatus.OPEN.value,
+            opened_on=observed,
+            is_repeat=is_repeat(unit, rule, observed),
+        )
+        db.session.add(violation)
+        db.session.flush()
+    finding = Finding(
+        inspection_id=inspection.id,
+        notes=notes,
+        observed_on=observed,
+        reinspection=reinspection,
+        created_by_id=actor.id,
+        created_at=clock.now(),
+    )
+    violation.findings.append(finding)
+    db.session.flush()
+    for data in photos:
+        stored = storage.save_photo(data)
+        db.session.add(
+            Photo(
+                association_id=association.id,
+                finding_id=finding.id,
+                stored_name=stored.stored_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                created_at=clock.now(),
+            )
+        )
+    db.session.flush()
+    db.session.expire(finding, ["photos"])
+    if reinspection:
+        summary = _(
+            "Re-inspected unit %(label)s for %(code)s: %(notes)s",
+            label=unit.label,
+            code=rule.code,
+            notes=notes[:200],
+        )
+    else:
+        summary = _(
+            "Opened a violation of %(code)s at unit %(label)s%(repeat)s: %(notes)s",
+            code=rule.code,
+            label=unit.label,
+            repeat=_(" (repeat offence)") if violation.is_repeat else "",
+            notes=notes[:200],
+        )
+    record(
+        violation,
+        "violation.finding",
+        summary,
+        actor=actor,
+        data={
+            "finding_id": finding.id,
+            "inspection_id": inspection.id,
+            "photos": len(photos),
+            "reinspection": reinspection,
+        },
+    )
+    return finding
+
+
+# --- violations: cure, close, responses -----------------------------------------------------
+
+
+def get_violation(violation_id: int) -> Violation:
+    """Return a violation by id or raise NotFound."""
+    violation = db.session.get(Violation, violation_id)
+    if violation is None:
+        raise NotFound(_("No such violation."))
+    return violation
+
+
+def cure_violation(violation: Violation, *, notes: str, actor: User) -> Violation:
+    """Record that the owner cured the violation; withdraw fines the profile forbids now."""
+    from app.compliance.ladder import withdraw_pending_fines
+    from app.compliance.profiles import profile_of
+
+    if violation.status in (ViolationStatus.CURED, ViolationStatus.CLOSED):
+        raise InvalidTransition(_("This violation is already %(status)s.", status=violation.status))
+    violation.status = ViolationStatus.CURED.value
+    violation.cured_on = today(violation.association)
+    violation.cure_notes = (notes or "").strip()
+    db.session.flush()
+    profile = profile_of(violation.association.compliance_profile)
+    withdrawn = withdraw_pending_fines(violation, actor=actor) if profile.no_fine_after_cure else 0
+    record(
+        violation,
+        "violation.cured",
+        _(
+            "Recorded the cure of %(code)s at unit %(label)s%(withdrawn)s",
+            code=violation.rule.code,
+            label=violation.unit.label,
+            withdrawn=_(
+                "; withdrew %(n)d pending fine(s) (%(profile)s forbids fining a cured violation)",
+                n=withdrawn,
+                profile=profile.name,
+            )
+            if withdrawn
+            else "",
+        ),
+        actor=actor,
+        data={"notes": violation.cure_notes, "withdrawn_fines": withdrawn},
+    )
+    return violation
+
+
+def close_violation(violation: Violation, *, notes: str, actor: User) -> Violation:
+    """Close a violation after a cure, a paid or waived fine, or as a dismissal."""
+    from app.compliance.ladder import withdraw_pending_fines
+    from app.compliance.models import FineStatus
+
+    if violation.status == ViolationStatus.CLOSED:
+        raise InvalidTransition(_("This violation is already closed."))
+    if violation.status == ViolationStatus.FINED:
+        unsettled = [f for f in violation.fines if f.status == FineStatus.APPROVED]
+        if unsettled:
+            raise InvalidTransition(
+                _("A fine of this violation is neither paid nor waived yet; record that first.")
+            )
+    notes = (notes or "").strip()
+    dismissal = violation.status not in (ViolationStatus.CURED, ViolationStatus.FINED)
+    if dismissal and not notes:
+        raise ValidationError("notes", _("Say why the violation is dismissed."))
+    if dismissal:
+        withdraw_pending_fines(violation, actor=actor)
+    violation.status = ViolationStatus.CLOSED.value
+    violation.closed_at = clock.now()
+    violation.closure_notes = notes
+    record(
+        violation,
+        "violation.closed",
+        _(
+            "Closed the violation of %(code)s at unit %(label)s%(how)s",
+            code=violation.rule.code,
+            label=violation.unit.label,
+            how=_(" (dismissed)") if dismissal else "",
+        ),
+        actor=actor,
+        data={"notes": notes, "dismissal": dismissal},
+    )
+    return violation
+
+
+def add_response(
+    violation: Violation,
+    *,
+    user: User,
+    message: str,
+    request_hearing: bool,
+    photos: list[bytes] = (),
+) -> OwnerResponse:
+    """Record an owner's answer: a message, cure photos, or a request for a hearing."""
+    if violation.unit_id not in policies.owned_unit_ids(user, violation.association_id):
+        raise NotAllowed(_("Only the unit's owners answer this violation."))
+    if violation.status == ViolationStatus.CLOSED:
+        raise InvalidTransition(_("This violation is closed; there is nothing to answer."))
+    message = (message or "").strip()
+    if not message and not photos and not request_hearing:
+        raise ValidationError("message", _("Write a message, attach a photo or ask for a hearing."))
+    if len(message) > 4000:
+        raise ValidationError("message", _("Keep the message under 4,000 characters."))
+    response = OwnerResponse(
+        user_id=user.id,
+        message=message,
+        request_hearing=bool(request_hearing),
+        created_at=clock.now(),
+    )
+    violation.responses.append(response)
+    db.session.flush()
+    for data in photos:
+        stored = storage.save_photo(data)
+        db.session.add(
+            Photo(
+                association_id=violation.association_id,
+                response_id=response.id,
+                stored_name=stored.stored_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                created_at=clock.now(),
+            )
+        )
+    db.session.flush()
+    db.session.expire(response, ["photos"])
+    record(
+        violation,
+        "violation.response",
+        _(
+            "%(name)s answered%(hearing)s: %(message)s",
+            name=user.name,
+            hearing=_(" and asked for a hearing") if request_hearing else "",
+            message=message[:200],
+        ),
+        actor=user,
+        data={
+            "response_id": response.id,
+            "request_hearing": request_hearing,
+            "photos": len(photos),
+        },
+    )
+    from app.auth.models import Membership
+    from app.core.mail import send_after_commit
+
+    for email in db.session.scalars(
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.association_id == violation.association_id, Membership.role == "manager")
+    ):
+        send_after_commit(
+            email,
+            _("Owner response on violation V-%(id)d", id=violation.id),
+            _(
+                "%(name)s answered about %(code)s at %(address)s:\n\n%(message)s",
+                name=user.name,
+                code=violation.rule.code,
+                address=violation.unit.street_address,
+                message=message,
+            ),
+        )
+    return response
+
+
+def hearing_requested_on(violation: Violation) -> date | None:
+    """Return the date the owner first asked for a hearing, if they did."""
+    for response in violation.responses:
+        if response.request_hearing:
+            return (
+                clock.as_utc(response.created_at)
+                .astimezone(clock.zone(violation.association.time_zone))
+                .date()
+            )
+    return None
+
+
+def proposed_fine(violation: Violation) -> Decimal:
+    """Return what the fine schedule proposes: first or repeat offence plus continuing days."""
+    rule = violation.rule
+    amount = (
+        rule.repeat_fine_amount
+        if violation.is_repeat and rule.repeat_fine_amount
+        else rule.fine_amount
+    )
+    if rule.daily_fine_amount and violation.cure_by:
+        days = (today(violation.association) - violation.cure_by).days
+        days = max(0, min(days, rule.daily_fine_max_days or 0))
+        amount += rule.daily_fine_amount * days
+    return Decimal(amount)

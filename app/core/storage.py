@@ -1,0 +1,101 @@
+"""Files kept outside the web root: uploaded photos and built batch PDFs.
+
+Photos are checked by their content (JPEG or PNG, verified by Pillow), limited in size and
+stored under random names; nothing a user sends chooses a path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.core.errors import DomainError
+
+KINDS = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
+
+
+class UnsupportedMedia(DomainError):
+    """The upload is not a type we accept."""
+
+    status = 415
+
+
+class TooLarge(DomainError):
+    """The upload is over the size limit."""
+
+    status = 413
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """Where a photo was stored and what it is."""
+
+    stored_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _root(kind: str) -> Path:
+    path = Path(current_app.config.get("STORAGE_DIR") or current_app.instance_path) / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_photo(data: bytes) -> StoredPhoto:
+    """Check an uploaded image by content and store it under a random name."""
+    limit = current_app.config.get("MAX_PHOTO_BYTES", 10 * 1024 * 1024)
+    if len(data) > limit:
+        raise TooLarge(_("A photo may be at most %(mb)d MB.", mb=limit // (1024 * 1024)))
+    kind = next((value for magic, value in KINDS.items() if data.startswith(magic)), None)
+    if kind is None:
+        raise UnsupportedMedia(_("Photos must be JPEG or PNG images."))
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            if image.format not in ("JPEG", "PNG"):
+                raise UnsupportedMedia(_("Photos must be JPEG or PNG images."))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise UnsupportedMedia(_("This file is not a readable JPEG or PNG image.")) from error
+    content_type, extension = kind
+    name = f"{secrets.token_hex(16)}.{extension}"
+    target = _root("photos") / name
+    temporary = target.with_suffix(".part")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return StoredPhoto(name, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+
+def read_photo(stored_name: str) -> bytes:
+    """Return a stored photo's bytes."""
+    return (_root("photos") / Path(stored_name).name).read_bytes()
+
+
+def read_photo_for_print(stored_name: str, max_side: int = 1200) -> bytes:
+    """Return a JPEG of the photo no larger than max_side pixels, cached on disk."""
+    cached = _root("print") / (Path(stored_name).stem + f"-{max_side}.jpg")
+    if cached.exists():
+        return cached.read_bytes()
+    from PIL import Image
+
+    with Image.open(io.BytesIO(read_photo(stored_name))) as image:
+        image = image.convert("RGB")
+        image.thumbnail((max_side, max_side))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=80)
+    cached.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def batch_path(batch_id: int) -> Path:
+    """Return where a mailing batch's merged PDF lives."""
+    return _root("batches") / f"batch-{batch_id}.pdf"

@@ -1,0 +1,563 @@
+"""Compliance services: findings, the ladder, due process per profile, fines, batches."""
+
+import hashlib
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.approvals import services as approvals
+from app.compliance import batches, ladder
+from app.compliance import services as compliance
+from app.compliance.models import Letter, Violation
+from app.core import clock
+from app.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
+from app.core.storage import TooLarge, UnsupportedMedia
+from app.extensions import db
+from tests.unit.compliance_helpers import (
+    days,
+    hearing_time,
+    make_rule,
+    noticed,
+    open_violation,
+    through_hearing,
+)
+
+
+def jpeg(width=40, height=30) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+# --- rules and findings ----------------------------------------------------------------
+
+
+def test_rule_values_are_checked(world):
+    with pytest.raises(ValidationError) as info:
+        make_rule(world, code="", cure_days="soon", fine_amount="-1", repeat_window_days=None)
+    assert {"code", "cure_days", "fine_amount", "repeat_window_days"} <= set(info.value.errors)
+    make_rule(world)
+    with pytest.raises(Conflict):
+        make_rule(world)
+
+
+def test_a_finding_opens_a_violation_then_reinspects_it(world):
+    violation = open_violation(world, photos=[jpeg()])
+    assert violation.status == "open" and violation.cure_by is None
+    assert len(violation.findings) == 1 and len(violation.findings[0].photos) == 1
+    inspection = compliance.create_inspection(
+        world.a, scheduled_for=clock.today(), actor=world.manager
+    )
+    again = compliance.record_finding(
+        inspection,
+        unit_id=world.owner_unit.id,
+        rule_id=violation.rule_id,
+        notes="Still there",
+        actor=world.manager,
+    )
+    assert again.violation_id == violation.id and again.reinspection
+
+
+def test_photos_are_checked_by_content(world, app):
+    rule = make_rule(world)
+    with pytest.raises(UnsupportedMedia):
+        open_violation(world, rule, photos=[b"GIF89a not a photo"])
+    with pytest.raises(UnsupportedMedia):
+        open_violation(world, rule, photos=[b"\xff\xd8\xff but not really a jpeg"])
+    app.config["MAX_PHOTO_BYTES"] = 100
+    try:
+        with pytest.raises(TooLarge):
+            open_violation(world, rule, photos=[jpeg(400, 400)])
+    finally:
+        app.config["MAX_PHOTO_BYTES"] = 10 * 1024 * 1024
+
+
+def test_repeat_offence_within_the_window(world):
+    rule = make_rule(world)
+    first = open_violation(world, rule)
+    compliance.cure_violation(first, notes="Moved", actor=world.manager)
+    compliance.close_violation(first, notes="", actor=world.manager)
+    days(30)
+    second = open_violation(world, rule)
+    assert second.id != first.id and second.is_repeat
+    assert compliance.proposed_fine(second) == Decimal("100.00")
+
+
+# --- letters ------------------------------------------------------------------------------
+
+
+def test_violation_letter_sets_the_cure_date_and_is_immutable(world):
+    violation = open_violation(world, photos=[jpeg()])
+    letter = ladder.issue_letter(violation, "violation", actor=world.manager)
+    assert violation.status == "noticed"
+    assert violation.cure_by == letter.issued_on + timedelta(days=14)
+    assert letter.sha256 == hashlib.sha256(letter.pdf).hexdigest()
+    text = pdf_text(letter.pdf)
+    for words in (
+        "Notice of violation",
+        "Olivia Owner",
+        "12 Oak Lane",
+        "ARC-1",
+        "Trash containers",
+        "Two bins visible",
+        "March 15, 2027",
+        "Civil Code § 5855",
+    ):
+        assert words in text, words
+    with pytest.raises(Conflict, match="already issued"):
+        ladder.issue_letter(violation, "violation", actor=world.manager)
+
+
+def test_owner_text_is_printed_as_written(world):
+    world.owner.name = "Olivia <b>Owner</b>"
+    violation = open_violation(world, notes="<script>alert(1)</script> bins")
+    letter = ladder.issue_letter(violation, "courtesy", actor=world.manager)
+    text = pdf_text(letter.pdf)
+    assert "Olivia <b>Owner</b>" in text
+    assert "<script>alert(1)</script> bins" in text
+
+
+def test_courtesy_then_violation_waits_for_the_cure_date(world):
+    violation = open_violation(world)
+    courtesy = ladder.issue_letter(violation, "courtesy", actor=world.manager)
+    assert violation.cure_by == courtesy.issued_on + timedelta(days=14)
+    with pytest.raises(Conflict, match=r"It becomes possible on March 16, 2027\."):
+        ladder.issue_letter(violation, "violation", actor=world.manager)
+    days(15)
+    ladder.issue_letter(violation, "violation", actor=world.manager)
+    with pytest.raises(Conflict, match="already issued on March 1, 2027"):
+        ladder.issue_letter(violation, "courtesy", actor=world.manager)
+    skipped = open_violation(world, make_rule(world, code="ARC-9"))
+    ladder.issue_letter(skipped, "violation", actor=world.manager)  # courtesy is optional
+    with pytest.raises(Conflict, match="cannot follow"):
+        ladder.issue_letter(skipped, "courtesy", actor=world.manager)
+
+
+def test_hearing_letter_only_through_scheduling(world):
+    violation = noticed(world)
+    with pytest.raises(Conflict, match="scheduling the hearing"):
+        ladder.issue_letter(violation, "hearing", actor=world.manager)
+
+
+@pytest.mark.parametrize("kind", ["fine", "closure"])
+def test_fine_and_closure_letters_need_their_step(world, kind):
+    violation = noticed(world)
+    with pytest.raises(Conflict):
+        ladder.issue_letter(violation, kind, actor=world.manager)
+
+
+def test_letter_templates_are_editable_and_audited(world):
+    ladder.save_template(
+        world.a,
+        "courtesy",
+        "<p>Hi {{ owner_names }}, fix it by {{ cure_by }}.</p>",
+        actor=world.manager,
+    )
+    letter = ladder.issue_letter(open_violation(world), "courtesy", actor=world.manager)
+    assert "Hi Olivia Owner, fix it by March 15, 2027." in pdf_text(letter.pdf)
+    with pytest.raises(ValidationError, match="Unknown placeholders: password"):
+        ladder.save_template(world.a, "courtesy", "{{ password }}", actor=world.manager)
+    with pytest.raises(ValidationError, match="error"):
+        ladder.save_template(world.a, "courtesy", "{% if %}", actor=world.manager)
+
+
+# --- hearings -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("profile", "notice_days"), [("default", 10), ("CA", 10), ("TX", 10), ("FL", 14)]
+)
+def test_hearing_notice_per_profile(world, profile, notice_days):
+    world.a.compliance_profile = profile
+    violation = noticed(world, cure_days=1)  # cure_by March 2
+    too_soon = clock.today(world.a.time_zone) + timedelta(days=notice_days - 1)
+    with pytest.raises(Conflict) as info:
+        ladder.schedule_hearing(
+            violation,
+            scheduled_at=hearing_time(world, too_soon),
+            location="Clubhouse",
+            actor=world.manager,
+        )
+    earliest = clock.today(world.a.time_zone) + timedelta(days=notice_days)
+    assert f"at least {notice_days} days' notice" in info.value.message
+    assert f"It becomes possible on March {earliest.day}, 2027." in info.value.message
+    hearing = ladder.schedule_hearing(
+        violation,
+        scheduled_at=hearing_time(world, earliest),
+        location="Clubhouse",
+        actor=world.manager,
+    )
+    assert violation.status == "hearing_scheduled" and hearing.location == "Clubhouse"
+    assert [le.kind for le in violation.letters] == ["violation", "hearing"]
+
+
+def test_hearing_must_follow_the_cure_date(world):
+    violation = noticed(world)  # cure_by March 15
+    with pytest.raises(Conflict, match="after the cure deadline of March 15, 2027"):
+        ladder.schedule_hearing(
+            violation,
+            scheduled_at=hearing_time(world, violation.cure_by),
+            location="Clubhouse",
+            actor=world.manager,
+        )
+
+
+def test_hearing_needs_the_notice_of_violation(world):
+    violation = open_violation(world)
+    with pytest.raises(Conflict, match="follows the notice of violation"):
+        ladder.schedule_hearing(
+            violation,
+            scheduled_at=hearing_time(world, clock.today() + timedelta(days=30)),
+            location="x",
+            actor=world.manager,
+        )
+
+
+def test_rescheduling_issues_a_new_notice(world):
+    violation = noticed(world)
+    day = violation.cure_by + timedelta(days=1)
+    ladder.schedule_hearing(
+        violation, scheduled_at=hearing_time(world, day), location="A", actor=world.manager
+    )
+    ladder.schedule_hearing(
+        violation,
+        scheduled_at=hearing_time(world, day + timedelta(days=7)),
+        location="B",
+        actor=world.manager,
+    )
+    assert [le.kind for le in violation.letters] == ["violation", "hearing", "hearing"]
+    assert violation.hearing.location == "B"
+
+
+def test_texas_requested_hearing_within_30_days(world):
+    world.a.compliance_profile = "TX"
+    violation = noticed(world)
+    compliance.add_response(
+        violation, user=world.owner, message="I want a hearing", request_hearing=True
+    )
+    late = clock.today(world.a.time_zone) + timedelta(days=31)
+    with pytest.raises(Conflict, match="within 30 days of the request"):
+        ladder.schedule_hearing(
+            violation,
+            scheduled_at=hearing_time(world, late),
+            location="Clubhouse",
+            actor=world.manager,
+        )
+
+
+# --- fines --------------------------------------------------------------------------------
+
+
+def test_no_fine_without_notice_hearing_and_missed_cure(world):
+    violation = open_violation(world)
+    with pytest.raises(Conflict, match="notice of violation"):
+        ladder.propose_fine(
+            violation, amount="50", reason="x", health_safety_finding=False, actor=world.manager
+        )
+    ladder.issue_letter(violation, "violation", actor=world.manager)
+    with pytest.raises(Conflict, match="schedule the hearing"):
+        ladder.propose_fine(
+            violation, amount="50", reason="x", health_safety_finding=False, actor=world.manager
+        )
+    day = violation.cure_by + timedelta(days=1)
+    ladder.schedule_hearing(
+        violation, scheduled_at=hearing_time(world, day), location="C", actor=world.manager
+    )
+    with pytest.raises(Conflict, match="has been held") as info:
+        ladder.propose_fine(
+            violation, amount="50", reason="x", health_safety_finding=False, actor=world.manager
+        )
+    assert "It becomes possible on March 16, 2027." in info.value.message
+
+
+def test_fine_goes_to_the_board_and_the_owner_is_recused(world):
+    from tests import factories as f
+
+    # The owner of the fined unit also sits on the board.
+    f.MembershipFactory(user=world.owner, association=world.a, role="board", office="director")
+    db.session.flush()
+    violation = through_hearing(world)
+    fine = ladder.propose_fine(
+        violation,
+        amount="50",
+        reason="Bins left out",
+        health_safety_finding=False,
+        actor=world.manager,
+    )
+    request = approvals.get_request(fine.approval_id)
+    assert world.owner.id not in request.eligible_voter_ids
+    assert request.subject_type == "fine" and request.required == 2
+    from app.auth import policies
+
+    policies.forget_memberships()
+    with pytest.raises(NotAllowed):
+        approvals.cast_vote(request.id, voter=world.owner, choice="approve")
+    approvals.cast_vote(request.id, voter=world.board, choice="approve")
+    approvals.cast_vote(request.id, voter=world.board2, choice="approve")
+    assert fine.status == "approved" and violation.status == "fined"
+    letter = ladder.issue_letter(violation, "fine", actor=world.manager)
+    text = pdf_text(letter.pdf)
+    assert "Notice of fine" in text and "$50.00" in text and "Bins left out" in text
+
+
+@pytest.mark.parametrize(
+    ("profile", "amount", "health", "ok"),
+    [
+        ("CA", "100.00", False, True),
+        ("CA", "150.00", False, False),
+        ("CA", "150.00", True, True),
+        ("FL", "150.00", True, False),
+        ("default", "500.00", False, True),
+    ],
+)
+def test_fine_caps(world, profile, amount, health, ok):
+    world.a.compliance_profile = profile
+    violation = through_hearing(world)
+    if ok:
+        ladder.propose_fine(
+            violation, amount=amount, reason="r", health_safety_finding=health, actor=world.manager
+        )
+    else:
+        with pytest.raises(ValidationError, match="caps"):
+            ladder.propose_fine(
+                violation,
+                amount=amount,
+                reason="r",
+                health_safety_finding=health,
+                actor=world.manager,
+            )
+
+
+def test_california_cure_withdraws_pending_fines_and_forbids_new_ones(world):
+    world.a.compliance_profile = "CA"
+    violation = through_hearing(world)
+    fine = ladder.propose_fine(
+        violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
+    )
+    compliance.cure_violation(violation, notes="Bins stored", actor=world.manager)
+    assert fine.status == "withdrawn" and violation.status == "cured"
+    with pytest.raises(Conflict, match="forbids fining"):
+        ladder.propose_fine(
+            violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
+        )
+
+
+def test_default_profile_keeps_pending_fines_on_cure(world):
+    world.a.compliance_profile = "default"
+    violation = through_hearing(world)
+    fine = ladder.propose_fine(
+        violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
+    )
+    compliance.cure_violation(violation, notes="Late cure", actor=world.manager)
+    assert fine.status == "pending_approval"
+
+
+# --- (status, action) pairs --------------------------------------------------------------
+
+STATUSES = ["open", "noticed", "hearing_scheduled", "fined", "cured", "closed"]
+
+
+def _in_status(world, status):
+    if status == "open":
+        return open_violation(world)
+    if status == "noticed":
+        return noticed(world)
+    violation = through_hearing(world)
+    if status == "hearing_scheduled":
+        return violation
+    if status == "fined":
+        fine = ladder.propose_fine(
+            violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
+        )
+        approvals.cast_vote(fine.approval_id, voter=world.board, choice="approve")
+        approvals.cast_vote(fine.approval_id, voter=world.board2, choice="approve")
+        return violation
+    compliance.cure_violation(violation, notes="done", actor=world.manager)
+    if status == "closed":
+        compliance.close_violation(violation, notes="", actor=world.manager)
+    return violation
+
+
+ACTIONS = {
+    "courtesy": lambda w, v: ladder.issue_letter(v, "courtesy", actor=w.manager),
+    "violation": lambda w, v: ladder.issue_letter(v, "violation", actor=w.manager),
+    "fine_letter": lambda w, v: ladder.issue_letter(v, "fine", actor=w.manager),
+    "closure": lambda w, v: ladder.issue_letter(v, "closure", actor=w.manager),
+    "hearing": lambda w, v: ladder.schedule_hearing(
+        v,
+        scheduled_at=hearing_time(w, clock.today(w.a.time_zone) + timedelta(days=40)),
+        location="Hall",
+        actor=w.manager,
+    ),
+    "fine": lambda w, v: ladder.propose_fine(
+        v, amount="25", reason="r", health_safety_finding=False, actor=w.manager
+    ),
+    "cure": lambda w, v: compliance.cure_violation(v, notes="ok", actor=w.manager),
+    "close": lambda w, v: compliance.close_violation(v, notes="dismissed", actor=w.manager),
+}
+ALLOWED = {
+    "open": {"courtesy", "violation", "cure", "close"},
+    "noticed": {"hearing", "cure", "close"},
+    "hearing_scheduled": {"hearing", "fine", "cure", "close"},
+    "fined": {"fine_letter", "cure"},
+    "cured": {"closure", "close"},  # association A is Californian: no fine after a cure
+    "closed": {"closure"},
+}
+
+
+@pytest.mark.parametrize("action", list(ACTIONS))
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_violation_status_and_action(world, status, action):
+    violation = _in_status(world, status)
+    assert violation.status == status
+    letters_before = len(violation.letters)
+    if action in ALLOWED[status]:
+        ACTIONS[action](world, violation)
+    else:
+        with pytest.raises((Conflict, InvalidTransition, ValidationError)):
+            ACTIONS[action](world, violation)
+        db.session.expire(violation)
+        assert violation.status == status
+        assert len(violation.letters) == letters_before
+
+
+# --- batches ------------------------------------------------------------------------------
+
+
+def test_batch_merges_letters_once_and_confirms(world, app):
+    app.config["JOBS_MODE"] = "eager"
+    violation = open_violation(world)
+    first = ladder.issue_letter(violation, "violation", actor=world.manager)
+    db.session.commit()
+    batch = batches.create_batch(world.a, actor=world.manager)
+    db.session.commit()
+    db.session.refresh(batch)
+    assert batch.status == "done" and batch.letter_count == 1
+    from app.core.storage import batch_path
+
+    merged = batch_path(batch.id).read_bytes()
+    assert len(PdfReader(io.BytesIO(merged)).pages) == first.page_count
+    # Nothing left: a new batch takes no letter.
+    empty = batches.create_batch(world.a, actor=world.manager)
+    assert empty.letter_count == 0 and empty.status == "done"
+    batches.confirm_batch(batch, tracking_numbers=None, actor=world.manager)
+    assert batch.status == "mailed" and first.mailed_at is not None
+    with pytest.raises(InvalidTransition):
+        batches.cancel_batch(batch, actor=world.manager)
+
+
+def test_texas_certified_letters_need_tracking_numbers(world, app):
+    app.config["JOBS_MODE"] = "eager"
+    world.a.compliance_profile = "TX"
+    violation = open_violation(world)
+    letter = ladder.issue_letter(violation, "violation", actor=world.manager)
+    assert "CERTIFIED MAIL" in pdf_text(letter.pdf)
+    db.session.commit()
+    batch = batches.create_batch(world.a, actor=world.manager)
+    db.session.commit()
+    db.session.refresh(batch)
+    with pytest.raises(ValidationError, match="certified mail"):
+        batches.confirm_batch(batch, tracking_numbers={}, actor=world.manager)
+    batches.confirm_batch(
+        batch, tracking_numbers={str(letter.id): "9400 1000 0000 0000 0001"}, actor=world.manager
+    )
+    assert letter.tracking_number == "9400 1000 0000 0000 0001"
+
+
+def test_a_crashed_build_is_finished_once_by_running_it_again(world, app, monkeypatch):
+    violation_a = open_violation(world)
+    ladder.issue_letter(violation_a, "violation", actor=world.manager)
+    ladder.issue_letter(
+        open_violation(world, make_rule(world, code="ARC-2")), "courtesy", actor=world.manager
+    )
+    app.config["JOBS_MODE"] = "thread-never"  # nothing runs until we say so
+    monkeypatch.setattr(batches.jobs, "dispatch", lambda *args: None)
+    batch = batches.create_batch(world.a, actor=world.manager)
+    db.session.commit()
+    # A worker dies mid-batch: the batch stays "running" with part of the work done.
+    import pypdf
+
+    real_add = pypdf.PdfWriter.add_page
+    calls = {"n": 0}
+
+    def dying_add(self, page, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise SystemExit("worker killed")
+        return real_add(self, page, *args, **kwargs)
+
+    monkeypatch.setattr(pypdf.PdfWriter, "add_page", dying_add)
+    with pytest.raises(SystemExit):
+        batches.build_batch(batch.id)
+    db.session.rollback()
+    db.session.refresh(batch)
+    assert batch.status == "running"
+    assert [(name, args) for name, args in batches.unfinished_batches()] == [
+        ("compliance.build_batch", (batch.id,))
+    ]
+    monkeypatch.setattr(pypdf.PdfWriter, "add_page", real_add)
+    batches.build_batch(batch.id)  # the restarted worker
+    batches.build_batch(batch.id)  # and a duplicate delivery does nothing more
+    db.session.refresh(batch)
+    assert batch.status == "done"
+    from app.core.storage import batch_path
+
+    pages = len(PdfReader(io.BytesIO(batch_path(batch.id).read_bytes())).pages)
+    letters = db.session.scalars(select(Letter).where(Letter.batch_id == batch.id)).all()
+    assert len(letters) == 2 and pages == sum(le.page_count for le in letters)
+
+
+def test_cancelled_batch_releases_its_letters(world, app, monkeypatch):
+    monkeypatch.setattr(batches.jobs, "dispatch", lambda *args: None)
+    ladder.issue_letter(open_violation(world), "violation", actor=world.manager)
+    batch = batches.create_batch(world.a, actor=world.manager)
+    batches.cancel_batch(batch, actor=world.manager)
+    again = batches.create_batch(world.a, actor=world.manager)
+    assert again.letter_count == 1 and batch.status == "cancelled"
+
+
+def test_owner_response_only_from_the_units_owner(world):
+    violation = open_violation(world)
+    with pytest.raises(NotAllowed):
+        compliance.add_response(violation, user=world.board, message="hi", request_hearing=False)
+    response = compliance.add_response(
+        violation, user=world.owner, message="Fixed it", request_hearing=False, photos=[jpeg()]
+    )
+    assert len(response.photos) == 1
+    assert db.session.get(Violation, violation.id).responses[0].message == "Fixed it"
+
+
+def test_bulk_issue_renders_each_letter_separately(world):
+    rule = make_rule(world)
+    from tests import factories as f
+
+    violations = [open_violation(world, rule)]
+    for n in range(3):
+        unit = f.UnitFactory(association=world.a, label=f"B{n}", street_address=f"{n} Bay St")
+        owner = f.UserFactory(name=f"Bay Owner {n}")
+        f.MembershipFactory(user=owner, association=world.a, role="owner", unit=unit)
+        db.session.flush()
+        inspection = compliance.create_inspection(
+            world.a, scheduled_for=clock.today(), actor=world.manager
+        )
+        violations.append(
+            compliance.record_finding(
+                inspection, unit_id=unit.id, rule_id=rule.id, notes="bins", actor=world.manager
+            ).violation
+        )
+    letters = ladder.issue_letters_bulk(violations, "courtesy", actor=world.manager)
+    assert len(letters) == 4
+    for n, letter in enumerate(letters[1:]):
+        text = pdf_text(letter.pdf)
+        assert f"Bay Owner {n}" in text and f"{n} Bay St" in text
+        assert "Olivia Owner" not in text
+        assert letter.sha256 == hashlib.sha256(letter.pdf).hexdigest()
