@@ -47,6 +47,11 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ["en"]
 
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024  # a request with several photos
+    MAX_PHOTO_BYTES = 10 * 1024 * 1024
+    STORAGE_DIR = None  # photos and batch PDFs; default instance/
+    JOBS_MODE = None  # "thread" (default), "redis" (with REDIS_URL) or "eager" (tests)
+
     PER_PAGE = 25
     MAX_PER_PAGE = 200
 

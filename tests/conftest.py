@@ -40,6 +40,8 @@ def app(tmp_path_factory):
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 8,
             "ARGON2_PARALLELISM": 1,
+            "STORAGE_DIR": str(tmp_path_factory.mktemp("storage")),
+            "JOBS_MODE": "eager",
         }
     )
     with application.app_context():

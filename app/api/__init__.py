@@ -31,7 +31,7 @@ api = HoaApi()
 
 def init_api(app: Flask) -> None:
     """Register the API blueprints, bearer-token authentication and the spec."""
-    from app.api import approvals, audit, auth, budgets, setup
+    from app.api import approvals, audit, auth, budgets, compliance, setup
 
     api.init_app(
         app,
@@ -47,7 +47,7 @@ def init_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "API token"}
     )
-    for blueprint in (auth.blp, setup.blp, audit.blp, approvals.blp, budgets.blp):
+    for blueprint in (auth.blp, setup.blp, audit.blp, approvals.blp, budgets.blp, compliance.blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
         csrf.exempt(blueprint)
 
