@@ -115,6 +115,8 @@ def register_blueprints(app: Flask) -> None:
     from app.associations.views import bp as associations_bp
     from app.auth.views import bp as auth_bp
     from app.budgets.views import bp as budgets_bp
+    from app.compliance.portal import bp as portal_bp
+    from app.compliance.views import bp as compliance_bp
     from app.core.views import bp as core_bp
 
     app.register_blueprint(core_bp)
@@ -122,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(associations_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(budgets_bp)
+    app.register_blueprint(compliance_bp)
+    app.register_blueprint(portal_bp)
     init_api(app)
 
 

@@ -303,6 +303,9 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
     from app.budgets.demo import load_budget_demo
 
     load_budget_demo(admin, manager)
+    from app.compliance.demo import load_compliance_demo
+
+    load_compliance_demo(manager)
     return logins
 
 

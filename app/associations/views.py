@@ -137,6 +137,32 @@ def dashboard(aid: int):
     my_units = db.session.scalars(
         select(Unit).where(Unit.id.in_(policies.owned_unit_ids(user, aid))).order_by(Unit.label)
     ).all()
+    from app.compliance.models import Violation
+
+    my_violations = db.session.scalars(
+        select(Violation)
+        .where(Violation.unit_id.in_(policies.owned_unit_ids(user, aid)))
+        .order_by(Violation.id.desc())
+        .limit(20)
+    ).all()
+    compliance_counts = {}
+    if policies.is_manager(user, aid) or policies.is_board(user, aid):
+        from app.compliance.services import today as association_today
+
+        today = association_today(association)
+        rows = db.session.execute(
+            select(Violation.status, func.count(Violation.id))
+            .where(Violation.association_id == aid)
+            .group_by(Violation.status)
+        ).all()
+        compliance_counts = dict(rows)
+        compliance_counts["due"] = db.session.scalar(
+            select(func.count(Violation.id)).where(
+                Violation.association_id == aid,
+                Violation.cure_by < today,
+                Violation.status.in_(["open", "noticed"]),
+            )
+        )
     recent = []
     if policies.can_read_audit(user, aid):
         recent = db.session.scalars(
@@ -153,6 +179,8 @@ def dashboard(aid: int):
         managers=managers,
         my_units=my_units,
         recent=recent,
+        my_violations=my_violations,
+        compliance_counts=compliance_counts,
     )
 
 

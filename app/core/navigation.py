@@ -67,6 +67,8 @@ def for_request() -> Navigation | None:
             items.append(_item(_("Units"), "associations.units", aid=aid))
         if policies.can_list_people(user, aid):
             items.append(_item(_("People"), "associations.people", aid=aid))
+        if policies.is_manager(user, aid) or policies.is_board(user, aid):
+            items.append(_item(_("Violations"), "compliance.violations", aid=aid))
         items.append(_item(_("Budgets"), "budgets.index", aid=aid))
         if policies.is_manager(user, aid) or policies.is_board(user, aid):
             items.append(_item(_("Approvals"), "approvals.index", aid=aid))

@@ -1,0 +1,63 @@
+"""The owner's side of compliance: their violations, letters and answers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from app.associations.views import _user, load
+from app.compliance import ladder
+from app.compliance import policies as compliance_policies
+from app.compliance import services as compliance
+from app.compliance.forms import ResponseForm
+from app.compliance.models import Violation
+from app.core.errors import DomainError, NotFound
+from app.core.forms import apply_errors
+from app.extensions import db
+
+bp = Blueprint("portal", __name__, url_prefix="/associations/<int:aid>/my")
+
+
+@bp.route("/violations/<int:violation_id>", methods=["GET", "POST"])
+@login_required
+def violation(aid: int, violation_id: int):
+    """An owner's violation: what was seen, the letters, the deadlines, and the answer form."""
+    load(aid)
+    user = _user()
+    violation = db.session.get(Violation, violation_id)
+    if (
+        violation is None
+        or violation.association_id != aid
+        or not compliance_policies.owns_unit_of(user, violation)
+    ):
+        raise NotFound(_("No such violation."))
+    form = ResponseForm()
+    if form.validate_on_submit():
+        photos = [f.read() for f in (form.photos.data or []) if f and f.filename]
+        try:
+            compliance.add_response(
+                violation,
+                user=user,
+                message=form.message.data,
+                request_hearing=form.request_hearing.data,
+                photos=photos,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if error.status in (413, 415):
+                form.photos.errors = [error.message]
+            else:
+                apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you. The management office has your answer."), "success")
+            return redirect(url_for("portal.violation", aid=aid, violation_id=violation_id))
+    return render_template(
+        "compliance/portal_violation.html",
+        association=g.association,
+        v=violation,
+        form=form,
+        can_respond=compliance_policies.can_respond(user, violation),
+        hearing_held=ladder.hearing_held(violation),
+    )
