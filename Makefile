@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
+	$(BIN)/flask jobs recover
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 

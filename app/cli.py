@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)
     app.cli.add_command(audit_group)
+    app.cli.add_command(jobs_group)
 
 
 @click.command("create-admin")
@@ -88,3 +89,35 @@ def audit_verify() -> None:
             err=True,
         )
     raise SystemExit(1)
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Run and recover background jobs."""
+
+
+@jobs_group.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def jobs_worker(burst: bool) -> None:
+    """Run a worker for the Redis queue (needs REDIS_URL); finishes crashed jobs first."""
+    from flask import current_app
+
+    from app.core.jobs import run_worker
+
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_URL"):
+        raise click.ClickException("Set REDIS_URL: without it jobs run inside the web process.")
+    click.echo(f"Worker listening on {app.config['REDIS_URL']} (queue 'hoa').")
+    run_worker(app, burst=burst)
+
+
+@jobs_group.command("recover")
+@with_appcontext
+def jobs_recover() -> None:
+    """Start again the jobs a crash left unfinished (such as a half-built mailing batch)."""
+    from flask import current_app
+
+    from app.core.jobs import recover
+
+    count = recover(current_app._get_current_object())
+    click.echo(f"Restarted {count} unfinished job(s).")

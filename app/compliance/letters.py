@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import itertools
 import os
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -202,16 +201,25 @@ def render_letter(html: str) -> tuple[bytes, int]:
 def _render_one(html: str) -> tuple[bytes, int]:
     from weasyprint import HTML
 
+    _trim_image_cache()
     from app.core.pdf import BASE_URL, url_fetcher
 
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(
-        stylesheets=[_letter_css()], font_config=_font_config()
+        stylesheets=[_letter_css()], font_config=_font_config(), cache=_IMAGES
     )
     return document.write_pdf(), len(document.pages)
 
 
 _CSS = None
 _FONTS = None
+# Decoded images, shared by every letter this process renders (the same photo or logo is
+# decoded once). Bounded: cleared when it grows past a few hundred entries.
+_IMAGES: dict = {}
+
+
+def _trim_image_cache() -> None:
+    if len(_IMAGES) > 500:
+        _IMAGES.clear()
 
 
 def _letter_css():
@@ -240,62 +248,22 @@ def _font_config():
     return _FONTS
 
 
-def _render_chunk(htmls: list[str]) -> list[tuple[bytes, int]]:
-    """Lay out several letters as one document, then write each letter's pages on its own.
-
-    Layout happens once for the chunk; every letter still becomes its own PDF.
-    """
-    from weasyprint import HTML
-
-    from app.core.pdf import BASE_URL, url_fetcher
-
-    combined = _combine(htmls)
-    document = HTML(string=combined, base_url=BASE_URL, url_fetcher=url_fetcher()).render(
-        stylesheets=[_letter_css()], font_config=_font_config()
-    )
-    starts = []
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            if anchor.startswith("letter-start-"):
-                starts.append(index)
-    starts.append(len(document.pages))
-    results = []
-    for start, end in itertools.pairwise(starts):
-        results.append((document.copy(document.pages[start:end]).write_pdf(), end - start))
-    return results
-
-
-def _combine(htmls: list[str]) -> str:
-    """Join full letter documents into one; each letter's sheet starts a page with an anchor."""
-    head = htmls[0].split("<body", 1)[0]
-    bodies = []
-    for index, html in enumerate(htmls):
-        inner = html.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
-        bodies.append(inner.replace('id="letter-start-0"', f'id="letter-start-{index}"', 1))
-    return f"{head}<body>{''.join(bodies)}</body></html>"
-
-
-def render_many(
-    htmls: list[str], *, workers: int | None = None, chunk: int = 25
-) -> list[tuple[bytes, int]]:
-    """Render many letters: parsed CSS and fonts reused, chunks laid out once, both cores."""
+def render_many(htmls: list[str], *, workers: int | None = None) -> list[tuple[bytes, int]]:
+    """Render many letters, each to its own PDF: the stylesheet and fonts are parsed once
+    (before the worker processes fork, so they inherit them), decoded images are shared, and
+    the letters are spread evenly over every core."""
     if not htmls:
         return []
-    chunks = [htmls[i : i + chunk] for i in range(0, len(htmls), chunk)]
-    workers = workers or min(len(chunks), os.cpu_count() or 1)
+    _letter_css()  # parsed here, inherited by the forked workers
+    workers = min(workers or os.cpu_count() or 1, len(htmls))
     if workers <= 1:
-        results = []
-        for part in chunks:
-            results.extend(_render_chunk(part))
-        return results
+        return [_render_one(html) for html in htmls]
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
+    chunksize = max(1, len(htmls) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = []
-        for part in pool.map(_render_chunk, chunks):
-            results.extend(part)
-    return results
+        return list(pool.map(_render_one, htmls, chunksize=chunksize))
 
 
 def page_count(pdf: bytes) -> int:

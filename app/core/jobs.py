@@ -54,7 +54,10 @@ def enqueue(name: str, *args) -> None:
 @event.listens_for(Session, "after_commit")
 def _dispatch(session: Session) -> None:
     for app, name, args in session.info.pop(_QUEUE_KEY, []):
-        dispatch(app, name, args)
+        try:
+            dispatch(app, name, args)
+        except Exception:  # the work is saved; `flask jobs recover` or the worker restarts it
+            app.logger.exception("Could not start job %s%r", name, args)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -78,13 +81,15 @@ def dispatch(app: Flask, name: str, args: tuple) -> None:
         worker = threading.Thread(target=_run_in_app, args=(app, name, args))
         worker.start()
         worker.join()
-    else:
+    elif mode == "thread":
         _thread_pool().submit(_run_in_app, app, name, args)
+    else:
+        raise ValueError(f"JOBS_MODE must be thread, redis or eager, not {mode!r}")
 
 
 def _job_id(name: str, args: tuple) -> str:
     # One queued job per subject: enqueuing the same work twice keeps one.
-    return f"{name}:" + ":".join(str(a) for a in args)
+    return "-".join([name.replace(".", "_"), *(str(a) for a in args)])
 
 
 def _queue(app: Flask):

@@ -67,18 +67,15 @@ def test_a_finding_opens_a_violation_then_reinspects_it(world):
     assert again.violation_id == violation.id and again.reinspection
 
 
-def test_photos_are_checked_by_content(world, app):
+def test_photos_are_checked_by_content(world, app, monkeypatch):
     rule = make_rule(world)
     with pytest.raises(UnsupportedMedia):
         open_violation(world, rule, photos=[b"GIF89a not a photo"])
     with pytest.raises(UnsupportedMedia):
         open_violation(world, rule, photos=[b"\xff\xd8\xff but not really a jpeg"])
-    app.config["MAX_PHOTO_BYTES"] = 100
-    try:
-        with pytest.raises(TooLarge):
-            open_violation(world, rule, photos=[jpeg(400, 400)])
-    finally:
-        app.config["MAX_PHOTO_BYTES"] = 10 * 1024 * 1024
+    monkeypatch.setitem(app.config, "MAX_PHOTO_BYTES", 100)
+    with pytest.raises(TooLarge):
+        open_violation(world, rule, photos=[jpeg(400, 400)])
 
 
 def test_repeat_offence_within_the_window(world):
@@ -433,8 +430,8 @@ def test_every_violation_status_and_action(world, status, action):
 # --- batches ------------------------------------------------------------------------------
 
 
-def test_batch_merges_letters_once_and_confirms(world, app):
-    app.config["JOBS_MODE"] = "eager"
+def test_batch_merges_letters_once_and_confirms(world, app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_MODE", "eager")
     violation = open_violation(world)
     first = ladder.issue_letter(violation, "violation", actor=world.manager)
     db.session.commit()
@@ -455,8 +452,8 @@ def test_batch_merges_letters_once_and_confirms(world, app):
         batches.cancel_batch(batch, actor=world.manager)
 
 
-def test_texas_certified_letters_need_tracking_numbers(world, app):
-    app.config["JOBS_MODE"] = "eager"
+def test_texas_certified_letters_need_tracking_numbers(world, app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_MODE", "eager")
     world.a.compliance_profile = "TX"
     violation = open_violation(world)
     letter = ladder.issue_letter(violation, "violation", actor=world.manager)
@@ -479,7 +476,6 @@ def test_a_crashed_build_is_finished_once_by_running_it_again(world, app, monkey
     ladder.issue_letter(
         open_violation(world, make_rule(world, code="ARC-2")), "courtesy", actor=world.manager
     )
-    app.config["JOBS_MODE"] = "thread-never"  # nothing runs until we say so
     monkeypatch.setattr(batches.jobs, "dispatch", lambda *args: None)
     batch = batches.create_batch(world.a, actor=world.manager)
     db.session.commit()

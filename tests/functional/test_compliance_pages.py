@@ -1,0 +1,200 @@
+"""Compliance pages as each role sees them, and the main flows through the forms."""
+
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+from PIL import Image
+
+from app.core import clock
+from app.extensions import db
+from tests.conftest import login
+
+ROLES = ["admin", "manager", "board", "owner", "outsider", "nobody"]
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 30), (10, 90, 200)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def setup(world, app):
+    """A rule, an inspection and a violation at 12B with a courtesy letter (March 1, 2027)."""
+    from app.associations.models import Association
+    from app.auth.models import User
+    from app.compliance import ladder
+    from app.compliance import services as compliance
+
+    clock.freeze(datetime(2027, 3, 1, 17, 0, tzinfo=UTC))
+    with app.app_context():
+        association = db.session.get(Association, world.a.id)
+        manager = db.session.get(User, world.manager.id)
+        rule = compliance.create_rule(
+            association,
+            {
+                "code": "ARC-1",
+                "title": "Trash containers",
+                "description": "Out of view.",
+                "cure_days": 7,
+                "fine_amount": "50",
+            },
+            actor=manager,
+        )
+        inspection = compliance.create_inspection(
+            association, scheduled_for=clock.today(association.time_zone), actor=manager
+        )
+        finding = compliance.record_finding(
+            inspection,
+            unit_id=world.owner_unit.id,
+            rule_id=rule.id,
+            notes="Bins out",
+            photos=[jpeg()],
+            actor=manager,
+        )
+        letter = ladder.issue_letter(finding.violation, "courtesy", actor=manager)
+        db.session.commit()
+        return {
+            "rule": rule.id,
+            "inspection": inspection.id,
+            "violation": finding.violation_id,
+            "letter": letter.id,
+            "photo": finding.photos[0].id,
+        }
+
+
+MATRIX = {
+    "/associations/{a}/compliance/violations": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/compliance/due": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/compliance/inspections": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/compliance/inspections/{inspection}": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/compliance/rules": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/compliance/rules/{rule}": [200, 200, 403, 403, 404, 404],
+    "/associations/{a}/compliance/templates": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/compliance/templates/courtesy": [200, 200, 403, 403, 404, 404],
+    "/associations/{a}/compliance/batches": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/compliance/violations/{violation}": [200, 200, 200, 302, 404, 404],
+    "/associations/{a}/my/violations/{violation}": [404, 404, 404, 200, 404, 404],
+    "/associations/{a}/compliance/letters/{letter}.pdf": [200, 200, 200, 200, 404, 404],
+    "/associations/{a}/compliance/photos/{photo}": [200, 200, 200, 200, 404, 404],
+}
+
+
+@pytest.mark.parametrize("path", list(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_compliance_pages_by_role(world, client, setup, role, path):
+    login(client, world.user(role))
+    url = path.format(a=world.a.id, **setup)
+    assert client.get(url).status_code == MATRIX[path][ROLES.index(role)]
+
+
+def test_board_sees_no_action_buttons(world, client, setup):
+    login(client, world.board)
+    text = client.get(
+        f"/associations/{world.a.id}/compliance/violations/{setup['violation']}"
+    ).get_data(as_text=True)
+    assert "Trash containers" in text and "Bins out" in text
+    for button in ("Issue:", "Record the cure", "Close the violation", "Schedule and issue"):
+        assert button not in text
+    text = client.get(
+        f"/associations/{world.a.id}/compliance/inspections/{setup['inspection']}"
+    ).get_data(as_text=True)
+    assert "Record the finding" not in text
+
+
+def test_manager_records_a_finding_with_the_unit_picker(world, client, app, setup):
+    login(client, world.manager)
+    url = f"/associations/{world.a.id}/compliance/inspections/{setup['inspection']}"
+    page = client.get(url).get_data(as_text=True)
+    assert '<option value="12B — 12 Oak Lane">' in page
+    response = client.post(
+        url,
+        data={
+            "unit": "12B — 12 Oak Lane",
+            "rule_id": setup["rule"],
+            "notes": "Still out",
+            "photos": [(io.BytesIO(jpeg()), "bins.jpg")],
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Recorded: re-inspection at unit 12B." in response.get_data(as_text=True)
+    response = client.post(url, data={"unit": "99Z", "rule_id": setup["rule"]})
+    assert re.search(
+        r"invalid-feedback[^>]*>\s*Pick a unit from the list", response.get_data(as_text=True)
+    )
+    response = client.post(
+        url,
+        data={
+            "unit": "12 Oak Lane",
+            "rule_id": setup["rule"],
+            "photos": [(io.BytesIO(b"GIF89a"), "x.gif")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert "Photos must be JPEG or PNG images." in response.get_data(as_text=True)
+
+
+def test_refused_letters_say_why(world, client, setup):
+    login(client, world.manager)
+    url = f"/associations/{world.a.id}/compliance/violations/{setup['violation']}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Issue: Notice of violation" not in page  # waits for the courtesy cure date
+    assert "waits until the cure deadline of March 8, 2027" in page
+    response = client.post(url + "/letters/violation", follow_redirects=True)
+    assert "It becomes possible on March 9, 2027." in response.get_data(as_text=True)
+
+
+def test_owner_answers_from_the_portal(world, client, app, setup):
+    login(client, world.owner)
+    dashboard = client.get(f"/associations/{world.a.id}/").get_data(as_text=True)
+    assert "Your violations" in dashboard and "Trash containers" in dashboard
+    url = f"/associations/{world.a.id}/my/violations/{setup['violation']}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Please correct it by March 8, 2027." in page and "Courtesy notice" in page
+    response = client.post(
+        url,
+        data={
+            "message": "Moved the bins",
+            "request_hearing": "y",
+            "photos": [(io.BytesIO(jpeg()), "done.jpg")],
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert "The management office has your answer." in text and "Moved the bins" in text
+    login(client, world.manager)
+    page = client.get(
+        f"/associations/{world.a.id}/compliance/violations/{setup['violation']}"
+    ).get_data(as_text=True)
+    assert "requests a hearing" in page and "Moved the bins" in page
+    assert any(m["Subject"].startswith("Owner response") for m in app.extensions["mail_outbox"])
+
+
+def test_template_editor_saves_and_previews(world, client, setup):
+    login(client, world.manager)
+    url = f"/associations/{world.a.id}/compliance/templates/courtesy"
+    response = client.post(url, data={"body": "<p>Hello {{ owner_names }}</p>", "preview": "1"})
+    assert response.mimetype == "application/pdf"
+    response = client.post(url, data={"body": "{{ nope }}", "submit": "1"})
+    assert "Unknown placeholders: nope." in response.get_data(as_text=True)
+    response = client.post(
+        url, data={"body": "<p>Hello {{ owner_names }}</p>", "submit": "1"}, follow_redirects=True
+    )
+    assert "Saved the wording of the courtesy letter." in response.get_data(as_text=True)
+
+
+def test_batch_pages(world, client, setup):
+    login(client, world.manager)
+    url = f"/associations/{world.a.id}/compliance/batches"
+    assert "1 issued letter waits to be mailed." in client.get(url).get_data(as_text=True)
+    response = client.post(url, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "Download the PDF for the print house" in text
+    assert "Confirm: these letters were mailed" in text
+    batch_url = re.search(r'href="(/associations/\d+/compliance/batches/\d+)\.pdf"', text)[1]
+    response = client.post(batch_url, follow_redirects=True)
+    assert "Marked 1 letters mailed." in response.get_data(as_text=True)
