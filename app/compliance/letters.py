@@ -125,7 +125,8 @@ def letter_values(violation, kind: str, issued_on: date, *, hearing=None, fine=N
     unit = violation.unit
     owners = [m.user for m in unit.memberships if m.role == "owner"]
     owner_names = " and ".join(o.name for o in owners) or _("Owner of record")
-    mailing = unit.mailing_address or unit.street_address
+    # An envelope wants the street on one line and the city on the next.
+    mailing = unit.mailing_address or unit.street_address.replace(", ", "\n", 1)
     tz = association.time_zone
     profile = profile_of(association.compliance_profile)
     findings = violation.findings

@@ -557,3 +557,47 @@ def test_bulk_issue_renders_each_letter_separately(world):
         assert f"Bay Owner {n}" in text and f"{n} Bay St" in text
         assert "Olivia Owner" not in text
         assert letter.sha256 == hashlib.sha256(letter.pdf).hexdigest()
+
+
+def test_every_letter_kind_reads_right(world):
+    """Courtesy, violation, hearing, fine and closure letters, as the owner reads them."""
+    world.a.compliance_profile = "CA"
+    courtesy_case = open_violation(world, make_rule(world, code="C-1", title="Courtesy rule"))
+    texts = {
+        "courtesy": pdf_text(
+            ladder.issue_letter(courtesy_case, "courtesy", actor=world.manager).pdf
+        )
+    }
+    violation = through_hearing(world)
+    texts["violation"] = pdf_text(violation.letter("violation").pdf)
+    texts["hearing"] = pdf_text(violation.letter("hearing").pdf)
+    fine = ladder.propose_fine(
+        violation,
+        amount="80",
+        reason="Bins out for two weeks",
+        health_safety_finding=False,
+        actor=world.manager,
+    )
+    approvals.cast_vote(fine.approval_id, voter=world.board, choice="approve")
+    approvals.cast_vote(fine.approval_id, voter=world.board2, choice="approve")
+    texts["fine"] = pdf_text(ladder.issue_letter(violation, "fine", actor=world.manager).pdf)
+    ladder.settle_fine(fine, "paid", actor=world.manager)
+    compliance.close_violation(violation, notes="Paid", actor=world.manager)
+    texts["closure"] = pdf_text(ladder.issue_letter(violation, "closure", actor=world.manager).pdf)
+    expected = {
+        "courtesy": ["Courtesy notice", "friendly reminder", "Courtesy rule"],
+        "violation": [
+            "Notice of violation",
+            "right to be heard",
+            "Cure deadline",
+            "Civil Code § 5855",
+        ],
+        "hearing": ["Notice of hearing", "March 16, 2027", "Clubhouse", "at least 10 days"],
+        "fine": ["Notice of fine", "$80.00", "Bins out for two weeks", "within 15 days"],
+        "closure": ["Notice of closure", "now closed"],
+    }
+    for kind, words in expected.items():
+        for word in words:
+            assert word in texts[kind], (kind, word)
+        assert "Olivia Owner" in texts[kind] and "12 Oak Lane" in texts[kind]
+        assert "Alpha Grove HOA" in texts[kind]
