@@ -121,3 +121,13 @@ def jobs_recover() -> None:
 
     count = recover(current_app._get_current_object())
     click.echo(f"Restarted {count} unfinished job(s).")
+
+
+@jobs_group.command("daily")
+@with_appcontext
+def jobs_daily() -> None:
+    """Run the daily work: insurance expiry reminders, contract activation and renewal."""
+    from app.core.jobs import run_daily
+
+    for name in run_daily():
+        click.echo(f"ran {name}")

@@ -31,7 +31,7 @@ api = HoaApi()
 
 def init_api(app: Flask) -> None:
     """Register the API blueprints, bearer-token authentication and the spec."""
-    from app.api import approvals, audit, auth, budgets, compliance, setup
+    from app.api import approvals, audit, auth, budgets, compliance, setup, vendors
 
     api.init_app(
         app,
@@ -47,7 +47,15 @@ def init_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "API token"}
     )
-    for blueprint in (auth.blp, setup.blp, audit.blp, approvals.blp, budgets.blp, compliance.blp):
+    for blueprint in (
+        auth.blp,
+        setup.blp,
+        audit.blp,
+        approvals.blp,
+        budgets.blp,
+        compliance.blp,
+        vendors.blp,
+    ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
         csrf.exempt(blueprint)
 

@@ -35,6 +35,24 @@ def job(name: str):
     return decorate
 
 
+_DAILY: list[Callable[[], object]] = []
+
+
+def daily(function: Callable[[], object]):
+    """Register work to run once a day (``flask jobs daily``, from cron)."""
+    _DAILY.append(function)
+    return function
+
+
+def run_daily() -> list[str]:
+    """Run every daily task; return their names."""
+    names = []
+    for function in _DAILY:
+        function()
+        names.append(function.__name__)
+    return names
+
+
 def recovery(function: Callable[[], list[tuple[str, tuple]]]):
     """Register a function that lists (job, args) left unfinished by a crash."""
     _RECOVERY.append(function)

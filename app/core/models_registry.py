@@ -10,3 +10,5 @@ from app.compliance import batches as compliance_batches  # noqa: F401
 from app.compliance import models as compliance_models  # noqa: F401
 from app.compliance import subject as fine_subject  # noqa: F401
 from app.core import audit  # noqa: F401
+from app.vendors import contracts as contract_subject  # noqa: F401
+from app.vendors import models as vendors_models  # noqa: F401

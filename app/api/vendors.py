@@ -1,0 +1,565 @@
+"""Vendors, insurance, contracts and bids."""
+
+from __future__ import annotations
+
+from flask import g, request
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import select
+
+from app.api.budgets import SubmitResultSchema
+from app.api.schemas import BaseSchema, ListArgsSchema, Money, envelope, list_schema
+from app.api.setup import allow, association_for, caller
+from app.auth import policies
+from app.core.errors import NotFound
+from app.core.listing import paginate
+from app.core.pdf import pdf_response
+from app.extensions import db
+from app.vendors import contracts
+from app.vendors import policies as vendor_policies
+from app.vendors import services as vendors
+from app.vendors.models import Bid, Contract, InsuranceKind, RequestForProposals, Vendor
+
+blp = Blueprint("api_vendors", __name__, description="Vendors and contracts")
+
+MONEY_INPUT = {"type": ["string", "number"], "example": "1000000.00"}
+KINDS = [k.value for k in InsuranceKind]
+
+
+class VendorCreateSchema(BaseSchema):
+    name = fields.String(required=True)
+    category = fields.String(required=True)
+    email = fields.String(load_default="")
+    phone = fields.String(load_default="")
+    contact_name = fields.String(load_default="")
+    w9_on_file = fields.Boolean(load_default=False)
+    tax_id_last4 = fields.String(load_default=None, allow_none=True)
+    notes = fields.String(load_default="")
+    vendor_id = fields.Integer(
+        load_default=None,
+        metadata={"description": "link a vendor another of your associations already has, instead"},
+    )
+
+
+class CertificateSchema(BaseSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    carrier = fields.String()
+    policy_number = fields.String()
+    coverage_amount = Money()
+    effective_on = fields.Date(allow_none=True)
+    expires_on = fields.Date()
+
+
+class VendorSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    category = fields.String()
+    contact_name = fields.String()
+    email = fields.String()
+    phone = fields.String()
+    w9_on_file = fields.Boolean()
+    tax_id_last4 = fields.Method("private_last4", allow_none=True)
+    notes = fields.Method("private_notes")
+    insurance = fields.List(fields.Nested(CertificateSchema), attribute="certificates")
+    compliant = fields.Method("get_compliant")
+    noncompliance_reasons = fields.Method("get_reasons")
+    association_ids = fields.Method("get_associations")
+
+    def _visible(self, vendor):
+        return [
+            link.association
+            for link in vendor.links
+            if policies.is_member(g.api_user, link.association_id)
+        ]
+
+    def private_last4(self, vendor):
+        return (
+            vendor.tax_id_last4
+            if any(vendor_policies.can_see_private(g.api_user, a.id) for a in self._visible(vendor))
+            else None
+        )
+
+    def private_notes(self, vendor):
+        return (
+            vendor.notes
+            if any(vendor_policies.can_see_private(g.api_user, a.id) for a in self._visible(vendor))
+            else ""
+        )
+
+    def _checks(self, vendor):
+        return [(a, vendors.compliance(vendor, a)) for a in self._visible(vendor)]
+
+    def get_compliant(self, vendor):
+        return all(check.compliant for _a, check in self._checks(vendor))
+
+    def get_reasons(self, vendor):
+        checks = self._checks(vendor)
+        several = len(checks) > 1
+        return [
+            f"{a.name}: {reason}" if several else reason
+            for a, check in checks
+            for reason in check.reasons
+        ]
+
+    def get_associations(self, vendor):
+        return [a.id for a in self._visible(vendor)]
+
+
+class CertificateCreateSchema(BaseSchema):
+    kind = fields.String(required=True, metadata={"enum": KINDS})
+    carrier = fields.String(required=True)
+    policy_number = fields.String(required=True)
+    coverage_amount = fields.Raw(required=True, metadata=MONEY_INPUT)
+    effective_on = fields.Date(load_default=None, allow_none=True)
+    expires_on = fields.Date(required=True)
+
+
+class RequirementSchema(BaseSchema):
+    kind = fields.String(required=True, metadata={"enum": KINDS})
+    min_coverage = fields.Raw(required=True, metadata=MONEY_INPUT)
+
+
+class RequirementsSchema(BaseSchema):
+    requirements = fields.List(fields.Nested(RequirementSchema), required=True)
+
+
+class RequirementOutSchema(BaseSchema):
+    kind = fields.String()
+    min_coverage = Money()
+
+
+class RequirementsOutSchema(BaseSchema):
+    category = fields.String()
+    requirements = fields.List(fields.Nested(RequirementOutSchema))
+
+
+class ContractCreateSchema(BaseSchema):
+    vendor_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    scope = fields.String(load_default="")
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    amount = fields.Raw(required=True, metadata=MONEY_INPUT)
+    billing = fields.String(
+        required=True, validate=validate.OneOf(["annual", "monthly", "one_time"])
+    )
+    auto_renew = fields.Boolean(load_default=False)
+    notice_days = fields.Integer(load_default=0)
+
+
+class ContractSchema(BaseSchema):
+    id = fields.Integer()
+    association_id = fields.Integer()
+    vendor_id = fields.Integer()
+    vendor_name = fields.Function(lambda c: c.vendor.name)
+    title = fields.String()
+    scope = fields.String()
+    start_date = fields.Date()
+    end_date = fields.Date()
+    amount = Money()
+    billing = fields.String()
+    auto_renew = fields.Boolean()
+    notice_days = fields.Integer()
+    notice_deadline = fields.Date()
+    status = fields.String()
+    approval_id = fields.Integer(allow_none=True)
+    amends_id = fields.Integer(allow_none=True)
+    renewals = fields.Integer()
+    terminated_on = fields.Date(allow_none=True)
+    termination_reason = fields.String()
+    has_signed_pdf = fields.Function(lambda c: c.signed_pdf is not None)
+
+
+class ContractListArgsSchema(ListArgsSchema):
+    expiring_within_days = fields.Integer(
+        load_default=None, validate=validate.Range(min=0, max=3650)
+    )
+    status = fields.String(load_default=None)
+
+
+class TerminateSchema(BaseSchema):
+    reason = fields.String(load_default="")
+
+
+class InterestSchema(BaseSchema):
+    note = fields.String(load_default="")
+
+
+class RfpCreateSchema(BaseSchema):
+    title = fields.String(required=True)
+    scope = fields.String(load_default="")
+    category = fields.String(load_default="")
+    due_on = fields.Date(required=True)
+
+
+class BidSchema(BaseSchema):
+    id = fields.Integer()
+    vendor_id = fields.Integer()
+    vendor_name = fields.Function(lambda b: b.vendor.name)
+    price = Money()
+    billing = fields.String()
+    term_months = fields.Integer()
+    notes = fields.String()
+    insurance_compliant = fields.Method("get_compliant")
+
+    def get_compliant(self, bid):
+        return vendors.compliance(bid.vendor, bid.rfp_association).compliant
+
+
+class RfpSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    scope = fields.String()
+    category = fields.String()
+    due_on = fields.Date()
+    status = fields.String()
+    bids = fields.List(fields.Nested(BidSchema))
+
+
+class BidCreateSchema(BaseSchema):
+    vendor_id = fields.Integer(required=True)
+    price = fields.Raw(required=True, metadata=MONEY_INPUT)
+    billing = fields.String(load_default="annual")
+    term_months = fields.Integer(load_default=12)
+    notes = fields.String(load_default="")
+
+
+# --- lookups --------------------------------------------------------------------------------
+
+
+def vendor_for(vendor_id: int, *, write_in: int | None = None) -> Vendor:
+    """Return a vendor serving one of the caller's associations, else 404."""
+    vendor = db.session.get(Vendor, vendor_id)
+    if vendor is None or not any(
+        policies.is_member(caller(), link.association_id) for link in vendor.links
+    ):
+        raise NotFound(_("No such vendor."))
+    if write_in is not None:
+        allow(vendor_policies.can_manage(caller(), write_in))
+    return vendor
+
+
+def managed_association_of(vendor: Vendor):
+    """Return an association of the vendor the caller manages (403 when none)."""
+    for link in vendor.links:
+        if vendor_policies.can_manage(caller(), link.association_id):
+            return link.association
+    allow(False)
+    return None
+
+
+def contract_for(contract_id: int, *, write: bool = False) -> Contract:
+    """Return a contract the caller may see (owners: decided ones), else 404."""
+    contract = db.session.get(Contract, contract_id)
+    if contract is None:
+        raise NotFound(_("No such contract."))
+    association_for(contract.association_id)
+    if not vendor_policies.can_see_private(
+        caller(), contract.association_id
+    ) and contract.status in ("draft", "pending_approval", "rejected"):
+        raise NotFound(_("No such contract."))
+    if write:
+        allow(vendor_policies.can_manage(caller(), contract.association_id))
+    contracts.sync_contract(contract)
+    db.session.commit()
+    return contract
+
+
+# --- vendors and insurance ----------------------------------------------------------------
+
+
+@blp.route("/associations/<int:aid>/vendors")
+class Vendors(MethodView):
+    @blp.arguments(ListArgsSchema, location="query")
+    @blp.response(200, list_schema(VendorSchema, "VendorList"))
+    def get(self, args, aid):
+        """The association's vendor directory."""
+        association_for(aid)
+        page = paginate(
+            vendors.vendors_of(aid),
+            search=[Vendor.name, Vendor.category],
+            sortable={"name": Vendor.name},
+            tiebreak=Vendor.id,
+            **args,
+        )
+        return envelope(page, lambda v: v)
+
+    @blp.arguments(VendorCreateSchema)
+    @blp.response(201, VendorSchema)
+    def post(self, body, aid):
+        """Add a vendor (or, with vendor_id, one your other associations already use)."""
+        association = association_for(aid)
+        allow(vendor_policies.can_manage(caller(), aid))
+        if body.get("vendor_id"):
+            vendor = db.session.get(Vendor, body["vendor_id"])
+            if vendor is None:
+                raise NotFound(_("No such vendor."))
+            vendors.link_vendor(association, vendor, actor=caller())
+        else:
+            vendor = vendors.create_vendor(association, body, actor=caller())
+        db.session.commit()
+        return vendor
+
+
+@blp.route("/vendors/<int:vendor_id>")
+class VendorItem(MethodView):
+    @blp.response(200, VendorSchema)
+    def get(self, vendor_id):
+        """A vendor with its insurance and whether it is compliant."""
+        return vendor_for(vendor_id)
+
+
+@blp.route("/vendors/<int:vendor_id>/insurance")
+class Insurance(MethodView):
+    @blp.arguments(CertificateCreateSchema)
+    @blp.response(201, CertificateSchema)
+    def post(self, body, vendor_id):
+        """Record an insurance certificate."""
+        vendor = vendor_for(vendor_id)
+        association = managed_association_of(vendor)
+        certificate = vendors.add_certificate(vendor, body, association=association, actor=caller())
+        db.session.commit()
+        return certificate
+
+
+@blp.route("/vendors/<int:vendor_id>/interests")
+class Interests(MethodView):
+    @blp.arguments(InterestSchema)
+    @blp.response(201, InterestSchema)
+    def post(self, body, vendor_id):
+        """Declare an interest in a vendor (board member): recused from its contracts."""
+        vendor = vendor_for(vendor_id)
+        boards = [
+            link.association
+            for link in vendor.links
+            if policies.is_board(caller(), link.association_id)
+        ]
+        allow(bool(boards))
+        interest = vendors.declare_interest(boards[0], vendor, user=caller(), note=body["note"])
+        db.session.commit()
+        return interest
+
+
+@blp.route("/associations/<int:aid>/insurance-requirements/<category>")
+class Requirements(MethodView):
+    @blp.response(200, RequirementsOutSchema)
+    def get(self, aid, category):
+        """What the association requires of vendors in a category."""
+        association_for(aid)
+        return {
+            "category": category.lower(),
+            "requirements": vendors.requirements_for(aid, category.lower()),
+        }
+
+    @blp.arguments(RequirementsSchema)
+    @blp.response(200, RequirementsOutSchema)
+    def put(self, body, aid, category):
+        """Replace the whole list of requirements for a category."""
+        association = association_for(aid)
+        allow(vendor_policies.can_manage(caller(), aid))
+        rows = vendors.set_requirements(association, category, body["requirements"], actor=caller())
+        db.session.commit()
+        return {"category": category.lower(), "requirements": rows}
+
+
+# --- contracts ------------------------------------------------------------------------------
+
+
+@blp.route("/associations/<int:aid>/contracts")
+class Contracts(MethodView):
+    @blp.arguments(ContractListArgsSchema, location="query")
+    @blp.response(200, list_schema(ContractSchema, "ContractList"))
+    def get(self, args, aid):
+        """Contracts; expiring_within_days=N: notice deadline or end date within N days."""
+        association = association_for(aid)
+        contracts.sync_all(aid)
+        db.session.commit()
+        within = args.pop("expiring_within_days")
+        status = args.pop("status")
+        if within is not None:
+            items = contracts.expiring(association, within)
+            if not vendor_policies.can_see_private(caller(), aid):
+                items = [c for c in items if c.status in ("approved", "active")]
+            return {"items": items, "total": len(items)}
+        statement = select(Contract).where(Contract.association_id == aid)
+        if not vendor_policies.can_see_private(caller(), aid):
+            statement = statement.where(
+                Contract.status.in_(["approved", "active", "expired", "terminated"])
+            )
+        if status:
+            statement = statement.where(Contract.status == status)
+        page = paginate(
+            statement,
+            search=[Contract.title],
+            sortable={"end": Contract.end_date},
+            tiebreak=Contract.id,
+            **args,
+        )
+        return envelope(page, lambda c: c)
+
+    @blp.arguments(ContractCreateSchema)
+    @blp.response(201, ContractSchema)
+    def post(self, body, aid):
+        """Draft a contract; end_date before start_date is a 422."""
+        association = association_for(aid)
+        allow(vendor_policies.can_manage(caller(), aid))
+        contract = contracts.create_contract(association, body, actor=caller())
+        db.session.commit()
+        return contract
+
+
+@blp.route("/contracts/<int:contract_id>")
+class ContractItem(MethodView):
+    @blp.response(200, ContractSchema)
+    def get(self, contract_id):
+        """A contract with its status and notice deadline."""
+        return contract_for(contract_id)
+
+
+@blp.route("/contracts/<int:contract_id>/submit")
+class ContractSubmit(MethodView):
+    @blp.response(200, SubmitResultSchema)
+    def post(self, contract_id):
+        """Put a draft to the board."""
+        contract = contract_for(contract_id, write=True)
+        request_ = contracts.submit_contract(contract, actor=caller())
+        db.session.commit()
+        return {"status": contract.status, "approval_id": request_.id}
+
+
+@blp.route("/contracts/<int:contract_id>/terminate")
+class ContractTerminate(MethodView):
+    @blp.arguments(TerminateSchema)
+    @blp.response(200, ContractSchema)
+    def post(self, body, contract_id):
+        """Terminate an approved or active contract, with a reason."""
+        contract = contract_for(contract_id, write=True)
+        contracts.terminate_contract(contract, reason=body["reason"], actor=caller())
+        db.session.commit()
+        return contract
+
+
+@blp.route("/contracts/<int:contract_id>/revise")
+class ContractRevise(MethodView):
+    @blp.response(201, ContractSchema)
+    def post(self, contract_id):
+        """A new draft from a rejected contract."""
+        contract = contract_for(contract_id, write=True)
+        revision = contracts.revise_contract(contract, actor=caller())
+        db.session.commit()
+        return revision
+
+
+@blp.route("/contracts/<int:contract_id>/amend")
+class ContractAmend(MethodView):
+    @blp.response(201, ContractSchema)
+    def post(self, contract_id):
+        """Start an amendment of an approved contract (approved again by the board)."""
+        contract = contract_for(contract_id, write=True)
+        amendment = contracts.amend_contract(contract, actor=caller())
+        db.session.commit()
+        return amendment
+
+
+@blp.route("/contracts/<int:contract_id>/signed.pdf")
+class ContractPdf(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    def get(self, contract_id):
+        """The signed contract."""
+        contract = contract_for(contract_id)
+        if contract.signed_pdf is None:
+            raise NotFound(_("No signed PDF is attached."))
+        return pdf_response(contract.signed_pdf, f"contract-{contract.id}.pdf")
+
+    @blp.response(200, ContractSchema)
+    @blp.doc(
+        requestBody={
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            }
+        }
+    )
+    def put(self, contract_id):
+        """Attach the signed PDF."""
+        contract = contract_for(contract_id, write=True)
+        upload = request.files.get("file")
+        from app.core.errors import ValidationError
+
+        if upload is None:
+            raise ValidationError("file", _("Attach the PDF as the form field “file”."))
+        contracts.attach_signed_pdf(contract, upload.read(), actor=caller())
+        db.session.commit()
+        return contract
+
+
+# --- bids -----------------------------------------------------------------------------------
+
+
+def rfp_for(rfp_id: int, *, write: bool = False) -> RequestForProposals:
+    """Return a request for proposals of the caller's association."""
+    rfp = db.session.get(RequestForProposals, rfp_id)
+    if rfp is None:
+        raise NotFound(_("No such request for proposals."))
+    association = association_for(rfp.association_id)
+    allow(vendor_policies.can_see_private(caller(), rfp.association_id))
+    if write:
+        allow(vendor_policies.can_manage(caller(), rfp.association_id))
+    for bid in rfp.bids:
+        bid.rfp_association = association
+    return rfp
+
+
+@blp.route("/associations/<int:aid>/rfps")
+class Rfps(MethodView):
+    @blp.arguments(RfpCreateSchema)
+    @blp.response(201, RfpSchema)
+    def post(self, body, aid):
+        """Request proposals for a scope of work."""
+        association = association_for(aid)
+        allow(vendor_policies.can_manage(caller(), aid))
+        rfp = contracts.create_rfp(association, body, actor=caller())
+        db.session.commit()
+        return rfp
+
+
+@blp.route("/rfps/<int:rfp_id>")
+class RfpItem(MethodView):
+    @blp.response(200, RfpSchema)
+    def get(self, rfp_id):
+        """A request for proposals with its bids side by side."""
+        return rfp_for(rfp_id)
+
+
+@blp.route("/rfps/<int:rfp_id>/bids")
+class Bids(MethodView):
+    @blp.arguments(BidCreateSchema)
+    @blp.response(201, BidSchema)
+    def post(self, body, rfp_id):
+        """Enter a vendor's bid."""
+        rfp = rfp_for(rfp_id, write=True)
+        bid = contracts.add_bid(rfp, body, actor=caller())
+        db.session.commit()
+        bid.rfp_association = association_for(rfp.association_id)
+        return bid
+
+
+@blp.route("/bids/<int:bid_id>/award")
+class Award(MethodView):
+    @blp.response(201, ContractSchema)
+    def post(self, bid_id):
+        """Choose a bid: it becomes a draft contract."""
+        bid = db.session.get(Bid, bid_id)
+        if bid is None:
+            raise NotFound(_("No such bid."))
+        rfp_for(bid.rfp_id, write=True)
+        contract = contracts.award_bid(bid, actor=caller())
+        db.session.commit()
+        return contract

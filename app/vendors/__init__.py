@@ -1,0 +1,1 @@
+"""Vendors, insurance certificates, contracts and bids."""
