@@ -118,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from app.compliance.portal import bp as portal_bp
     from app.compliance.views import bp as compliance_bp
     from app.core.views import bp as core_bp
+    from app.vendors.views import bp as vendors_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(budgets_bp)
     app.register_blueprint(compliance_bp)
     app.register_blueprint(portal_bp)
+    app.register_blueprint(vendors_bp)
     init_api(app)
 
 

@@ -306,6 +306,9 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
     from app.compliance.demo import load_compliance_demo
 
     load_compliance_demo(manager)
+    from app.vendors.demo import load_vendor_demo
+
+    load_vendor_demo(manager)
     return logins
 
 

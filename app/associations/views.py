@@ -163,6 +163,14 @@ def dashboard(aid: int):
                 Violation.status.in_(["open", "noticed"]),
             )
         )
+    expiring_certificates, renewal_radar = [], []
+    if policies.is_manager(user, aid):
+        from app.vendors import contracts as vendor_contracts
+        from app.vendors import services as vendor_services
+
+        expiring_certificates = vendor_services.expiring_certificates(association, 60)
+        vendor_contracts.sync_all(aid)
+        renewal_radar = vendor_contracts.expiring(association, 90)
     recent = []
     if policies.can_read_audit(user, aid):
         recent = db.session.scalars(
@@ -181,6 +189,8 @@ def dashboard(aid: int):
         recent=recent,
         my_violations=my_violations,
         compliance_counts=compliance_counts,
+        expiring_certificates=expiring_certificates,
+        renewal_radar=renewal_radar,
     )
 
 

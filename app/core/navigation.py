@@ -71,6 +71,8 @@ def for_request() -> Navigation | None:
             items.append(_item(_("Violations"), "compliance.violations", aid=aid))
         items.append(_item(_("Budgets"), "budgets.index", aid=aid))
         if policies.is_manager(user, aid) or policies.is_board(user, aid):
+            items.append(_item(_("Vendors"), "vendors.index", aid=aid))
+        if policies.is_manager(user, aid) or policies.is_board(user, aid):
             items.append(_item(_("Approvals"), "approvals.index", aid=aid))
         if policies.can_read_audit(user, aid):
             items.append(_item(_("Audit log"), "associations.audit_log", aid=aid))

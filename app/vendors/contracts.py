@@ -240,8 +240,9 @@ def terminate_contract(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("reason", _("Give the reason for terminating."))
+    ended = effective or today_for(contract.association)
     contract.status = ContractStatus.TERMINATED.value
-    contract.terminated_on = effective or today_for(contract.association)
+    contract.terminated_on = ended
     contract.termination_reason = reason
     _record(
         contract,
@@ -401,8 +402,9 @@ class ContractSubject(SubjectKind):
         if subject.amends_id:
             original = db.session.get(Contract, subject.amends_id)
             if original.status in (ContractStatus.APPROVED, ContractStatus.ACTIVE):
+                ended = today_for(original.association)
                 original.status = ContractStatus.TERMINATED.value
-                original.terminated_on = today_for(original.association)
+                original.terminated_on = ended
                 original.termination_reason = _("Replaced by its amendment.")
         sync_contract(subject)
 
