@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.api.schemas import BaseSchema, ListArgsSchema, Money, envelope, list_schema
 from app.api.setup import allow, association_for, caller
-from app.api.uploads import read_text_upload
+from app.api.uploads import FILE_UPLOAD, read_text_upload
 from app.budgets import policies as budget_policies
 from app.budgets import reports
 from app.budgets import services as budgets
@@ -301,18 +301,7 @@ class LineItem(MethodView):
 @blp.route("/budgets/<int:budget_id>/lines/import")
 class LinesImport(MethodView):
     @blp.response(201, ImportResultSchema)
-    @blp.doc(
-        requestBody={
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
-                    }
-                }
-            }
-        }
-    )
+    @blp.doc(requestBody=FILE_UPLOAD)
     def post(self, budget_id):
         """Append lines from a CSV (header: account_code,name,fund,kind,amount,
         prior_year_amount,cost_center,note); a file with any bad row imports nothing."""
@@ -373,18 +362,7 @@ class BudgetPdf(MethodView):
 @blp.route("/budgets/<int:budget_id>/actuals")
 class Actuals(MethodView):
     @blp.response(201, ImportResultSchema)
-    @blp.doc(
-        requestBody={
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
-                    }
-                }
-            }
-        }
-    )
+    @blp.doc(requestBody=FILE_UPLOAD)
     def post(self, budget_id):
         """Import actuals from a CSV (account_code,month,amount); bad rows import nothing."""
         budget = budget_for(budget_id, write=True)

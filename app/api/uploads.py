@@ -5,6 +5,18 @@ from __future__ import annotations
 from flask import abort, current_app, request
 from flask_babel import gettext as _
 
+# The OpenAPI request body of an endpoint that takes one uploaded file in the field "file".
+FILE_UPLOAD = {
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        }
+    }
+}
+
 TEXT_TYPES = {
     "text/csv",
     "text/plain",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.api.budgets import SubmitResultSchema
 from app.api.schemas import BaseSchema, ListArgsSchema, Money, envelope, list_schema
 from app.api.setup import allow, association_for, caller
+from app.api.uploads import FILE_UPLOAD
 from app.auth import policies
 from app.core.errors import NotFound
 from app.core.listing import paginate
@@ -475,18 +476,7 @@ class ContractPdf(MethodView):
         return pdf_response(contract.signed_pdf, f"contract-{contract.id}.pdf")
 
     @blp.response(200, ContractSchema)
-    @blp.doc(
-        requestBody={
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
-                    }
-                }
-            }
-        }
-    )
+    @blp.doc(requestBody=FILE_UPLOAD)
     def put(self, contract_id):
         """Attach the signed PDF."""
         contract = contract_for(contract_id, write=True)
