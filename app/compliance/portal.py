@@ -60,4 +60,5 @@ def violation(aid: int, violation_id: int):
         form=form,
         can_respond=compliance_policies.can_respond(user, violation),
         hearing_held=ladder.hearing_held(violation),
+        today=compliance.today(g.association),
     )
