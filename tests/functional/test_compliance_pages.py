@@ -198,3 +198,12 @@ def test_batch_pages(world, client, setup):
     batch_url = re.search(r'href="(/associations/\d+/compliance/batches/\d+)\.pdf"', text)[1]
     response = client.post(batch_url, follow_redirects=True)
     assert "Marked 1 letters mailed." in response.get_data(as_text=True)
+
+
+def test_owner_is_told_when_the_deadline_has_passed(world, client, setup):
+    from datetime import timedelta
+
+    clock.advance(timedelta(days=10))
+    login(client, world.owner)
+    page = client.get(f"/associations/{world.a.id}/my/violations/{setup['violation']}")
+    assert "The deadline to correct it was March 8, 2027." in page.get_data(as_text=True)
