@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import request, send_file
 from flask.views import MethodView
@@ -374,7 +374,7 @@ class Violations(MethodView):
         """List violations with filters (managers and board)."""
         association = association_for(aid)
         allow(compliance_policies.can_see_all(caller(), aid))
-        statement = violation_query(
+        statement = compliance.violation_query(
             aid,
             status=args.pop("status"),
             rule_id=args.pop("rule_id"),
@@ -390,35 +390,6 @@ class Violations(MethodView):
             **args,
         )
         return envelope(page, lambda v: v)
-
-
-def violation_query(
-    aid: int, *, status=None, rule_id=None, unit_id=None, overdue=None, today: date
-):
-    """Return the violations of an association matching the filters."""
-    statement = (
-        select(Violation)
-        .where(Violation.association_id == aid)
-        .options(
-            selectinload(Violation.letters),
-            selectinload(Violation.fines),
-            selectinload(Violation.responses),
-            selectinload(Violation.rule),
-            selectinload(Violation.unit),
-            selectinload(Violation.hearing),
-        )
-    )
-    if status:
-        statement = statement.where(Violation.status == status)
-    if rule_id:
-        statement = statement.where(Violation.rule_id == rule_id)
-    if unit_id:
-        statement = statement.where(Violation.unit_id == unit_id)
-    if overdue:
-        statement = statement.where(
-            Violation.cure_by < today, Violation.status.in_(["open", "noticed"])
-        )
-    return statement
 
 
 @blp.route("/violations/<int:violation_id>")

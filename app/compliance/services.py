@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.associations.models import Association, Unit
 from app.auth import policies
@@ -547,3 +548,32 @@ def proposed_fine(violation: Violation) -> Decimal:
         days = max(0, min(days, rule.daily_fine_max_days or 0))
         amount += rule.daily_fine_amount * days
     return Decimal(amount)
+
+
+def violation_query(
+    aid: int, *, status=None, rule_id=None, unit_id=None, overdue=None, today: date
+):
+    """Return the violations of an association matching the filters."""
+    statement = (
+        select(Violation)
+        .where(Violation.association_id == aid)
+        .options(
+            selectinload(Violation.letters),
+            selectinload(Violation.fines),
+            selectinload(Violation.responses),
+            selectinload(Violation.rule),
+            selectinload(Violation.unit),
+            selectinload(Violation.hearing),
+        )
+    )
+    if status:
+        statement = statement.where(Violation.status == status)
+    if rule_id:
+        statement = statement.where(Violation.rule_id == rule_id)
+    if unit_id:
+        statement = statement.where(Violation.unit_id == unit_id)
+    if overdue:
+        statement = statement.where(
+            Violation.cure_by < today, Violation.status.in_(["open", "noticed"])
+        )
+    return statement

@@ -296,11 +296,9 @@ def close_inspection(aid: int, inspection_id: int):
 def violations(aid: int):
     """Violations with filters: status, rule, unit, overdue cure date, age."""
     association = _see_all(aid)
-    from app.api.compliance import violation_query
-
     args = request.args
     today = compliance.today(association)
-    statement = violation_query(
+    statement = compliance.violation_query(
         aid,
         status=args.get("status") or None,
         rule_id=int(args["rule"]) if args.get("rule", "").isdigit() else None,
