@@ -14,10 +14,10 @@ from app.approvals.forms import ThresholdsForm
 from app.approvals.models import SUBJECT_TYPES, ApprovalRequest
 from app.approvals.subjects import kind_of
 from app.associations.forms import ConfirmForm
-from app.associations.views import _list_args, _user, load, require
 from app.core.errors import DomainError, NotFound, ValidationError
 from app.core.forms import apply_errors
 from app.core.listing import paginate
+from app.core.pages import actor, list_args, load_association, require
 from app.extensions import db
 
 bp = Blueprint("approvals", __name__)
@@ -27,7 +27,7 @@ bp = Blueprint("approvals", __name__)
 @login_required
 def awaiting():
     """Every request, across the user's associations, that waits for their vote."""
-    requests = approvals.awaiting_vote(_user())
+    requests = approvals.awaiting_vote(actor())
     return render_template("approvals/awaiting.html", requests=requests)
 
 
@@ -35,8 +35,8 @@ def awaiting():
 @login_required
 def index(aid: int):
     """The association's pending requests and the history of decided ones."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(approval_policies.can_see_all_requests(user, aid))
     state = request.args.get("state", "pending")
     statement = (
@@ -52,7 +52,7 @@ def index(aid: int):
     kind = request.args.get("kind") or ""
     if kind in SUBJECT_TYPES:
         statement = statement.where(ApprovalRequest.subject_type == kind)
-    args = _list_args()
+    args = list_args()
     args["direction"] = args["direction"] or "desc"
     page = paginate(
         statement,
@@ -72,11 +72,11 @@ def index(aid: int):
 
 
 def _load_request(aid: int, request_id: int) -> ApprovalRequest:
-    association = load(aid)
+    association = load_association(aid)
     approval = db.session.get(ApprovalRequest, request_id)
     if approval is None or approval.association_id != association.id:
         raise NotFound(_("No such approval request."))
-    if not approval_policies.can_view(_user(), approval):
+    if not approval_policies.can_view(actor(), approval):
         raise NotFound(_("No such approval request."))
     return approval
 
@@ -86,7 +86,7 @@ def _load_request(aid: int, request_id: int) -> ApprovalRequest:
 def detail(aid: int, request_id: int):
     """One request: what is decided, the votes so far and, for voters, the vote buttons."""
     approval = _load_request(aid, request_id)
-    user = _user()
+    user = actor()
     kind = kind_of(approval.subject_type)
     subject = kind.load(approval.subject_id)
     mine = approval.vote_of(user.id)
@@ -117,7 +117,7 @@ def vote(aid: int, request_id: int):
     choice = request.form.get("choice", "")
     comment = request.form.get("comment", "")
     try:
-        result = approvals.cast_vote(approval.id, voter=_user(), choice=choice, comment=comment)
+        result = approvals.cast_vote(approval.id, voter=actor(), choice=choice, comment=comment)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -146,11 +146,11 @@ def _choice_label(choice: str) -> str:
 def withdraw(aid: int, request_id: int):
     """Take a request back from the board, after confirmation."""
     approval = _load_request(aid, request_id)
-    require(approval_policies.can_withdraw(_user(), approval))
+    require(approval_policies.can_withdraw(actor(), approval))
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            approvals.withdraw_request(approval.id, actor=_user())
+            approvals.withdraw_request(approval.id, actor=actor())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -177,8 +177,8 @@ def withdraw(aid: int, request_id: int):
 @login_required
 def thresholds(aid: int):
     """Record the thresholds the governing documents set per subject kind."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(approval_policies.can_set_thresholds(user, aid))
     current = {kind: approvals.threshold_for(aid, kind) for kind in SUBJECT_TYPES}
     form = ThresholdsForm(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -18,44 +18,17 @@ from app.core.audit import AuditEntry
 from app.core.errors import DomainError
 from app.core.forms import apply_errors, choices
 from app.core.listing import paginate
+from app.core.pages import actor, list_args, load_association, require
 from app.extensions import db
 
 bp = Blueprint("associations", __name__, url_prefix="/associations")
-
-
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def load(aid: int) -> Association:
-    """Return the association for this request, or 404 when the user is not in it."""
-    association = policies.get_association(_user(), aid)
-    g.association = association
-    return association
-
-
-def require(allowed: bool) -> None:
-    """Refuse with 403 when a predicate says no."""
-    if not allowed:
-        abort(403)
-
-
-def _list_args() -> dict:
-    args = request.args
-    return {
-        "page": args.get("page", 1),
-        "per_page": args.get("per_page"),
-        "q": args.get("q"),
-        "sort": args.get("sort"),
-        "direction": args.get("dir"),
-    }
 
 
 @bp.route("/")
 @login_required
 def index():
     """List the associations the user belongs to (all of them for admins)."""
-    user = _user()
+    user = actor()
     unit_count = (
         select(func.count(Unit.id))
         .where(Unit.association_id == Association.id)
@@ -74,7 +47,7 @@ def index():
         default_sort="name",
         tiebreak=Association.id,
         scalars=False,
-        **_list_args(),
+        **list_args(),
     )
     return render_template("associations/index.html", page=page)
 
@@ -83,7 +56,7 @@ def index():
 @login_required
 def new():
     """Create an association (administrators)."""
-    user = _user()
+    user = actor()
     require(policies.can_create_association(user))
     form = AssociationForm()
     if form.validate_on_submit():
@@ -114,8 +87,8 @@ def new():
 @login_required
 def dashboard(aid: int):
     """The association's overview, shaped by the user's role there."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     counts = {
         "units": db.session.scalar(select(func.count(Unit.id)).where(Unit.association_id == aid)),
         "owners": db.session.scalar(
@@ -203,8 +176,8 @@ def _office_order(office: str | None) -> int:
 @login_required
 def edit(aid: int):
     """Change the association's settings (managers, admins)."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(policies.can_edit_association(user, association))
     form = AssociationForm(obj=association)
     if form.validate_on_submit():
@@ -236,8 +209,8 @@ def edit(aid: int):
 @login_required
 def units(aid: int):
     """The unit roster with owners, searchable and sortable."""
-    association = load(aid)
-    require(policies.can_list_units(_user(), association))
+    association = load_association(aid)
+    require(policies.can_list_units(actor(), association))
     page = paginate(
         select(Unit)
         .where(Unit.association_id == aid)
@@ -251,7 +224,7 @@ def units(aid: int):
         },
         default_sort="label",
         tiebreak=Unit.id,
-        **_list_args(),
+        **list_args(),
     )
     return render_template("associations/units.html", association=association, page=page)
 
@@ -260,8 +233,8 @@ def units(aid: int):
 @login_required
 def new_unit(aid: int):
     """Add a unit."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(policies.can_manage_units(user, association))
     form = UnitForm()
     if form.validate_on_submit():
@@ -294,8 +267,8 @@ def new_unit(aid: int):
 @login_required
 def edit_unit(aid: int, unit_id: int):
     """Change a unit."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(policies.can_manage_units(user, association))
     unit = services.get_unit(association, unit_id)
     form = UnitForm(obj=unit)
@@ -332,8 +305,8 @@ def edit_unit(aid: int, unit_id: int):
 @login_required
 def delete_unit(aid: int, unit_id: int):
     """Remove a unit, after confirmation."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(policies.can_manage_units(user, association))
     unit = services.get_unit(association, unit_id)
     form = ConfirmForm()
@@ -365,8 +338,8 @@ def delete_unit(aid: int, unit_id: int):
 @login_required
 def people(aid: int):
     """Who holds which role in the association."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(policies.can_list_people(user, association))
     role = request.args.get("role") or ""
     statement = (
@@ -389,7 +362,7 @@ def people(aid: int):
         },
         default_sort="name",
         tiebreak=Membership.id,
-        **_list_args(),
+        **list_args(),
     )
     page.extra["role"] = role
     return render_template(
@@ -401,8 +374,8 @@ def people(aid: int):
 @login_required
 def add_person(aid: int):
     """Give a role to a person, creating their account when they have none."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(policies.can_manage_members(user, association))
     form = PersonForm()
     form.unit_id.choices = choices(
@@ -465,8 +438,8 @@ def _role_text(membership: Membership) -> str:
 @login_required
 def remove_person(aid: int, membership_id: int):
     """Take a role away from a person, after confirmation."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(policies.can_manage_members(user, association))
     membership = services.get_membership(association, membership_id)
     form = ConfirmForm()
@@ -498,13 +471,13 @@ def remove_person(aid: int, membership_id: int):
 @login_required
 def audit_log(aid: int):
     """The association's audit log, newest first."""
-    association = load(aid)
-    require(policies.can_read_audit(_user(), association))
+    association = load_association(aid)
+    require(policies.can_read_audit(actor(), association))
     statement = select(AuditEntry).where(AuditEntry.association_id == aid)
     action = request.args.get("action") or ""
     if action:
         statement = statement.where(AuditEntry.action == action)
-    args = _list_args()
+    args = list_args()
     args["direction"] = args["direction"] or "desc"
     page = paginate(
         statement,

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from app.associations.forms import ConfirmForm
 from app.associations.models import Unit
-from app.associations.views import _user, load, require
 from app.budgets import policies as budget_policies
 from app.budgets import reports
 from app.budgets import services as budgets
@@ -19,6 +18,7 @@ from app.budgets.forms import CostCenterForm, CsvUploadForm, LinesForm, NewBudge
 from app.budgets.models import Budget
 from app.core.errors import DomainError, NotFound, ValidationError
 from app.core.forms import apply_errors
+from app.core.pages import actor, load_association, require
 from app.core.pdf import pdf_response, render_pdf
 from app.extensions import db
 
@@ -38,12 +38,12 @@ BLANK_ROWS = 3
 
 
 def _budget(aid: int, budget_id: int) -> Budget:
-    association = load(aid)
+    association = load_association(aid)
     budget = db.session.get(Budget, budget_id)
     if (
         budget is None
         or budget.association_id != association.id
-        or not budget_policies.can_view_budget(_user(), budget)
+        or not budget_policies.can_view_budget(actor(), budget)
     ):
         raise NotFound(_("No such budget."))
     return budget
@@ -53,8 +53,8 @@ def _budget(aid: int, budget_id: int) -> Budget:
 @login_required
 def index(aid: int):
     """Budgets by fiscal year and version (owners: approved ones)."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     statement = select(Budget).where(Budget.association_id == aid)
     if not budget_policies.can_see_drafts(user, aid):
         statement = statement.where(Budget.status == "approved")
@@ -75,8 +75,8 @@ def index(aid: int):
 @login_required
 def new(aid: int):
     """Start a draft budget for a fiscal year."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(budget_policies.can_manage_budgets(user, aid))
     form = NewBudgetForm()
     if form.validate_on_submit():
@@ -143,7 +143,7 @@ def _blank_row(general_id: int) -> dict:
 
 def _render_detail(budget: Budget, *, rows=None, row_errors=None, status: int = 200):
     association = budget.association
-    user = _user()
+    user = actor()
     editable = budget.is_draft and budget_policies.can_manage_budgets(user, association.id)
     centres = budgets.cost_centers(association)
     if editable:
@@ -186,14 +186,14 @@ def detail(aid: int, budget_id: int):
 def save_lines(aid: int, budget_id: int):
     """Save the editable table, all rows or none."""
     budget = _budget(aid, budget_id)
-    require(budget_policies.can_manage_budgets(_user(), aid))
+    require(budget_policies.can_manage_budgets(actor(), aid))
     form = LinesForm()
     if not form.validate_on_submit():
         flash(_("The form expired; please try again."), "danger")
         return redirect(url_for("budgets.detail", aid=aid, budget_id=budget_id))
     rows = _rows_from_form()
     try:
-        budgets.save_lines(budget, rows, actor=_user())
+        budgets.save_lines(budget, rows, actor=actor())
     except ValidationError as error:
         db.session.rollback()
         row_errors: dict[int, dict[str, str]] = {}
@@ -228,7 +228,7 @@ def _renumber(rows: list[dict], errors: dict[int, dict[str, str]]) -> dict[int, 
 
 def _simple_action(aid: int, budget_id: int, action, success: str):
     budget = _budget(aid, budget_id)
-    require(budget_policies.can_manage_budgets(_user(), aid))
+    require(budget_policies.can_manage_budgets(actor(), aid))
     if not ConfirmForm().validate_on_submit():
         flash(_("The form expired; please try again."), "danger")
         return redirect(url_for("budgets.detail", aid=aid, budget_id=budget_id))
@@ -251,7 +251,7 @@ def submit(aid: int, budget_id: int):
     return _simple_action(
         aid,
         budget_id,
-        lambda b: budgets.submit_budget(b, actor=_user()),
+        lambda b: budgets.submit_budget(b, actor=actor()),
         _("Submitted to the board. The budget is locked while it votes."),
     )
 
@@ -263,7 +263,7 @@ def revise(aid: int, budget_id: int):
     return _simple_action(
         aid,
         budget_id,
-        lambda b: budgets.revise_budget(b, actor=_user()),
+        lambda b: budgets.revise_budget(b, actor=actor()),
         _("A new draft version is ready to edit."),
     )
 
@@ -275,7 +275,7 @@ def copy(aid: int, budget_id: int):
     return _simple_action(
         aid,
         budget_id,
-        lambda b: budgets.copy_from_last_approved(b, actor=_user()),
+        lambda b: budgets.copy_from_last_approved(b, actor=actor()),
         _(
             "Copied the lines of the last approved budget; its amounts are "
             "now the prior-year column."
@@ -300,12 +300,12 @@ def _read_upload(form: CsvUploadForm) -> str:
 def import_lines(aid: int, budget_id: int):
     """Append lines from a CSV file; errors are listed by line number."""
     budget = _budget(aid, budget_id)
-    require(budget_policies.can_manage_budgets(_user(), aid))
+    require(budget_policies.can_manage_budgets(actor(), aid))
     form = CsvUploadForm()
     if form.validate_on_submit():
         try:
             budgets.require_draft(budget)
-            lines = budgets.import_lines_csv(budget, _read_upload(form), actor=_user())
+            lines = budgets.import_lines_csv(budget, _read_upload(form), actor=actor())
         except DomainError as error:
             db.session.rollback()
             _flash_file_errors(error)
@@ -336,7 +336,7 @@ def pdf(aid: int, budget_id: int):
 def actuals(aid: int, budget_id: int):
     """Budget against actuals, and the actuals import."""
     budget = _budget(aid, budget_id)
-    user = _user()
+    user = actor()
     require(budget_policies.can_see_drafts(user, aid))
     form = CsvUploadForm()
     if request.method == "POST":
@@ -368,7 +368,7 @@ def actuals(aid: int, budget_id: int):
 def variance_pdf(aid: int, budget_id: int):
     """The budget-vs-actual report as PDF."""
     budget = _budget(aid, budget_id)
-    require(budget_policies.can_see_drafts(_user(), aid))
+    require(budget_policies.can_see_drafts(actor(), aid))
     data = render_pdf("pdf/budgets/variance.html", **reports.variance_context(budget))
     return pdf_response(data, f"budget-vs-actual-fy{budget.fiscal_year}.pdf")
 
@@ -377,8 +377,8 @@ def variance_pdf(aid: int, budget_id: int):
 @login_required
 def cost_centers(aid: int):
     """Cost centres (service districts) and the unit types each covers."""
-    association = load(aid)
-    user = _user()
+    association = load_association(aid)
+    user = actor()
     require(budget_policies.can_see_drafts(user, aid))
     form = CostCenterForm()
     if request.method == "POST":

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app.associations.views import _user, load
 from app.compliance import ladder
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
@@ -14,6 +13,7 @@ from app.compliance.forms import ResponseForm
 from app.compliance.models import Violation
 from app.core.errors import DomainError, NotFound
 from app.core.forms import apply_errors
+from app.core.pages import actor, load_association
 from app.extensions import db
 
 bp = Blueprint("portal", __name__, url_prefix="/associations/<int:aid>/my")
@@ -23,8 +23,8 @@ bp = Blueprint("portal", __name__, url_prefix="/associations/<int:aid>/my")
 @login_required
 def violation(aid: int, violation_id: int):
     """An owner's violation: what was seen, the letters, the deadlines, and the answer form."""
-    load(aid)
-    user = _user()
+    load_association(aid)
+    user = actor()
     violation = db.session.get(Violation, violation_id)
     if (
         violation is None

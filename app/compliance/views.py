@@ -23,7 +23,6 @@ from sqlalchemy.orm import selectinload
 
 from app.associations.forms import ConfirmForm
 from app.associations.models import Unit
-from app.associations.views import _list_args, _user, load, require
 from app.compliance import batches, ladder, letters
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
@@ -50,6 +49,7 @@ from app.core.audit import AuditEntry
 from app.core.errors import DomainError, NotFound
 from app.core.forms import apply_errors, choices
 from app.core.listing import paginate
+from app.core.pages import actor, list_args, load_association, require
 from app.core.pdf import pdf_response
 from app.extensions import db
 
@@ -66,14 +66,14 @@ STATUS_LABELS = {
 
 
 def _manage(aid: int):
-    association = load(aid)
-    require(compliance_policies.can_manage(_user(), aid))
+    association = load_association(aid)
+    require(compliance_policies.can_manage(actor(), aid))
     return association
 
 
 def _see_all(aid: int):
-    association = load(aid)
-    require(compliance_policies.can_see_all(_user(), aid))
+    association = load_association(aid)
+    require(compliance_policies.can_see_all(actor(), aid))
     return association
 
 
@@ -93,10 +93,10 @@ def rules(aid: int):
     association = _see_all(aid)
     form = RuleForm()
     if request.method == "POST":
-        require(compliance_policies.can_manage(_user(), aid))
+        require(compliance_policies.can_manage(actor(), aid))
         if form.validate_on_submit():
             try:
-                rule = compliance.create_rule(association, form.data, actor=_user())
+                rule = compliance.create_rule(association, form.data, actor=actor())
             except DomainError as error:
                 db.session.rollback()
                 if error.status == 409:
@@ -118,7 +118,7 @@ def rules(aid: int):
         },
         default_sort="code",
         tiebreak=Rule.id,
-        **_list_args(),
+        **list_args(),
     )
     return render_template(
         "compliance/rules.html",
@@ -140,7 +140,7 @@ def edit_rule(aid: int, rule_id: int):
     form = RuleForm(obj=rule)
     if form.validate_on_submit():
         try:
-            compliance.update_rule(rule, form.data, actor=_user())
+            compliance.update_rule(rule, form.data, actor=actor())
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -163,10 +163,10 @@ def inspections(aid: int):
     association = _see_all(aid)
     form = InspectionForm(data={"scheduled_for": compliance.today(association)})
     if request.method == "POST":
-        require(compliance_policies.can_manage(_user(), aid))
+        require(compliance_policies.can_manage(actor(), aid))
         if form.validate_on_submit():
             inspection = compliance.create_inspection(
-                association, scheduled_for=form.scheduled_for.data, actor=_user()
+                association, scheduled_for=form.scheduled_for.data, actor=actor()
             )
             db.session.commit()
             return redirect(url_for("compliance.inspection", aid=aid, inspection_id=inspection.id))
@@ -222,7 +222,7 @@ def inspection(aid: int, inspection_id: int):
         select(Unit).where(Unit.association_id == aid).order_by(Unit.label)
     ).all()
     if request.method == "POST":
-        require(compliance_policies.can_manage(_user(), aid))
+        require(compliance_policies.can_manage(actor(), aid))
         if form.validate_on_submit():
             unit = _find_unit(aid, form.unit.data)
             if unit is None:
@@ -236,7 +236,7 @@ def inspection(aid: int, inspection_id: int):
                         rule_id=form.rule_id.data,
                         notes=form.notes.data,
                         photos=photos,
-                        actor=_user(),
+                        actor=actor(),
                     )
                 except DomainError as error:
                     db.session.rollback()
@@ -278,7 +278,7 @@ def close_inspection(aid: int, inspection_id: int):
         raise NotFound(_("No such inspection."))
     if ConfirmForm().validate_on_submit():
         try:
-            compliance.close_inspection(inspection, actor=_user())
+            compliance.close_inspection(inspection, actor=actor())
         except DomainError as error:
             return _fail(
                 error, url_for("compliance.inspection", aid=aid, inspection_id=inspection_id)
@@ -322,7 +322,7 @@ def violations(aid: int):
         },
         default_sort="opened",
         tiebreak=Violation.id,
-        **{**_list_args(), "direction": args.get("dir") or "desc"},
+        **{**list_args(), "direction": args.get("dir") or "desc"},
     )
     rule_options = db.session.scalars(
         select(Rule).where(Rule.association_id == aid).order_by(Rule.code)
@@ -402,7 +402,7 @@ def due_notices(aid: int):
         flash(_("Select at least one violation."), "warning")
         return redirect(url_for("compliance.due", aid=aid))
     try:
-        issued = ladder.issue_letters_bulk(list(selected), "violation", actor=_user())
+        issued = ladder.issue_letters_bulk(list(selected), "violation", actor=actor())
     except DomainError as error:
         return _fail(error, url_for("compliance.due", aid=aid))
     db.session.commit()
@@ -417,12 +417,12 @@ def due_notices(aid: int):
 
 
 def _violation(aid: int, violation_id: int) -> Violation:
-    load(aid)
+    load_association(aid)
     violation = db.session.get(Violation, violation_id)
     if (
         violation is None
         or violation.association_id != aid
-        or not compliance_policies.can_view_violation(_user(), violation)
+        or not compliance_policies.can_view_violation(actor(), violation)
     ):
         raise NotFound(_("No such violation."))
     return violation
@@ -433,7 +433,7 @@ def _violation(aid: int, violation_id: int) -> Violation:
 def violation(aid: int, violation_id: int):
     """A violation's whole history, and the next steps the ladder allows."""
     violation = _violation(aid, violation_id)
-    user = _user()
+    user = actor()
     if not compliance_policies.can_see_all(user, aid):
         return redirect(url_for("portal.violation", aid=aid, violation_id=violation_id))
     association = g.association
@@ -518,7 +518,7 @@ def issue_letter(aid: int, violation_id: int, kind: str):
         aid,
         violation_id,
         ConfirmForm,
-        lambda v, f: ladder.issue_letter(v, kind, actor=_user()),
+        lambda v, f: ladder.issue_letter(v, kind, actor=actor()),
         _("Letter issued. It waits for the next mailing batch and is in the owner's portal now."),
     )
 
@@ -531,7 +531,7 @@ def hearing(aid: int, violation_id: int):
     def schedule(violation, form):
         local = form.scheduled_at.data.replace(tzinfo=clock.zone(g.association.time_zone))
         ladder.schedule_hearing(
-            violation, scheduled_at=local, location=form.location.data, actor=_user()
+            violation, scheduled_at=local, location=form.location.data, actor=actor()
         )
 
     return _act(
@@ -556,7 +556,7 @@ def fine(aid: int, violation_id: int):
             amount=f.amount.data,
             reason=f.reason.data,
             health_safety_finding=f.health_safety_finding.data,
-            actor=_user(),
+            actor=actor(),
         ),
         _("The fine is before the board."),
     )
@@ -570,7 +570,7 @@ def cure(aid: int, violation_id: int):
         aid,
         violation_id,
         NotesForm,
-        lambda v, f: compliance.cure_violation(v, notes=f.notes.data, actor=_user()),
+        lambda v, f: compliance.cure_violation(v, notes=f.notes.data, actor=actor()),
         _("Cure recorded."),
     )
 
@@ -583,7 +583,7 @@ def close(aid: int, violation_id: int):
         aid,
         violation_id,
         NotesForm,
-        lambda v, f: compliance.close_violation(v, notes=f.notes.data, actor=_user()),
+        lambda v, f: compliance.close_violation(v, notes=f.notes.data, actor=actor()),
         _("Violation closed."),
     )
 
@@ -602,7 +602,7 @@ def settle(aid: int, fine_id: int, status: str):
         aid,
         fine.violation_id,
         ConfirmForm,
-        lambda v, f: ladder.settle_fine(fine, status, actor=_user()),
+        lambda v, f: ladder.settle_fine(fine, status, actor=actor()),
         _("Fine recorded as %(status)s.", status=status),
     )
 
@@ -687,7 +687,7 @@ def template(aid: int, kind: str):
                 )
         else:
             try:
-                ladder.save_template(association, kind, form.body.data, actor=_user())
+                ladder.save_template(association, kind, form.body.data, actor=actor())
             except DomainError as error:
                 db.session.rollback()
                 apply_errors(form, error)
@@ -756,9 +756,9 @@ def batches_page(aid: int):
     """Mailing batches and the letters waiting for one."""
     association = _see_all(aid)
     if request.method == "POST":
-        require(compliance_policies.can_manage(_user(), aid))
+        require(compliance_policies.can_manage(actor(), aid))
         if ConfirmForm().validate_on_submit():
-            batch = batches.create_batch(association, actor=_user())
+            batch = batches.create_batch(association, actor=actor())
             db.session.commit()
             if batch.letter_count:
                 flash(_("Building a batch of %(n)d letters.", n=batch.letter_count), "success")
@@ -802,7 +802,7 @@ def batch(aid: int, batch_id: int):
     batch = _batch(aid, batch_id)
     profile = profile_of(association.compliance_profile)
     if request.method == "POST":
-        require(compliance_policies.can_manage(_user(), aid))
+        require(compliance_policies.can_manage(actor(), aid))
         if not ConfirmForm().validate_on_submit():
             abort(400)
         tracking = {
@@ -811,7 +811,7 @@ def batch(aid: int, batch_id: int):
             if key.startswith("tracking-")
         }
         try:
-            batches.confirm_batch(batch, tracking_numbers=tracking, actor=_user())
+            batches.confirm_batch(batch, tracking_numbers=tracking, actor=actor())
         except DomainError as error:
             return _fail(error, url_for("compliance.batch", aid=aid, batch_id=batch_id))
         db.session.commit()
@@ -835,7 +835,7 @@ def cancel_batch(aid: int, batch_id: int):
     batch = _batch(aid, batch_id)
     if ConfirmForm().validate_on_submit():
         try:
-            batches.cancel_batch(batch, actor=_user())
+            batches.cancel_batch(batch, actor=actor())
         except DomainError as error:
             return _fail(error, url_for("compliance.batch", aid=aid, batch_id=batch_id))
         db.session.commit()

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.associations.forms import ConfirmForm
-from app.associations.views import _list_args, _user, load, require
 from app.auth import policies
 from app.core import clock
 from app.core.errors import DomainError, NotFound
 from app.core.forms import apply_errors, choices
 from app.core.listing import paginate
+from app.core.pages import actor, list_args, load_association, require
 from app.core.pdf import pdf_response
 from app.extensions import db
 from app.vendors import contracts
@@ -42,14 +42,14 @@ bp = Blueprint("vendors", __name__, url_prefix="/associations/<int:aid>")
 
 
 def _private(aid: int):
-    association = load(aid)
-    require(vendor_policies.can_see_private(_user(), aid))
+    association = load_association(aid)
+    require(vendor_policies.can_see_private(actor(), aid))
     return association
 
 
 def _manage(aid: int):
-    association = load(aid)
-    require(vendor_policies.can_manage(_user(), aid))
+    association = load_association(aid)
+    require(vendor_policies.can_manage(actor(), aid))
     return association
 
 
@@ -68,7 +68,7 @@ def _vendor(aid: int, vendor_id: int) -> Vendor:
 def index(aid: int):
     """The vendor directory: search, category and compliance filters; add or share vendors."""
     association = _private(aid)
-    user = _user()
+    user = actor()
     form = VendorForm()
     if request.method == "POST":
         require(vendor_policies.can_manage(user, aid))
@@ -101,7 +101,7 @@ def index(aid: int):
         sortable={"name": Vendor.name, "category": Vendor.category},
         default_sort="name",
         tiebreak=Vendor.id,
-        **_list_args(),
+        **list_args(),
     )
     checks = {v.id: vendors.compliance(v, association) for v in page.items}
     only = request.args.get("compliance", "")
@@ -151,7 +151,7 @@ def vendor(aid: int, vendor_id: int):
     """A vendor: details, insurance with compliance, interests, contracts."""
     association = _private(aid)
     vendor = _vendor(aid, vendor_id)
-    user = _user()
+    user = actor()
     form = VendorForm(obj=vendor)
     certificate_form = CertificateForm(prefix="cert")
     if request.method == "POST":
@@ -211,7 +211,7 @@ def interest(aid: int, vendor_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             vendors.declare_interest(
-                association, vendor, user=_user(), note=request.form.get("note", "")
+                association, vendor, user=actor(), note=request.form.get("note", "")
             )
         except DomainError as error:
             db.session.rollback()
@@ -248,7 +248,7 @@ def requirements(aid: int):
     """Insurance each service category must carry, with minimum coverage."""
     association = _private(aid)
     if request.method == "POST":
-        require(vendor_policies.can_manage(_user(), aid))
+        require(vendor_policies.can_manage(actor(), aid))
         if not ConfirmForm().validate_on_submit():
             flash(_("The form expired; please try again."), "danger")
             return redirect(url_for("vendors.requirements", aid=aid))
@@ -259,7 +259,7 @@ def requirements(aid: int):
             if request.form.get(f"need-{kind}")
         ]
         try:
-            vendors.set_requirements(association, category, rows, actor=_user())
+            vendors.set_requirements(association, category, rows, actor=actor())
         except DomainError as error:
             db.session.rollback()
             flash(
@@ -338,7 +338,7 @@ def contracts_index(aid: int):
         },
         default_sort="end",
         tiebreak=Contract.id,
-        **_list_args(),
+        **list_args(),
     )
     page.extra.update(status=status)
     return render_template(
@@ -361,7 +361,7 @@ def new_contract(aid: int):
         form.vendor_id.data = int(request.args["vendor"])
     if form.validate_on_submit():
         try:
-            contract = contracts.create_contract(association, form.data, actor=_user())
+            contract = contracts.create_contract(association, form.data, actor=actor())
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -389,7 +389,7 @@ def contract(aid: int, contract_id: int):
     contract = _contract(aid, contract_id)
     contracts.sync_contract(contract)
     db.session.commit()
-    user = _user()
+    user = actor()
     form = ContractForm(obj=contract)
     form.vendor_id.choices = _vendor_choices(aid)
     if request.method == "POST":
@@ -422,7 +422,7 @@ def contract_action(aid: int, contract_id: int, action: str):
     """Submit, revise, amend, terminate or attach the signed PDF."""
     _manage(aid)
     contract = _contract(aid, contract_id)
-    user = _user()
+    user = actor()
     target = contract
     try:
         if action == "terminate":
@@ -481,9 +481,9 @@ def rfps(aid: int):
     association = _private(aid)
     form = RfpForm()
     if request.method == "POST":
-        require(vendor_policies.can_manage(_user(), aid))
+        require(vendor_policies.can_manage(actor(), aid))
         if form.validate_on_submit():
-            rfp = contracts.create_rfp(association, form.data, actor=_user())
+            rfp = contracts.create_rfp(association, form.data, actor=actor())
             db.session.commit()
             return redirect(url_for("vendors.rfp", aid=aid, rfp_id=rfp.id))
     items = db.session.scalars(
@@ -505,10 +505,10 @@ def rfp(aid: int, rfp_id: int):
     form = BidForm()
     form.vendor_id.choices = _vendor_choices(aid)
     if request.method == "POST":
-        require(vendor_policies.can_manage(_user(), aid))
+        require(vendor_policies.can_manage(actor(), aid))
         if form.validate_on_submit():
             try:
-                contracts.add_bid(rfp, form.data, actor=_user())
+                contracts.add_bid(rfp, form.data, actor=actor())
             except DomainError as error:
                 db.session.rollback()
                 apply_errors(form, error)
@@ -524,7 +524,7 @@ def rfp(aid: int, rfp_id: int):
         rows=rows,
         form=form,
         confirm=ConfirmForm(),
-        can_manage=vendor_policies.can_manage(_user(), aid),
+        can_manage=vendor_policies.can_manage(actor(), aid),
     )
 
 
@@ -539,7 +539,7 @@ def award(aid: int, bid_id: int):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("vendors.rfp", aid=aid, rfp_id=bid.rfp_id))
     try:
-        contract = contracts.award_bid(bid, actor=_user())
+        contract = contracts.award_bid(bid, actor=actor())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")

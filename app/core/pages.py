@@ -1,0 +1,39 @@
+"""What every feature's pages share: the signed-in actor, the association at hand, the
+403 refusal and the list arguments."""
+
+from __future__ import annotations
+
+from flask import abort, g, request
+from flask_login import current_user
+
+from app.auth import policies
+
+
+def actor():
+    """Return the signed-in user (the real object, not Flask-Login's proxy)."""
+    return current_user._get_current_object()
+
+
+def load_association(aid: int):
+    """Return the association for this request, or 404 when the user is not in it."""
+    association = policies.get_association(actor(), aid)
+    g.association = association
+    return association
+
+
+def require(allowed: bool) -> None:
+    """Refuse with 403 when a predicate says no."""
+    if not allowed:
+        abort(403)
+
+
+def list_args() -> dict:
+    """Return the search, sort and page arguments of a list page."""
+    args = request.args
+    return {
+        "page": args.get("page", 1),
+        "per_page": args.get("per_page"),
+        "q": args.get("q"),
+        "sort": args.get("sort"),
+        "direction": args.get("dir"),
+    }
