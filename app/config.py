@@ -23,6 +23,11 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
 
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: none). Without
+    # it every request seems to come from the proxy, and sign-in locks by address would lock
+    # everybody out together.
+    PROXY_FIX = 0
+
     API_TOKEN_HOURS = 12
     PASSWORD_RESET_HOURS = 2
     LOGIN_MAX_FAILURES = 5
@@ -81,6 +86,7 @@ _ENV_VARS = {
     "MAIL_USE_SSL": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "MAIL_DEFAULT_SENDER": str,
     "API_TOKEN_HOURS": int,
+    "PROXY_FIX": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
 }
 

@@ -29,3 +29,17 @@ def test_postgres_urls_use_psycopg():
     assert normalize_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_behind_a_proxy_the_client_address_is_used(monkeypatch):
+    from flask import request
+
+    monkeypatch.setenv("APP_ENV", "testing")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_FIX": 1})
+    app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+    response = app.test_client().get(
+        "/whoami",
+        headers={"X-Forwarded-For": "203.0.113.7"},
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    )
+    assert response.get_data(as_text=True) == "203.0.113.7"
