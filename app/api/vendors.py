@@ -326,6 +326,89 @@ class Insurance(MethodView):
         return certificate
 
 
+class DocumentSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    uploaded_at = fields.AwareDateTime(format="iso")
+    url = fields.Function(lambda d: f"/api/v1/vendors/{d.vendor_id}/documents/{d.id}")
+
+
+@blp.route("/vendors/<int:vendor_id>/documents")
+class Documents(MethodView):
+    @blp.response(200, list_schema(DocumentSchema, "DocumentList"))
+    def get(self, vendor_id):
+        """A vendor's documents (managers and board)."""
+        vendor = vendor_for(vendor_id)
+        allow(
+            any(
+                vendor_policies.can_see_private(caller(), link.association_id)
+                for link in vendor.links
+            )
+        )
+        return {"items": vendor.documents, "total": len(vendor.documents)}
+
+    @blp.doc(
+        requestBody={
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "title": {"type": "string"},
+                            "file": {"type": "string", "format": "binary"},
+                        },
+                    }
+                }
+            }
+        }
+    )
+    @blp.response(201, DocumentSchema)
+    @blp.alt_response(413, description="Too large")
+    @blp.alt_response(415, description="Not PDF, JPEG or PNG")
+    def post(self, vendor_id):
+        """Upload a vendor document (W-9, licence…), checked by content."""
+        from app.core.errors import ValidationError
+
+        vendor = vendor_for(vendor_id)
+        association = managed_association_of(vendor)
+        upload = request.files.get("file")
+        if upload is None:
+            raise ValidationError("file", _("Attach the document as the form field “file”."))
+        document = vendors.add_document(
+            vendor,
+            title=request.form.get("title", ""),
+            data=upload.read(),
+            association=association,
+            actor=caller(),
+        )
+        db.session.commit()
+        return document
+
+
+@blp.route("/vendors/<int:vendor_id>/documents/<int:document_id>")
+class DocumentItem(MethodView):
+    @blp.response(200, content_type="application/octet-stream")
+    def get(self, vendor_id, document_id):
+        """Download a vendor document."""
+        from flask import Response
+
+        from app.vendors.models import VendorDocument
+
+        vendor = vendor_for(vendor_id)
+        allow(
+            any(
+                vendor_policies.can_see_private(caller(), link.association_id)
+                for link in vendor.links
+            )
+        )
+        record = db.session.get(VendorDocument, document_id)
+        if record is None or record.vendor_id != vendor.id:
+            raise NotFound(_("No such document."))
+        return Response(record.data, mimetype=record.content_type)
+
+
 @blp.route("/vendors/<int:vendor_id>/interests")
 class Interests(MethodView):
     @blp.arguments(InterestSchema)

@@ -85,6 +85,26 @@ class Vendor(db.Model):
         back_populates="vendor", order_by="Certificate.expires_on"
     )
     links: Mapped[list[VendorLink]] = relationship(back_populates="vendor")
+    documents: Mapped[list[VendorDocument]] = relationship(order_by="VendorDocument.id")
+
+
+class VendorDocument(db.Model):
+    """A vendor's document: a W-9, a licence, a brochure (PDF or image)."""
+
+    __tablename__ = "vendor_documents"
+    __table_args__ = (
+        CheckConstraint(
+            "content_type IN ('application/pdf', 'image/jpeg', 'image/png')", name="content_type"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class VendorLink(db.Model):

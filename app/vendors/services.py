@@ -23,6 +23,7 @@ from app.vendors.models import (
     InsuranceKind,
     InsuranceRequirement,
     Vendor,
+    VendorDocument,
     VendorInterest,
     VendorLink,
 )
@@ -173,6 +174,52 @@ def update_vendor(vendor: Vendor, association: Association, values: dict, *, act
             data=changes,
         )
     return vendor
+
+
+DOCUMENT_TYPES = {
+    b"%PDF": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+MAX_DOCUMENT_BYTES = 15 * 1024 * 1024
+
+
+def add_document(
+    vendor: Vendor, *, title: str, data: bytes, association: Association, actor: User
+) -> VendorDocument:
+    """Keep a vendor's document (PDF, JPEG or PNG, checked by content)."""
+    from app.core.storage import TooLarge, UnsupportedMedia
+
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise ValidationError("title", _("Name the document, e.g. W-9 2027."))
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise TooLarge(_("A document may be at most 15 MB."))
+    content_type = next(
+        (kind for magic, kind in DOCUMENT_TYPES.items() if data.startswith(magic)), None
+    )
+    if content_type is None:
+        raise UnsupportedMedia(_("Documents must be PDF, JPEG or PNG files."))
+    document = VendorDocument(
+        vendor_id=vendor.id,
+        title=title,
+        content_type=content_type,
+        size=len(data),
+        data=data,
+        uploaded_at=clock.now(),
+    )
+    db.session.add(document)
+    db.session.flush()
+    db.session.expire(vendor, ["documents"])
+    _record(
+        association.id,
+        "vendor.document_added",
+        "vendor",
+        vendor.id,
+        _("Added the document “%(title)s” to %(name)s", title=title, name=vendor.name),
+        actor=actor,
+    )
+    return document
 
 
 # --- insurance ------------------------------------------------------------------------------

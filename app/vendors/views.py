@@ -228,6 +228,53 @@ def interest(aid: int, vendor_id: int):
     return redirect(url_for("vendors.vendor", aid=aid, vendor_id=vendor_id))
 
 
+@bp.route("/vendors/<int:vendor_id>/documents", methods=["POST"])
+@login_required
+def add_document(aid: int, vendor_id: int):
+    """Upload a vendor document."""
+    association = _manage(aid)
+    vendor = _vendor(aid, vendor_id)
+    upload = request.files.get("file")
+    if not ConfirmForm().validate_on_submit() or upload is None or not upload.filename:
+        flash(_("Choose a file to upload."), "danger")
+    else:
+        try:
+            vendors.add_document(
+                vendor,
+                title=request.form.get("title", ""),
+                data=upload.read(),
+                association=association,
+                actor=actor(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Document added."), "success")
+    return redirect(url_for("vendors.vendor", aid=aid, vendor_id=vendor_id))
+
+
+@bp.route("/vendors/<int:vendor_id>/documents/<int:document_id>")
+@login_required
+def document(aid: int, vendor_id: int, document_id: int):
+    """Download a vendor document."""
+    from flask import Response
+
+    from app.vendors.models import VendorDocument
+
+    _private(aid)
+    vendor = _vendor(aid, vendor_id)
+    record = db.session.get(VendorDocument, document_id)
+    if record is None or record.vendor_id != vendor.id:
+        raise NotFound(_("No such document."))
+    return Response(
+        record.data,
+        mimetype=record.content_type,
+        headers={"Content-Disposition": f'inline; filename="document-{record.id}"'},
+    )
+
+
 @bp.route("/vendors/certificates/<int:certificate_id>.pdf")
 @login_required
 def certificate_pdf(aid: int, certificate_id: int):

@@ -288,3 +288,38 @@ def test_bids_side_by_side_and_award(world, api, vendor_id):
     assert contract["status"] == "draft" and contract["amount"] == "12900.00"
     assert contract["vendor_id"] == other["id"]
     assert api(world.owner).get(f"/api/v1/rfps/{rfp['id']}").status_code == 403
+
+
+def test_vendor_documents(world, api, vendor_id):
+    import io
+
+    manager = api(world.manager)
+    url = f"/api/v1/vendors/{vendor_id}/documents"
+    response = manager.post(
+        url,
+        data={"title": "W-9 2027", "file": (io.BytesIO(b"%PDF-1.4 a w-9"), "w9.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201
+    document = response.get_json()
+    assert document["content_type"] == "application/pdf" and document["title"] == "W-9 2027"
+    assert manager.get(document["url"]).data == b"%PDF-1.4 a w-9"
+    response = manager.post(
+        url,
+        data={"title": "Virus", "file": (io.BytesIO(b"MZ\x90\x00"), "w9.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 415
+    assert api(world.board).get(url).get_json()["total"] == 1
+    assert api(world.owner).get(url).status_code == 403
+    assert (
+        api(world.board)
+        .post(
+            url,
+            data={"title": "x", "file": (io.BytesIO(b"%PDF"), "x.pdf")},
+            content_type="multipart/form-data",
+        )
+        .status_code
+        == 403
+    )
+    assert api(world.outsider).get(document["url"]).status_code == 404

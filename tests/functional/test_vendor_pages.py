@@ -109,3 +109,25 @@ def test_requirements_page_makes_vendors_non_compliant(world, client, setup):
     )
     text = client.get(f"/associations/{world.a.id}/vendors").get_data(as_text=True)
     assert "not compliant" in text and "No General liability certificate on file." in text
+
+
+def test_manager_uploads_a_vendor_document(world, client, setup):
+    import io
+
+    login(client, world.manager)
+    url = f"/associations/{world.a.id}/vendors/{setup['vendor']}"
+    response = client.post(
+        url + "/documents",
+        data={"title": "Licence", "file": (io.BytesIO(b"%PDF-1.4 licence"), "licence.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert "Document added." in text and "Licence" in text
+    response = client.post(
+        url + "/documents",
+        data={"title": "Bad", "file": (io.BytesIO(b"GIF89a"), "x.gif")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Documents must be PDF, JPEG or PNG files." in response.get_data(as_text=True)
