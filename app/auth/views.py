@@ -14,6 +14,7 @@ from app.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
+    PreferencesForm,
     ResetPasswordForm,
     UserForm,
 )
@@ -147,7 +148,15 @@ def reset_password(token: str):
 def account():
     """See one's roles and change one's password."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
+    preferences = PreferencesForm(prefix="pref", obj=current_user._get_current_object())
+    if preferences.save.data and preferences.validate_on_submit():
+        services.set_preferences(
+            current_user._get_current_object(), email_letters=preferences.email_letters.data
+        )
+        db.session.commit()
+        flash(_("Preferences saved."), "success")
+        return redirect(url_for("auth.account"))
+    if form.submit.data and form.validate_on_submit():
         try:
             services.change_password(
                 current_user._get_current_object(),
@@ -164,7 +173,9 @@ def account():
     memberships = db.session.scalars(
         select(Membership).where(Membership.user_id == current_user.id)
     ).all()
-    return render_template("auth/account.html", form=form, memberships=memberships)
+    return render_template(
+        "auth/account.html", form=form, memberships=memberships, preferences=preferences
+    )
 
 
 # --- all people (administrators) ----------------------------------------------------------

@@ -119,6 +119,7 @@ def store_letter(
     if kind == LetterKind.VIOLATION and violation.status == ViolationStatus.OPEN:
         violation.status = ViolationStatus.NOTICED.value
     db.session.flush()
+    _email_owners(violation, letter, context)
     record(
         violation,
         f"letter.{kind}",
@@ -136,6 +137,32 @@ def store_letter(
         },
     )
     return letter
+
+
+def _email_owners(violation: Violation, letter: Letter, context: dict) -> None:
+    """Send the letter to the unit's owners who agreed to receive letters by e-mail."""
+    from app.core.mail import send_after_commit
+
+    for membership in violation.unit.memberships:
+        owner = membership.user
+        if membership.role != "owner" or not owner.email_letters or not owner.active:
+            continue
+        send_after_commit(
+            owner.email,
+            _(
+                "%(title)s from %(association)s",
+                title=context["title"],
+                association=violation.association.name,
+            ),
+            _(
+                "Dear %(name)s,\n\nAttached is a letter about %(address)s. You can also read it, "
+                "and answer it, in the owner portal.\n\n%(association)s",
+                name=owner.name,
+                address=violation.unit.street_address,
+                association=violation.association.name,
+            ),
+            attachments=[(f"letter-{letter.id}-{letter.kind}.pdf", "application/pdf", letter.pdf)],
+        )
 
 
 def check_letter(violation: Violation, kind: str) -> None:

@@ -10,14 +10,19 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text message to one address."""
+def send_mail(
+    to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes]] | None = None
+) -> None:
+    """Send a plain-text message to one address, with (filename, mime type, bytes) files."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    for filename, mime, data in attachments or []:
+        maintype, subtype = mime.split("/", 1)
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     backend = config["MAIL_BACKEND"]
     if backend == "memory":
         current_app.extensions.setdefault("mail_outbox", []).append(message)
@@ -50,19 +55,21 @@ def _send_smtp(message: EmailMessage) -> None:
 _QUEUE_KEY = "outgoing_mail"
 
 
-def send_after_commit(to: str, subject: str, body: str) -> None:
+def send_after_commit(
+    to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes]] | None = None
+) -> None:
     """Queue a message on the current transaction; it is sent only if that commits."""
     from app.extensions import db
 
-    db.session.info.setdefault(_QUEUE_KEY, []).append((to, subject, body))
+    db.session.info.setdefault(_QUEUE_KEY, []).append((to, subject, body, attachments))
 
 
 @event.listens_for(Session, "after_commit")
 def _send_queued(session: Session) -> None:
     queued = session.info.pop(_QUEUE_KEY, [])
-    for to, subject, body in queued:
+    for to, subject, body, attachments in queued:
         try:
-            send_mail(to, subject, body)
+            send_mail(to, subject, body, attachments)
         except OSError:  # a mail server outage must not undo a committed decision
             current_app.logger.exception("Could not send mail to %s", to)
 

@@ -601,3 +601,21 @@ def test_every_letter_kind_reads_right(world):
             assert word in texts[kind], (kind, word)
         assert "Olivia Owner" in texts[kind] and "12 Oak Lane" in texts[kind]
         assert "Alpha Grove HOA" in texts[kind]
+
+
+def test_letters_reach_owners_who_agreed_by_email(world, app):
+    app.extensions["mail_outbox"] = []
+    violation = open_violation(world)
+    ladder.issue_letter(violation, "courtesy", actor=world.manager)
+    db.session.commit()
+    assert [m for m in app.extensions["mail_outbox"] if m["To"] == world.owner.email] == []
+    from app.auth import services as auth_services
+
+    auth_services.set_preferences(world.owner, email_letters=True)
+    days(15)
+    letter = ladder.issue_letter(violation, "violation", actor=world.manager)
+    db.session.commit()
+    (message,) = [m for m in app.extensions["mail_outbox"] if m["To"] == world.owner.email]
+    assert message["Subject"] == "Notice of violation from Alpha Grove HOA"
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content() == letter.pdf
