@@ -394,12 +394,19 @@ def test_forms_need_a_csrf_token(world, client, app, monkeypatch):
 
 def test_owner_chooses_letters_by_email(world, client, app):
     login(client, world.owner)
-    response = client.post("/account", data={"pref-email_letters": "y", "pref-save": "1"},
-                           follow_redirects=True)
+    response = client.post(
+        "/account", data={"pref-email_letters": "y", "pref-save": "1"}, follow_redirects=True
+    )
     assert "Preferences saved." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, world.owner.id).email_letters is True
-    response = client.post("/account", data={"current_password": "wrong",
-                                             "new_password": "long-enough-1",
-                                             "confirm": "long-enough-1", "submit": "1"})
+    response = client.post(
+        "/account",
+        data={
+            "current_password": "wrong",
+            "new_password": "long-enough-1",
+            "confirm": "long-enough-1",
+            "submit": "1",
+        },
+    )
     assert "This is not your current password." in response.get_data(as_text=True)
