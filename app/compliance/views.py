@@ -49,7 +49,7 @@ from app.core.audit import AuditEntry
 from app.core.errors import DomainError, NotFound
 from app.core.forms import apply_errors, choices
 from app.core.listing import paginate
-from app.core.pages import actor, list_args, load_association, require
+from app.core.pages import actor, list_args, load_association, record_in, require
 from app.core.pdf import pdf_response
 from app.extensions import db
 
@@ -134,9 +134,7 @@ def rules(aid: int):
 def edit_rule(aid: int, rule_id: int):
     """Change a rule."""
     association = _manage(aid)
-    rule = db.session.get(Rule, rule_id)
-    if rule is None or rule.association_id != aid:
-        raise NotFound(_("No such rule."))
+    rule = record_in(Rule, rule_id, aid, _("No such rule."))
     form = RuleForm(obj=rule)
     if form.validate_on_submit():
         try:
@@ -210,9 +208,7 @@ def _find_unit(aid: int, text: str) -> Unit | None:
 def inspection(aid: int, inspection_id: int):
     """Walk the community: record findings (phone friendly) and see what was found."""
     association = _see_all(aid)
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or inspection.association_id != aid:
-        raise NotFound(_("No such inspection."))
+    inspection = record_in(Inspection, inspection_id, aid, _("No such inspection."))
     form = FindingForm()
     active_rules = db.session.scalars(
         select(Rule).where(Rule.association_id == aid, Rule.active.is_(True)).order_by(Rule.code)
@@ -273,9 +269,7 @@ def inspection(aid: int, inspection_id: int):
 def close_inspection(aid: int, inspection_id: int):
     """Close an inspection."""
     _manage(aid)
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None or inspection.association_id != aid:
-        raise NotFound(_("No such inspection."))
+    inspection = record_in(Inspection, inspection_id, aid, _("No such inspection."))
     if ConfirmForm().validate_on_submit():
         try:
             compliance.close_inspection(inspection, actor=actor())
@@ -614,9 +608,7 @@ def settle(aid: int, fine_id: int, status: str):
 @login_required
 def letter_pdf(aid: int, letter_id: int):
     """An issued letter: the stored bytes, every time."""
-    letter = db.session.get(Letter, letter_id)
-    if letter is None or letter.association_id != aid:
-        raise NotFound(_("No such letter."))
+    letter = record_in(Letter, letter_id, aid, _("No such letter."))
     _violation(aid, letter.violation_id)
     return pdf_response(letter.pdf, f"letter-{letter.id}-{letter.kind}.pdf")
 
@@ -625,9 +617,7 @@ def letter_pdf(aid: int, letter_id: int):
 @login_required
 def photo(aid: int, photo_id: int):
     """A finding's or a response's photo, for those who may see the violation."""
-    record = db.session.get(Photo, photo_id)
-    if record is None or record.association_id != aid:
-        raise NotFound(_("No such photo."))
+    record = record_in(Photo, photo_id, aid, _("No such photo."))
     from app.compliance.models import Finding, OwnerResponse
 
     owner = (
@@ -788,10 +778,7 @@ def batches_page(aid: int):
 
 
 def _batch(aid: int, batch_id: int) -> LetterBatch:
-    batch = db.session.get(LetterBatch, batch_id)
-    if batch is None or batch.association_id != aid:
-        raise NotFound(_("No such mailing batch."))
-    return batch
+    return record_in(LetterBatch, batch_id, aid, _("No such mailing batch."))
 
 
 @bp.route("/batches/<int:batch_id>", methods=["GET", "POST"])

@@ -37,3 +37,14 @@ def list_args() -> dict:
         "sort": args.get("sort"),
         "direction": args.get("dir"),
     }
+
+
+def record_in(model, object_id: int, aid: int, message: str):
+    """Return a record of the association at hand, or 404 (never another tenant's)."""
+    from app.core.errors import NotFound
+    from app.extensions import db
+
+    record = db.session.get(model, object_id)
+    if record is None or record.association_id != aid:
+        raise NotFound(message)
+    return record

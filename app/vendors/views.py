@@ -14,7 +14,7 @@ from app.core import clock
 from app.core.errors import DomainError, NotFound
 from app.core.forms import apply_errors, choices
 from app.core.listing import paginate
-from app.core.pages import actor, list_args, load_association, require
+from app.core.pages import actor, list_args, load_association, record_in, require
 from app.core.pdf import pdf_response
 from app.extensions import db
 from app.vendors import contracts
@@ -422,10 +422,7 @@ def new_contract(aid: int):
 
 
 def _contract(aid: int, contract_id: int) -> Contract:
-    contract = db.session.get(Contract, contract_id)
-    if contract is None or contract.association_id != aid:
-        raise NotFound(_("No such contract."))
-    return contract
+    return record_in(Contract, contract_id, aid, _("No such contract."))
 
 
 @bp.route("/contracts/<int:contract_id>", methods=["GET", "POST"])
@@ -546,9 +543,7 @@ def rfps(aid: int):
 def rfp(aid: int, rfp_id: int):
     """Bids side by side: price, term, insurance, notes; choose one to draft the contract."""
     association = _private(aid)
-    rfp = db.session.get(RequestForProposals, rfp_id)
-    if rfp is None or rfp.association_id != aid:
-        raise NotFound(_("No such request for proposals."))
+    rfp = record_in(RequestForProposals, rfp_id, aid, _("No such request for proposals."))
     form = BidForm()
     form.vendor_id.choices = _vendor_choices(aid)
     if request.method == "POST":
