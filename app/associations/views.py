@@ -72,10 +72,7 @@ def new():
             )
         except DomainError as error:
             db.session.rollback()
-            if error.status == 409:
-                form.name.errors.append(error.message)
-            else:
-                apply_errors(form, error)
+            apply_errors(form, error, {409: "name"})
         else:
             db.session.commit()
             flash(_("Created %(name)s.", name=association.name), "success")
@@ -250,10 +247,7 @@ def new_unit(aid: int):
             )
         except DomainError as error:
             db.session.rollback()
-            if error.status == 409:
-                form.label.errors.append(error.message)
-            else:
-                apply_errors(form, error)
+            apply_errors(form, error, {409: "label"})
         else:
             db.session.commit()
             flash(_("Added unit %(label)s.", label=unit.label), "success")

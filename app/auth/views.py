@@ -226,10 +226,7 @@ def new_user():
             )
         except DomainError as error:
             db.session.rollback()
-            if error.status == 409:
-                form.email.errors.append(error.message)
-            else:
-                apply_errors(form, error)
+            apply_errors(form, error, {409: "email"})
         else:
             db.session.commit()
             send_reset_link(user, welcome=True)

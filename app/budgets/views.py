@@ -393,10 +393,7 @@ def cost_centers(aid: int):
                 )
             except DomainError as error:
                 db.session.rollback()
-                if error.status == 409:
-                    form.name.errors.append(error.message)
-                else:
-                    apply_errors(form, error)
+                apply_errors(form, error, {409: "name"})
             else:
                 db.session.commit()
                 flash(_("Added cost centre %(name)s.", name=centre.name), "success")

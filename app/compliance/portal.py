@@ -45,10 +45,7 @@ def violation(aid: int, violation_id: int):
             )
         except DomainError as error:
             db.session.rollback()
-            if error.status in (413, 415):
-                form.photos.errors = [error.message]
-            else:
-                apply_errors(form, error)
+            apply_errors(form, error, {413: "photos", 415: "photos"})
         else:
             db.session.commit()
             flash(_("Thank you. The management office has your answer."), "success")

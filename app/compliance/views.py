@@ -99,10 +99,7 @@ def rules(aid: int):
                 rule = compliance.create_rule(association, form.data, actor=actor())
             except DomainError as error:
                 db.session.rollback()
-                if error.status == 409:
-                    form.code.errors.append(error.message)
-                else:
-                    apply_errors(form, error)
+                apply_errors(form, error, {409: "code"})
             else:
                 db.session.commit()
                 flash(_("Added rule %(code)s.", code=rule.code), "success")
@@ -236,10 +233,7 @@ def inspection(aid: int, inspection_id: int):
                     )
                 except DomainError as error:
                     db.session.rollback()
-                    if error.status in (413, 415):
-                        form.photos.errors = [error.message]
-                    else:
-                        apply_errors(form, error)
+                    apply_errors(form, error, {413: "photos", 415: "photos"})
                 else:
                     db.session.commit()
                     flash(
