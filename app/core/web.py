@@ -129,7 +129,6 @@ ERROR_TITLES = {
 
 
 def _error_page(status: int, detail: str | None):
-    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
     title = str(ERROR_TITLES.get(status, _("Error")))
     if status == 403:
         detail = _(
@@ -140,7 +139,7 @@ def _error_page(status: int, detail: str | None):
         detail = _("There is nothing here, or you do not have access to it.")
     if status == 500:
         detail = _("Something went wrong on our side. It has been logged; please try again.")
-    return render_template(template, status=status, title=title, detail=detail), status
+    return render_template("errors/page.html", status=status, title=title, detail=detail), status
 
 
 def register_request_hooks(app: Flask) -> None:
