@@ -6,7 +6,7 @@ from flask import g, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import fields, post_dump, validate
 from sqlalchemy import select
 
 from app.api.budgets import SubmitResultSchema
@@ -62,51 +62,37 @@ class VendorSchema(BaseSchema):
     email = fields.String()
     phone = fields.String()
     w9_on_file = fields.Boolean()
-    tax_id_last4 = fields.Method("private_last4", allow_none=True)
-    notes = fields.Method("private_notes")
     insurance = fields.List(fields.Nested(CertificateSchema), attribute="certificates")
-    compliant = fields.Method("get_compliant")
-    noncompliance_reasons = fields.Method("get_reasons")
-    association_ids = fields.Method("get_associations")
+    # Filled in by add_access_and_compliance, which works them out once per vendor.
+    tax_id_last4 = fields.String(dump_only=True, allow_none=True)
+    notes = fields.String(dump_only=True)
+    compliant = fields.Boolean(dump_only=True)
+    noncompliance_reasons = fields.List(fields.String(), dump_only=True)
+    association_ids = fields.List(fields.Integer(), dump_only=True)
 
-    def _visible(self, vendor):
-        return [
+    @post_dump(pass_original=True)
+    def add_access_and_compliance(self, data, vendor, **kwargs):
+        """Check the vendor against each of the caller's associations it serves, once."""
+        visible = [
             link.association
             for link in vendor.links
             if policies.is_member(g.api_user, link.association_id)
         ]
-
-    def private_last4(self, vendor):
-        return (
-            vendor.tax_id_last4
-            if any(vendor_policies.can_see_private(g.api_user, a.id) for a in self._visible(vendor))
-            else None
-        )
-
-    def private_notes(self, vendor):
-        return (
-            vendor.notes
-            if any(vendor_policies.can_see_private(g.api_user, a.id) for a in self._visible(vendor))
-            else ""
-        )
-
-    def _checks(self, vendor):
-        return [(a, vendors.compliance(vendor, a)) for a in self._visible(vendor)]
-
-    def get_compliant(self, vendor):
-        return all(check.compliant for _a, check in self._checks(vendor))
-
-    def get_reasons(self, vendor):
-        checks = self._checks(vendor)
+        private = any(vendor_policies.can_see_private(g.api_user, a.id) for a in visible)
+        checks = [(a, vendors.compliance(vendor, a)) for a in visible]
         several = len(checks) > 1
-        return [
-            f"{a.name}: {reason}" if several else reason
-            for a, check in checks
-            for reason in check.reasons
-        ]
-
-    def get_associations(self, vendor):
-        return [a.id for a in self._visible(vendor)]
+        data.update(
+            tax_id_last4=vendor.tax_id_last4 if private else None,
+            notes=vendor.notes if private else "",
+            compliant=all(check.compliant for _a, check in checks),
+            noncompliance_reasons=[
+                f"{a.name}: {reason}" if several else reason
+                for a, check in checks
+                for reason in check.reasons
+            ],
+            association_ids=[a.id for a in visible],
+        )
+        return data
 
 
 class CertificateCreateSchema(BaseSchema):

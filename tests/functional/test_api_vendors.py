@@ -323,3 +323,23 @@ def test_vendor_documents(world, api, vendor_id):
         == 403
     )
     assert api(world.outsider).get(document["url"]).status_code == 404
+
+
+def test_owners_do_not_see_tax_ids_or_notes(world, api):
+    vendor = (
+        api(world.manager)
+        .post(
+            f"/api/v1/associations/{world.a.id}/vendors",
+            json={
+                "name": "Pools Inc",
+                "category": "pool",
+                "tax_id_last4": "4321",
+                "notes": "Slow to invoice",
+            },
+        )
+        .get_json()
+    )
+    assert (vendor["tax_id_last4"], vendor["notes"]) == ("4321", "Slow to invoice")
+    body = api(world.owner).get(f"/api/v1/vendors/{vendor['id']}").get_json()
+    assert (body["tax_id_last4"], body["notes"]) == (None, "")
+    assert body["association_ids"] == [world.a.id] and body["compliant"] is True
