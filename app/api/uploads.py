@@ -30,6 +30,7 @@ TEXT_TYPES = {
 def read_text_upload(field: str = "file") -> str:
     """Return the text of a CSV upload: 413 when too large, 415 when not text, 422 when absent."""
     from app.core.errors import ValidationError
+    from app.core.storage import read_csv_text
 
     limit = current_app.config.get("MAX_CSV_BYTES", 2 * 1024 * 1024)
     if request.content_length and request.content_length > limit + 4096:
@@ -41,14 +42,4 @@ def read_text_upload(field: str = "file") -> str:
         )
     if (upload.mimetype or "") not in TEXT_TYPES:
         abort(415, description=_("Send a CSV file (text/csv)."))
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        abort(413, description=_("The file is larger than %(mb)d MB.", mb=limit // 1048576))
-    if b"\x00" in data:
-        abort(415, description=_("This is not a text file. Send a CSV file."))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    abort(415, description=_("The file is not UTF-8 text."))  # pragma: no cover - cp1252 reads all
+    return read_csv_text(upload)

@@ -20,6 +20,7 @@ from app.core.errors import DomainError, NotFound, ValidationError
 from app.core.forms import apply_errors
 from app.core.pages import actor, load_association, require
 from app.core.pdf import pdf_response, render_pdf
+from app.core.storage import read_csv_text
 from app.extensions import db
 
 bp = Blueprint("budgets", __name__, url_prefix="/associations/<int:aid>/budgets")
@@ -283,18 +284,6 @@ def copy(aid: int, budget_id: int):
     )
 
 
-def _read_upload(form: CsvUploadForm) -> str:
-    data = form.file.data.read(2 * 1024 * 1024 + 1)
-    if len(data) > 2 * 1024 * 1024:
-        raise ValidationError("file", _("The file is larger than 2 MB."))
-    if b"\x00" in data:
-        raise ValidationError("file", _("This is not a CSV file."))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 @bp.route("/<int:budget_id>/import", methods=["POST"])
 @login_required
 def import_lines(aid: int, budget_id: int):
@@ -305,7 +294,7 @@ def import_lines(aid: int, budget_id: int):
     if form.validate_on_submit():
         try:
             budgets.require_draft(budget)
-            lines = budgets.import_lines_csv(budget, _read_upload(form), actor=actor())
+            lines = budgets.import_lines_csv(budget, read_csv_text(form.file.data), actor=actor())
         except DomainError as error:
             db.session.rollback()
             _flash_file_errors(error)
@@ -343,7 +332,7 @@ def actuals(aid: int, budget_id: int):
         require(budget_policies.can_manage_budgets(user, aid))
         if form.validate_on_submit():
             try:
-                count = budgets.import_actuals(budget, _read_upload(form), actor=user)
+                count = budgets.import_actuals(budget, read_csv_text(form.file.data), actor=user)
             except DomainError as error:
                 db.session.rollback()
                 _flash_file_errors(error)

@@ -96,6 +96,20 @@ def read_photo_for_print(stored_name: str, max_side: int = 1200) -> bytes:
     return buffer.getvalue()
 
 
+def read_csv_text(stream) -> str:
+    """Read an uploaded CSV file as text (UTF-8, else Windows-1252), within MAX_CSV_BYTES."""
+    limit = current_app.config.get("MAX_CSV_BYTES", 2 * 1024 * 1024)
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024)))
+    if b"\x00" in data:
+        raise UnsupportedMedia(_("This is not a text file. Send a CSV file."))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
 def batch_path(batch_id: int) -> Path:
     """Return where a mailing batch's merged PDF lives."""
     return _root("batches") / f"batch-{batch_id}.pdf"

@@ -257,3 +257,12 @@ def test_budget_list_queries_do_not_grow_with_budgets(world, client, app, setup)
         db.session.commit()
         assert len(db.session.scalars(select(Budget)).all()) == 8
     assert count(url) == few
+
+
+def test_import_refuses_a_binary_file(world, client, setup):
+    login(client, world.manager)
+    url = f"/associations/{world.a.id}/budgets/{setup['draft']}/import"
+    data = {"file": (io.BytesIO(b"PK\x03\x04\x00\x00binary"), "lines.xlsx")}
+    text = client.post(url, data=data, content_type="multipart/form-data",
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Nothing was imported. This is not a text file. Send a CSV file." in text
