@@ -263,6 +263,7 @@ def test_import_refuses_a_binary_file(world, client, setup):
     login(client, world.manager)
     url = f"/associations/{world.a.id}/budgets/{setup['draft']}/import"
     data = {"file": (io.BytesIO(b"PK\x03\x04\x00\x00binary"), "lines.xlsx")}
-    text = client.post(url, data=data, content_type="multipart/form-data",
-                       follow_redirects=True).get_data(as_text=True)
+    text = client.post(
+        url, data=data, content_type="multipart/form-data", follow_redirects=True
+    ).get_data(as_text=True)
     assert "Nothing was imported. This is not a text file. Send a CSV file." in text
