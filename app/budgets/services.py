@@ -25,11 +25,9 @@ from app.budgets.models import (
     LineKind,
 )
 from app.core import audit, clock, formatting
+from app.core.amounts import parse_amount
 from app.core.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from app.extensions import db
-
-MAX_AMOUNT = Decimal("9999999999.99")
-
 
 # --- fiscal years -------------------------------------------------------------------------
 
@@ -311,29 +309,15 @@ def require_draft(budget: Budget) -> None:
 
 
 def parse_money(value, field: str, *, required: bool = True) -> Decimal | None:
-    """Return an amount as Decimal to the cent; refuse negatives and nonsense."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationError(field, _("Enter an amount."))
-        return None
-    if isinstance(value, bool):
-        raise ValidationError(field, _("Enter an amount such as 1250.00."))
-    try:
-        text = str(value).strip().replace(",", "").replace("$", "")
-        amount = Decimal(text)
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError(field, _("Enter an amount such as 1250.00.")) from exc
-    if not amount.is_finite():
-        raise ValidationError(field, _("Enter an amount such as 1250.00."))
-    if amount < 0:
-        raise ValidationError(
-            field, _("Enter a positive amount; the kind says whether it is income or expense.")
-        )
-    if amount > MAX_AMOUNT:
-        raise ValidationError(field, _("Enter an amount below 10 billion."))
-    if amount != amount.quantize(calc.CENT):
-        raise ValidationError(field, _("Use at most two decimals."))
-    return amount.quantize(calc.CENT)
+    """Return a budget line's amount as Decimal to the cent; refuse negatives and nonsense."""
+    return parse_amount(
+        value,
+        field,
+        required=required,
+        negative_message=_(
+            "Enter a positive amount; the kind says whether it is income or expense."
+        ),
+    )
 
 
 def _line_values(association: Association, values: dict) -> dict:

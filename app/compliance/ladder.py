@@ -12,7 +12,6 @@ from sqlalchemy import select
 from app.approvals import services as approvals
 from app.approvals.models import ApprovalStatus
 from app.auth.models import User
-from app.budgets.services import parse_money
 from app.compliance import letters as letter_rendering
 from app.compliance.models import (
     Fine,
@@ -27,6 +26,7 @@ from app.compliance.models import (
 from app.compliance.profiles import check_fine_amount, profile_of, refuse
 from app.compliance.services import hearing_requested_on, record, today
 from app.core import clock, formatting
+from app.core.amounts import parse_amount
 from app.core.errors import InvalidTransition, NotFound, ValidationError
 from app.extensions import db
 
@@ -409,7 +409,7 @@ def propose_fine(
         )
     if any(f.status == FineStatus.PENDING_APPROVAL for f in violation.fines):
         raise refuse(_("A fine for this violation is already before the board."))
-    amount = parse_money(amount, "amount")
+    amount = parse_amount(amount, "amount")
     if amount <= 0:
         raise ValidationError("amount", _("Enter an amount greater than zero."))
     reason = (reason or "").strip()

@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from app.associations.models import Association, Unit
 from app.auth import policies
 from app.auth.models import User
-from app.budgets.services import parse_money
 from app.compliance.models import (
     Finding,
     Inspection,
@@ -23,6 +22,7 @@ from app.compliance.models import (
     ViolationStatus,
 )
 from app.core import audit, clock, storage
+from app.core.amounts import parse_amount
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationError
 from app.extensions import db
 
@@ -115,7 +115,7 @@ def _rule_values(values: dict) -> dict:
         ("daily_fine_amount", False),
     ):
         try:
-            clean[field] = parse_money(values.get(field), field, required=required)
+            clean[field] = parse_amount(values.get(field), field, required=required)
         except ValidationError as error:
             errors.update(error.errors)
     clean["repeat_window_days"] = _int_or_none(values, "repeat_window_days", errors, minimum=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from app.associations.models import Association
 from app.auth import policies
 from app.auth.models import Membership, User
 from app.core import audit, clock, formatting, jobs
+from app.core.amounts import COVERAGE_MAX, parse_amount
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.mail import send_after_commit
 from app.extensions import db
@@ -54,19 +55,7 @@ def _record(
 
 def money_value(value, field: str, *, required: bool = True) -> Decimal | None:
     """Parse a non-negative amount (coverage limits may exceed a budget line's range)."""
-    if value in (None, "") or isinstance(value, bool):
-        if required:
-            raise ValidationError(field, _("Enter an amount."))
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").replace("$", "").strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError(field, _("Enter an amount such as 1000000.")) from exc
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        raise ValidationError(field, _("Enter an amount such as 1000000."))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(field, _("Use at most two decimals."))
-    return amount.quantize(Decimal("0.01"))
+    return parse_amount(value, field, required=required, maximum=COVERAGE_MAX, example="1000000")
 
 
 # --- vendors --------------------------------------------------------------------------------
