@@ -21,6 +21,7 @@ from app.compliance.models import Inspection, Letter, Rule, Violation
 from app.core import storage
 from app.core.errors import NotFound
 from app.core.listing import paginate
+from app.core.parsing import as_id
 from app.core.pdf import pdf_response
 from app.extensions import db
 
@@ -344,23 +345,14 @@ class Findings(MethodView):
             photos = []
         finding = compliance.record_finding(
             inspection,
-            unit_id=_as_int(values.get("unit_id")),
-            rule_id=_as_int(values.get("rule_id")),
+            unit_id=as_id(values.get("unit_id")),
+            rule_id=as_id(values.get("rule_id")),
             notes=values.get("notes") or "",
             photos=photos,
             actor=caller(),
         )
         db.session.commit()
         return finding
-
-
-def _as_int(value):
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- violations -----------------------------------------------------------------------------

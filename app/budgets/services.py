@@ -25,8 +25,8 @@ from app.budgets.models import (
     LineKind,
 )
 from app.core import audit, clock, formatting
-from app.core.amounts import parse_amount
 from app.core.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from app.core.parsing import as_id, parse_amount
 from app.extensions import db
 
 # --- fiscal years -------------------------------------------------------------------------
@@ -351,19 +351,12 @@ def _line_values(association: Association, values: dict) -> dict:
         clean["cost_center_id"] = general_cost_center(association).id
     else:
         try:
-            clean["cost_center_id"] = get_cost_center(association, _as_int(centre_id)).id
+            clean["cost_center_id"] = get_cost_center(association, as_id(centre_id)).id
         except ValidationError as error:
             errors.update(error.errors)
     if errors:
         raise ValidationError(errors)
     return clean
-
-
-def _as_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def add_line(budget: Budget, values: dict, *, actor: User) -> BudgetLine:

@@ -26,8 +26,8 @@ from app.compliance.models import (
 from app.compliance.profiles import check_fine_amount, profile_of, refuse
 from app.compliance.services import hearing_requested_on, record, today
 from app.core import clock, formatting
-from app.core.amounts import parse_amount
 from app.core.errors import InvalidTransition, NotFound, ValidationError
+from app.core.parsing import parse_amount
 from app.extensions import db
 
 # --- templates ------------------------------------------------------------------------------

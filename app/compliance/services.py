@@ -22,8 +22,8 @@ from app.compliance.models import (
     ViolationStatus,
 )
 from app.core import audit, clock, storage
-from app.core.amounts import parse_amount
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationError
+from app.core.parsing import parse_amount
 from app.extensions import db
 
 OPEN_STATUSES = (

@@ -13,9 +13,9 @@ from app.associations.models import Association
 from app.auth import policies
 from app.auth.models import Membership, User
 from app.core import audit, clock, formatting, jobs
-from app.core.amounts import COVERAGE_MAX, parse_amount
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.mail import send_after_commit
+from app.core.parsing import COVERAGE_MAX, parse_amount
 from app.extensions import db
 from app.vendors.models import (
     KIND_LABELS,

@@ -1,4 +1,5 @@
-"""Reading amounts of money from forms and API bodies: Decimal to the cent, never float."""
+"""Reading values from forms and API bodies: amounts as Decimal to the cent, never float,
+and record ids."""
 
 from __future__ import annotations
 
@@ -44,3 +45,13 @@ def parse_amount(
     if amount != amount.quantize(CENT):
         raise ValidationError(field, _("Use at most two decimals."))
     return amount.quantize(CENT)
+
+
+def as_id(value) -> int | None:
+    """Return a record id from a form or JSON value, or None (true and false are not ids)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
