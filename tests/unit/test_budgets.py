@@ -202,6 +202,7 @@ def test_one_budget_per_fiscal_year(world):
         ({"name": ""}, "name"),
         ({"cost_center_id": 99999}, "cost_center_id"),
         ({"amount": "NaN"}, "amount"),
+        ({"cost_center_id": True}, "cost_center_id"),
     ],
 )
 def test_line_values_are_checked(world, values, field):
