@@ -1,5 +1,7 @@
 """The job runner: the Redis queue with a separate worker, and recovery after a crash."""
 
+import os
+
 import pytest
 from sqlalchemy import select
 
@@ -9,12 +11,11 @@ from app.core import jobs
 from app.extensions import db
 from tests.unit.compliance_helpers import open_violation
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# A Redis database of its own (TEST_REDIS_URL), so that runs side by side never share one.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _redis_or_skip():
-    import os
-
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisDown
 
