@@ -35,6 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from app.core.web import register_input_rules
+
+    register_input_rules(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -71,7 +74,10 @@ def _finish_config(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to the app."""
-    from app.core import models_registry  # noqa: F401 - every model known to metadata
+    from app.core import (
+        integrity,  # noqa: F401 - text checked before every flush
+        models_registry,  # noqa: F401 - every model known to metadata
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

@@ -9,9 +9,20 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.api.schemas import BaseSchema, ListArgsSchema, envelope, list_schema
+from app.api.schemas import (
+    BaseSchema,
+    Email,
+    Enum,
+    Id,
+    ListArgsSchema,
+    Number,
+    Text,
+    envelope,
+    list_schema,
+)
 from app.associations import services as association_services
 from app.associations.models import Association, ComplianceProfile, Unit
+from app.associations.services import US_STATES
 from app.auth import policies
 from app.auth import services as auth_services
 from app.auth.models import Membership, Office, Role, User
@@ -41,9 +52,9 @@ def allow(permitted: bool) -> None:
 
 
 class UserCreateSchema(BaseSchema):
-    email = fields.String(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(required=True, load_only=True)
+    email = Email(required=True)
+    name = Text(200, required=True, blank=False)
+    password = Text(200, minimum=8, required=True, load_only=True)
     language = fields.String(load_default="en", validate=validate.OneOf(["en"]))
 
 
@@ -56,16 +67,20 @@ class UserSchema(BaseSchema):
 
 
 class AssociationCreateSchema(BaseSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    state = fields.String(required=True, validate=validate.Length(equal=2))
-    fiscal_year_start_month = fields.Integer(required=True, validate=validate.Range(1, 12))
+    name = Text(200, required=True, blank=False)
+    state = Enum(
+        US_STATES,
+        required=True,
+        metadata={"description": "a two-letter US state (or territory) code"},
+    )
+    fiscal_year_start_month = Number(1, 12, required=True)
     compliance_profile = fields.String(
         load_default=None,
         validate=validate.OneOf([p.value for p in ComplianceProfile]),
         metadata={"description": "default, CA, TX or FL; defaults from the state"},
     )
-    time_zone = fields.String(load_default="UTC", metadata={"description": "IANA name"})
-    letterhead_address = fields.String(load_default="", validate=validate.Length(max=1000))
+    time_zone = Text(64, load_default="UTC", metadata={"description": "an IANA time zone name"})
+    letterhead_address = Text(1000, load_default="")
 
 
 class AssociationSchema(BaseSchema):
@@ -85,16 +100,22 @@ class AssociationSchema(BaseSchema):
 
 
 class UnitCreateSchema(BaseSchema):
-    label = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    street_address = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    mailing_address = fields.String(load_default=None, allow_none=True)
-    unit_type = fields.String(load_default="standard", validate=validate.Length(max=40))
+    label = Text(100, required=True, blank=False)
+    street_address = Text(300, required=True, blank=False)
+    mailing_address = Text(1000, load_default=None, allow_none=True)
+    unit_type = Text(40, load_default="standard")
     allocation_share = fields.Decimal(
         load_default=None,
         allow_none=True,
         allow_nan=False,
         as_string=True,
-        metadata={"description": "a positive number; empty when all units share equally"},
+        metadata={
+            "exclusiveMinimum": 0,
+            "maximum": 999999.999999,
+            "description": "a positive number below 1,000,000 with at most six decimals; "
+            "empty when all units share equally",
+            "multipleOf": 0.000001,
+        },
     )
 
 
@@ -105,13 +126,15 @@ class UnitSchema(BaseSchema):
     street_address = fields.String()
     mailing_address = fields.String(allow_none=True)
     unit_type = fields.String()
-    allocation_share = fields.Decimal(as_string=True, allow_none=True)
+    allocation_share = fields.Decimal(
+        as_string=True, allow_none=True, metadata={"type": "string", "example": "1.25"}
+    )
 
 
 class MemberCreateSchema(BaseSchema):
-    user_id = fields.Integer(required=True)
+    user_id = Id(required=True)
     role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
-    unit_id = fields.Integer(load_default=None, allow_none=True)
+    unit_id = Id(load_default=None, allow_none=True)
     office = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf([o.value for o in Office])
     )

@@ -1,7 +1,6 @@
 """Association, unit and people forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
@@ -14,7 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from app.associations.services import US_STATES
 from app.core import clock
-from app.core.forms import choices
+from app.core.forms import Form, choices
 
 MONTHS = [
     (1, _l("January")),
@@ -48,7 +47,7 @@ OFFICES = [
 ]
 
 
-class AssociationForm(FlaskForm):
+class AssociationForm(Form):
     """An association's settings."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -82,12 +81,12 @@ class AssociationForm(FlaskForm):
         self.time_zone.choices = choices((z, z) for z in clock.time_zone_choices())
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     """A unit's label, addresses, type and share."""
 
     label = StringField(
         _l("Label"),
-        validators=[DataRequired(), Length(max=40)],
+        validators=[DataRequired(), Length(max=100)],
         description=_l("How the unit is known, e.g. 12B or Lot 7."),
     )
     street_address = StringField(_l("Street address"), validators=[DataRequired(), Length(max=300)])
@@ -110,7 +109,7 @@ class UnitForm(FlaskForm):
     submit = SubmitField(_l("Save unit"))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """Give a person (new or existing) a role in the association."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
@@ -127,7 +126,7 @@ class PersonForm(FlaskForm):
     submit = SubmitField(_l("Add"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: CSRF protection for a confirmed, destructive action."""
 
     submit = SubmitField(_l("Yes, remove"))

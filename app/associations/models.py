@@ -90,7 +90,7 @@ class Unit(db.Model):
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), index=True
     )
-    label: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(100))
     street_address: Mapped[str] = mapped_column(String(300))
     mailing_address: Mapped[str | None] = mapped_column(Text)
     unit_type: Mapped[str] = mapped_column(String(40), default="standard")

@@ -251,8 +251,8 @@ def _unit_values(label, street_address, mailing_address, unit_type, allocation_s
     errors: dict[str, list[str]] = {}
     if not values["label"]:
         errors["label"] = [_("Enter the unit's label, such as 12B.")]
-    elif len(values["label"]) > 40:
-        errors["label"] = [_("Use at most 40 characters.")]
+    elif len(values["label"]) > 100:
+        errors["label"] = [_("Use at most 100 characters.")]
     if not values["street_address"]:
         errors["street_address"] = [_("Enter the street address.")]
     if len(values["unit_type"]) > 40:

@@ -14,6 +14,7 @@ from app.auth import policies
 from app.auth.models import Membership, User
 from app.core import audit, clock, formatting, jobs
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.inputs import too_long
 from app.core.mail import send_after_commit
 from app.core.parsing import COVERAGE_MAX, parse_amount
 from app.extensions import db
@@ -83,14 +84,17 @@ def _vendor_values(values: dict) -> dict:
     clean = {
         "name": str(values.get("name") or "").strip(),
         "category": str(values.get("category") or "").strip().lower(),
-        "contact_name": str(values.get("contact_name") or "").strip()[:200],
+        "contact_name": str(values.get("contact_name") or "").strip(),
         "email": str(values.get("email") or "").strip().lower(),
-        "phone": str(values.get("phone") or "").strip()[:40],
+        "phone": str(values.get("phone") or "").strip(),
         "w9_on_file": bool(values.get("w9_on_file")),
         "notes": str(values.get("notes") or "").strip(),
     }
-    if not clean["name"] or len(clean["name"]) > 200:
+    if not clean["name"]:
         errors["name"] = [_("Enter the vendor's name.")]
+    for field, maximum in (("name", 200), ("contact_name", 200), ("phone", 40)):
+        if field not in errors and (message := too_long(clean[field], maximum)):
+            errors[field] = [message]
     if not clean["category"] or len(clean["category"]) > 60:
         errors["category"] = [_("Enter a service category, such as landscaping.")]
     if clean["email"] and ("@" not in clean["email"] or len(clean["email"]) > 254):

@@ -330,14 +330,17 @@ def test_remove_member(world, api, app):
         )
 
 
-def test_pagination_caps_per_page(world, api):
+def test_pagination_refuses_per_page_over_200(world, api):
+    """D16: a page size over 200 is refused by name, not silently cut."""
     manager = api(world.manager)
     url = f"/api/v1/associations/{world.a.id}/units"
     for n in range(5):
         manager.post(url, json={"label": f"P{n}", "street_address": f"{n} Pine"})
     body = manager.get(url + "?per_page=2&page=2").get_json()
     assert body["total"] == 6 and len(body["items"]) == 2
-    assert manager.get(url + "?per_page=1000").get_json()["per_page"] == 200
+    assert manager.get(url + "?per_page=200").get_json()["per_page"] == 200
+    refused = manager.get(url + "?per_page=201")
+    assert refused.status_code == 422 and "per_page" in refused.get_json()["errors"]
     assert manager.get(url + "?page=abc").status_code == 422
 
 
