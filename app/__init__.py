@@ -157,7 +157,13 @@ def register_commands(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    """Security headers and template helpers."""
+    """Security headers, template helpers, and the job sweeper of the embedded runner."""
+    from app.core import jobs
     from app.core.web import register_request_hooks
 
     register_request_hooks(app)
+    if jobs.mode(app) == "thread":
+
+        @app.before_request
+        def _sweep_jobs():
+            jobs.start_sweeper(app)  # once per process: due retries, abandoned jobs

@@ -56,6 +56,10 @@ class Defaults:
     MAX_PHOTO_BYTES = 10 * 1024 * 1024
     STORAGE_DIR = None  # photos and batch PDFs; default instance/
     JOBS_MODE = None  # "thread" (default), "redis" (with REDIS_URL) or "eager" (tests)
+    JOB_TIMEOUT = 1800  # seconds an RQ worker gives one job
+    JOB_LEASE_SECONDS = 60  # a running job's lease, renewed every third of it
+    JOBS_SWEEP_SECONDS = 15  # how often due retries and abandoned jobs are handed out
+    JOBS_REDISPATCH_SECONDS = 300  # a waiting job handed out this long ago is handed out again
 
     PER_PAGE = 25
     MAX_PER_PAGE = 200

@@ -85,3 +85,182 @@ def test_worker_needs_redis_url(runner, app, monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", None)
     result = runner.invoke(args=["jobs", "worker", "--burst"])
     assert result.exit_code != 0 and "Set REDIS_URL" in result.output
+
+
+# --- D9: a job runs once; issue 9: failed jobs are visible and retried ---------------------
+
+CALLS: list[int] = []
+
+
+@jobs.job(
+    "tests.flaky", max_attempts=3, backoff=(10, 20), on_give_up=lambda n, error: CALLS.append(-n)
+)
+def flaky(n: int) -> None:
+    CALLS.append(n)
+    raise RuntimeError(f"attempt {len(CALLS)} broke")
+
+
+@jobs.job("tests.works")
+def works(n: int) -> None:
+    CALLS.append(n)
+
+
+def _only_job(name: str) -> jobs.Job:
+    db.session.expire_all()
+    return db.session.scalars(select(jobs.Job).where(jobs.Job.name == name)).one()
+
+
+def test_a_failed_job_is_kept_and_retried_with_a_growing_delay(app):
+    """Issue 9: the runner no longer swallows errors; failures are recorded and retried."""
+    from datetime import timedelta
+
+    from app.core import clock
+
+    CALLS.clear()
+    clock.freeze(clock.now())
+    jobs.enqueue("tests.flaky", 7)
+    db.session.commit()  # eager: the first attempt runs now
+    row = _only_job("tests.flaky")
+    assert CALLS == [7]
+    assert (row.status, row.attempts) == ("queued", 1)
+    assert row.last_error == "RuntimeError: attempt 1 broke"
+    assert row.run_after == clock.now() + timedelta(seconds=10)
+    assert jobs.run_due(app) == 0  # not due yet
+    clock.advance(timedelta(seconds=10))
+    assert jobs.run_due(app) == 1
+    row = _only_job("tests.flaky")
+    assert (row.status, row.attempts) == ("queued", 2)
+    assert row.run_after == clock.now() + timedelta(seconds=20)  # the delay grows
+    clock.advance(timedelta(seconds=20))
+    jobs.run_due(app)
+    row = _only_job("tests.flaky")
+    assert (row.status, row.attempts, row.last_error) == (
+        "failed",
+        3,
+        "RuntimeError: attempt 3 broke",
+    )
+    assert CALLS == [7, 7, 7, -7]  # three attempts, then the give-up hook, once
+    clock.advance(timedelta(days=1))
+    assert jobs.run_due(app) == 0  # a failed job stays failed until someone retries it
+
+
+def test_jobs_list_shows_failed_jobs_and_retry_runs_them_again(app, runner):
+    CALLS.clear()
+    from datetime import timedelta
+
+    from app.core import clock
+
+    clock.freeze(clock.now())
+    jobs.enqueue("tests.flaky", 3)
+    db.session.commit()
+    for _ in range(2):
+        clock.advance(timedelta(seconds=30))
+        jobs.run_due(app)
+    row = _only_job("tests.flaky")
+    assert row.status == "failed"
+    listing = runner.invoke(args=["jobs", "list", "--status", "failed"])
+    assert listing.exit_code == 0
+    assert f"{row.id}" in listing.output and "tests.flaky" in listing.output
+    assert "RuntimeError: attempt 3 broke" in listing.output
+    again = runner.invoke(args=["jobs", "retry", str(row.id)])
+    assert again.exit_code == 0, again.output
+    assert _only_job("tests.flaky").attempts == 1  # ran again from the first attempt
+    assert CALLS[-1] == 3
+
+
+def test_d9_a_job_handed_out_twice_runs_once(app):
+    CALLS.clear()
+    from unittest.mock import patch
+
+    with patch.object(jobs, "dispatch", lambda *args: None):
+        row = jobs.enqueue("tests.works", 1)
+        db.session.commit()
+    assert jobs.execute(app, row.id) == "done"
+    assert jobs.execute(app, row.id) == "skipped"
+    assert CALLS == [1]
+
+
+def _running_as_another_worker(app, job_id: int, *, lease_seconds: int = 60) -> None:
+    """Mark a job as claimed by a live worker elsewhere (its lease renewed)."""
+    from datetime import timedelta
+
+    from app.core import clock
+
+    row = db.session.get(jobs.Job, job_id)
+    row.status, row.attempts, row.claim = "running", 1, "worker-1"
+    row.lease_until = clock.now() + timedelta(seconds=lease_seconds)
+    db.session.commit()
+
+
+def test_d9_a_second_worker_started_mid_batch_leaves_the_running_batch_alone(
+    world, app, monkeypatch
+):
+    """D9: `flask jobs worker` started while another worker builds a batch takes nothing."""
+    from datetime import timedelta
+
+    from app.core import clock
+
+    _redis_or_skip()
+    monkeypatch.setitem(app.config, "JOBS_MODE", "redis")
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    clock.freeze(clock.now())
+    ladder.issue_letter(open_violation(world), "violation", actor=world.manager)
+    with monkeypatch.context() as m:
+        m.setattr(jobs, "dispatch", lambda *args: None)
+        batch = batches.create_batch(world.a, actor=world.manager)
+        batch.status = "running"  # worker 1 is building it
+        db.session.commit()
+    job = _only_job("compliance.build_batch")
+    _running_as_another_worker(app, job.id)
+    jobs.run_worker(app, burst=True)  # worker 2 starts
+    db.session.expire_all()
+    assert db.session.get(LetterBatch, batch.id).status == "running"
+    untouched = _only_job("compliance.build_batch")
+    assert (untouched.status, untouched.claim, untouched.attempts) == ("running", "worker-1", 1)
+    # Worker 1 dies: its lease is not renewed; the next worker to start finishes the batch.
+    clock.advance(timedelta(seconds=61))
+    jobs.run_worker(app, burst=True)
+    db.session.expire_all()
+    done = db.session.get(LetterBatch, batch.id)
+    assert (done.status, done.letter_count, done.error) == ("done", 1, "")
+    finished = _only_job("compliance.build_batch")
+    assert (finished.status, finished.attempts) == ("done", 2)
+
+
+def test_d9_the_sweep_hands_an_abandoned_job_to_a_new_worker(world, app, monkeypatch):
+    from datetime import timedelta
+
+    from app.core import clock
+
+    clock.freeze(clock.now())
+    ladder.issue_letter(open_violation(world), "violation", actor=world.manager)
+    with monkeypatch.context() as m:
+        m.setattr(jobs, "dispatch", lambda *args: None)
+        batch = batches.create_batch(world.a, actor=world.manager)
+        db.session.commit()
+    job = _only_job("compliance.build_batch")
+    _running_as_another_worker(app, job.id)
+    assert jobs.run_due(app) == 0  # alive: left alone
+    clock.advance(timedelta(seconds=61))
+    assert jobs.run_due(app) == 1
+    db.session.expire_all()
+    assert db.session.get(LetterBatch, batch.id).status == "done"
+
+
+def test_under_rq_a_failed_attempt_is_in_rqs_failed_registry(app, monkeypatch):
+    """Issue 9: RQ records failed jobs (the runner raises again inside the worker)."""
+    _redis_or_skip()
+    from redis import Redis
+    from rq import Queue
+    from rq.registry import FailedJobRegistry
+
+    CALLS.clear()
+    monkeypatch.setitem(app.config, "JOBS_MODE", "redis")
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    jobs.enqueue("tests.flaky", 5)
+    db.session.commit()
+    jobs.run_worker(app, burst=True)
+    queue = Queue(jobs.QUEUE_NAME, connection=Redis.from_url(REDIS_URL))
+    assert FailedJobRegistry(queue=queue).count == 1
+    row = _only_job("tests.flaky")
+    assert (row.status, row.attempts) == ("queued", 1)
