@@ -96,10 +96,15 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from app.auth.models import User
+        from app.auth.views import user_for_session
 
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        return user_for_session(user_id)
+
+    @login_manager.request_loader
+    def load_remembered(request):
+        from app.auth.views import user_for_remember_cookie
+
+        return user_for_remember_cookie(request)
 
     from flask_babel import lazy_gettext
 
@@ -128,10 +133,12 @@ def register_blueprints(app: Flask) -> None:
     from app.budgets.views import bp as budgets_bp
     from app.compliance.portal import bp as portal_bp
     from app.compliance.views import bp as compliance_bp
+    from app.core.outbox_views import bp as outbox_bp
     from app.core.views import bp as core_bp
     from app.vendors.views import bp as vendors_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(outbox_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(associations_bp)
     app.register_blueprint(approvals_bp)

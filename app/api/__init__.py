@@ -96,7 +96,7 @@ api = HoaApi()
 
 def init_api(app: Flask) -> None:
     """Register the API blueprints, bearer-token authentication and the spec."""
-    from app.api import approvals, audit, auth, budgets, compliance, setup, vendors
+    from app.api import approvals, audit, auth, budgets, compliance, mail, setup, vendors
 
     api.init_app(
         app,
@@ -129,6 +129,7 @@ def init_api(app: Flask) -> None:
         budgets.blp,
         compliance.blp,
         vendors.blp,
+        mail.blp,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
         csrf.exempt(blueprint)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import abort, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -20,6 +20,7 @@ from app.api.schemas import (
     envelope,
     list_schema,
 )
+from app.associations import invitations
 from app.associations import services as association_services
 from app.associations.models import Association, ComplianceProfile, Unit
 from app.associations.services import US_STATES
@@ -132,12 +133,32 @@ class UnitSchema(BaseSchema):
 
 
 class MemberCreateSchema(BaseSchema):
-    user_id = Id(required=True)
+    user_id = Id(
+        load_default=None,
+        metadata={
+            "description": "someone already in one of your associations (admins: anyone); "
+            "anyone else is invited"
+        },
+    )
+    email = Email(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "instead of user_id: invite by e-mail"},
+    )
+    name = Text(200, load_default=None, allow_none=True, metadata={"description": "with email"})
     role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
     unit_id = Id(load_default=None, allow_none=True)
     office = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf([o.value for o in Office])
     )
+
+
+class InvitationSchema(BaseSchema):
+    invitation_id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["invited"]})
+    role = fields.String()
+    unit_id = fields.Integer(allow_none=True)
+    office = fields.String(allow_none=True)
 
 
 class MemberSchema(BaseSchema):
@@ -267,27 +288,45 @@ class Members(MethodView):
         return envelope(page, lambda m: m)
 
     @blp.arguments(MemberCreateSchema)
-    @blp.response(201, MemberSchema)
+    @blp.response(201, MemberSchema, description="The role, given to someone you already know")
+    @blp.alt_response(
+        202,
+        schema=InvitationSchema,
+        description="Anyone else is invited; the role begins when they accept. The answer is "
+        "the same whether or not the person exists.",
+    )
     @blp.alt_response(409, description="The person already holds this role")
     def post(self, body, aid):
-        """Give a person a role: manager, board (with office) or owner (with unit_id)."""
+        """Give a role (manager, board with office, owner with unit_id) to someone in one of
+        your associations, or invite anyone else by user_id or e-mail."""
         association = association_for(aid)
         allow(policies.can_manage_members(caller(), association))
-        user = db.session.get(User, body["user_id"])
-        if user is None:
-            from app.core.errors import ValidationError
-
-            raise ValidationError("user_id", "No such user.")
-        membership = association_services.add_membership(
+        added = invitations.add_member(
             association,
-            user=user,
+            actor=caller(),
             role=body["role"],
             unit_id=body["unit_id"],
             office=body["office"],
-            actor=caller(),
+            user_id=body["user_id"],
+            email=body["email"],
+            name=body["name"],
         )
         db.session.commit()
-        return membership
+        if isinstance(added, Membership):
+            return added
+        response = jsonify(
+            InvitationSchema().dump(
+                {
+                    "invitation_id": added.id,
+                    "status": "invited",
+                    "role": added.role,
+                    "unit_id": added.unit_id,
+                    "office": added.office,
+                }
+            )
+        )
+        response.status_code = 202
+        return response
 
 
 @blp.route("/associations/<int:aid>/members/<int:membership_id>")

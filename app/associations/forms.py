@@ -4,16 +4,17 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     IntegerField,
+    PasswordField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 from app.associations.services import US_STATES
 from app.core import clock
-from app.core.forms import Form, choices
+from app.core.forms import ConfirmForm, Form, choices  # noqa: F401 - ConfirmForm used by views
 
 MONTHS = [
     (1, _l("January")),
@@ -126,7 +127,20 @@ class PersonForm(Form):
     submit = SubmitField(_l("Add"))
 
 
-class ConfirmForm(Form):
-    """An empty form: CSRF protection for a confirmed, destructive action."""
+class AcceptInvitationForm(Form):
+    """Accept or decline an invitation; a new account chooses its password at once."""
 
-    submit = SubmitField(_l("Yes, remove"))
+    password = PasswordField(
+        _l("Choose a password"), validators=[DataRequired(), Length(min=8, max=200)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Accept"))
+    decline = SubmitField(_l("Decline"))
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.decline.data:  # declining needs no password
+            return bool(self.csrf_token.validate(self)) if hasattr(self, "csrf_token") else True
+        return super().validate(extra_validators)

@@ -508,14 +508,14 @@ def add_response(
         },
     )
     from app.auth.models import Membership
-    from app.core.mail import send_after_commit
+    from app.core.outbox import queue_mail
 
     for email in db.session.scalars(
         select(User.email)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.association_id == violation.association_id, Membership.role == "manager")
     ):
-        send_after_commit(
+        queue_mail(
             email,
             _("Owner response on violation V-%(id)d", id=violation.id),
             _(
@@ -525,6 +525,9 @@ def add_response(
                 address=violation.unit.street_address,
                 message=message,
             ),
+            association_id=violation.association_id,
+            topic="compliance.response",
+            topic_id=response.id,
         )
     return response
 

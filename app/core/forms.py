@@ -6,7 +6,9 @@ from datetime import date
 
 from flask import flash
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SubmitField
 from wtforms.fields.choices import SelectChoice
 
 from app.core.errors import DomainError
@@ -72,3 +74,9 @@ def apply_errors(
 def choices(pairs) -> list[SelectChoice]:
     """Return SelectField choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ConfirmForm(Form):
+    """An empty form: CSRF protection for a confirmed, destructive action."""
+
+    submit = SubmitField(_l("Yes, remove"))

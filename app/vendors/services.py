@@ -12,10 +12,9 @@ from sqlalchemy import select
 from app.associations.models import Association
 from app.auth import policies
 from app.auth.models import Membership, User
-from app.core import audit, clock, formatting, jobs
+from app.core import audit, clock, formatting, jobs, outbox
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.inputs import too_long
-from app.core.mail import send_after_commit
 from app.core.parsing import COVERAGE_MAX, parse_amount
 from app.extensions import db
 from app.vendors.models import (
@@ -415,11 +414,15 @@ def expiring_certificates(association: Association, within_days: int = 60):
     return [(c, (c.expires_on - today).days) for c in rows]
 
 
+REMINDER_TOPIC = "vendors.certificate_reminder"
+
+
 @jobs.daily
 @jobs.job("vendors.expiry_reminders")
 def send_expiry_reminders() -> int:
-    """Mail managers about certificates expiring within 30 and 60 days, once per threshold."""
-    sent = 0
+    """Mail managers about certificates expiring within 30 and 60 days, once per threshold;
+    return how many reminders were queued. A reminder counts as sent once its mail is."""
+    queued = 0
     for association in db.session.scalars(select(Association)):
         managers = db.session.scalars(
             select(User.email)
@@ -430,6 +433,8 @@ def send_expiry_reminders() -> int:
                 User.active.is_(True),
             )
         ).all()
+        if not managers:
+            continue  # nobody to tell yet; the reminder waits for a manager
         for certificate, days in expiring_certificates(association, max(THRESHOLDS)):
             threshold = min(t for t in THRESHOLDS if days <= t)
             exists = db.session.scalar(
@@ -441,17 +446,17 @@ def send_expiry_reminders() -> int:
             )
             if exists:
                 continue
-            db.session.add(
-                CertificateReminder(
-                    certificate_id=certificate.id,
-                    association_id=association.id,
-                    threshold_days=threshold,
-                    sent_at=clock.now(),
-                )
+            reminder = CertificateReminder(
+                certificate_id=certificate.id,
+                association_id=association.id,
+                threshold_days=threshold,
+                queued_at=clock.now(),
             )
+            db.session.add(reminder)
+            db.session.flush()
             vendor = certificate.vendor
             for email in managers:
-                send_after_commit(
+                outbox.queue_mail(
                     email,
                     _(
                         "%(vendor)s: %(kind)s insurance expires in %(days)d days",
@@ -469,10 +474,21 @@ def send_expiry_reminders() -> int:
                         date=formatting.long_date(certificate.expires_on),
                         association=association.name,
                     ),
+                    association_id=association.id,
+                    topic=REMINDER_TOPIC,
+                    topic_id=reminder.id,
                 )
-            sent += 1
+            queued += 1
         db.session.commit()
-    return sent
+    return queued
+
+
+@outbox.on_outcome(REMINDER_TOPIC)
+def _reminder_transmitted(message) -> None:
+    """The reminder is sent when the first of its messages is transmitted."""
+    reminder = db.session.get(CertificateReminder, message.topic_id)
+    if reminder is not None and message.status == outbox.SENT and reminder.sent_at is None:
+        reminder.sent_at = message.sent_at
 
 
 # --- interests ------------------------------------------------------------------------------
