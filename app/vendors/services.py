@@ -168,30 +168,22 @@ def update_vendor(vendor: Vendor, association: Association, values: dict, *, act
     return vendor
 
 
-DOCUMENT_TYPES = {
-    b"%PDF": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
 MAX_DOCUMENT_BYTES = 15 * 1024 * 1024
 
 
 def add_document(
     vendor: Vendor, *, title: str, data: bytes, association: Association, actor: User
 ) -> VendorDocument:
-    """Keep a vendor's document (PDF, JPEG or PNG, checked by content)."""
-    from app.core.storage import TooLarge, UnsupportedMedia
+    """Keep a vendor's document (PDF, JPEG or PNG, checked by content: core.uploads)."""
+    from app.core import uploads
 
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise ValidationError("title", _("Name the document, e.g. W-9 2027."))
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise TooLarge(_("A document may be at most 15 MB."))
-    content_type = next(
-        (kind for magic, kind in DOCUMENT_TYPES.items() if data.startswith(magic)), None
+    uploads.check_size(data, MAX_DOCUMENT_BYTES, _("A document"))
+    content_type = uploads.accept(
+        data, (uploads.PDF, uploads.JPEG, uploads.PNG), what=_("A vendor document")
     )
-    if content_type is None:
-        raise UnsupportedMedia(_("Documents must be PDF, JPEG or PNG files."))
     document = VendorDocument(
         vendor_id=vendor.id,
         title=title,
@@ -250,6 +242,11 @@ def add_certificate(
         errors["pdf"] = [_("Attach the certificate as a PDF.")]
     if errors:
         raise ValidationError(errors)
+    if pdf is not None:
+        from app.core import uploads
+
+        uploads.check_size(pdf, MAX_DOCUMENT_BYTES, _("A certificate"))
+        uploads.check_pdf(pdf)
     certificate = Certificate(
         vendor_id=vendor.id,
         kind=kind,

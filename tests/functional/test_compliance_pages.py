@@ -134,7 +134,7 @@ def test_manager_records_a_finding_with_the_unit_picker(world, client, app, setu
         },
         content_type="multipart/form-data",
     )
-    assert "Photos must be JPEG or PNG images." in response.get_data(as_text=True)
+    assert "A photo must be a JPEG or PNG file." in response.get_data(as_text=True)
 
 
 def test_refused_letters_say_why(world, client, setup):
