@@ -61,7 +61,7 @@ class OutgoingMessage(db.Model):
     )
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(Text, info={"unbounded": True})
-    body: Mapped[str] = deferred(mapped_column(Text, info={"unbounded": True}))
+    body: Mapped[str] = deferred(mapped_column(Text, nullable=False, info={"unbounded": True}))
     # What the message is about, for the records that wait for it: ("vendors.reminder", 12).
     topic: Mapped[str] = mapped_column(String(60), default="")
     topic_id: Mapped[int | None] = mapped_column(Integer)
@@ -94,7 +94,7 @@ class MessageAttachment(db.Model):
     )
     filename: Mapped[str] = mapped_column(String(200))
     mime_type: Mapped[str] = mapped_column(String(100))
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
 
 
 class MessageAttempt(db.Model):
