@@ -97,6 +97,7 @@ _ENV_VARS = {
     "DATABASE_URL": str,
     "REDIS_URL": str,
     "BASE_URL": str,
+    "STORAGE_DIR": str,
     "MAIL_BACKEND": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,

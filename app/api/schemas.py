@@ -62,7 +62,10 @@ def Email(**kwargs) -> fields.String:
 
 def Enum(values, **kwargs) -> fields.String:
     """A choice among ``values``, stated in the document and refused by the service."""
-    return fields.String(metadata={"enum": list(values), **kwargs.pop("metadata", {})}, **kwargs)
+    choices = list(values)
+    if kwargs.get("allow_none") or ("load_default" in kwargs and kwargs["load_default"] is None):
+        choices.append(None)
+    return fields.String(metadata={"enum": choices, **kwargs.pop("metadata", {})}, **kwargs)
 
 
 def Number(minimum: int | None = None, maximum: int | None = None, **kwargs) -> fields.Integer:
