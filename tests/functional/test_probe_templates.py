@@ -26,9 +26,9 @@ PROBE_BODIES = [
 def test_d8_saving_refuses_wording_that_does_more_than_a_letter_needs(
     world,
     api,
-    violation,
+    violation,  # noqa: F811
     body,
-    reason,  # noqa: F811
+    reason,
 ):
     url = f"/api/v1/associations/{world.a.id}/letter-templates/courtesy"
     response = api(world.manager).put(url, json={"body": body})
@@ -81,9 +81,9 @@ def test_d8_wording_saved_before_the_rules_is_refused_at_issue_not_a_500(
 def test_d8_the_preview_page_shows_the_reason_next_to_the_wording(
     world,
     client,
-    violation,
+    violation,  # noqa: F811
     body,
-    reason,  # noqa: F811
+    reason,
 ):
     login(client, world.manager)
     url = f"/associations/{world.a.id}/compliance/templates/courtesy"

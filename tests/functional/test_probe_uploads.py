@@ -73,7 +73,7 @@ def test_d14_a_signed_contract_with_javascript_is_refused(world, api, vendor_id)
 def test_d14_every_check_lives_in_core_uploads():
     with pytest.raises(uploads.UnsupportedMedia, match="embedded file"):
         uploads.check_pdf(pdfs.embedded_file_pdf())
-    with pytest.raises(uploads.UnsupportedMedia, match="Encrypted|not a readable"):
+    with pytest.raises(uploads.UnsupportedMedia, match=r"Encrypted|not a readable"):
         from pypdf import PdfWriter
 
         writer = PdfWriter()
