@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import flash
 from flask_babel import gettext as _
@@ -43,6 +43,8 @@ def _input_problem(data) -> str | None:
         return None
     if isinstance(data, int) and abs(data) > DB_INT_MAX:
         return _("Enter a smaller number (at most %(max)d).", max=DB_INT_MAX)
+    if isinstance(data, datetime):
+        data = data.date()
     if isinstance(data, date) and not DATE_MIN <= data <= DATE_MAX:
         return date_message()
     return None
