@@ -55,13 +55,11 @@ def demo(if_empty: bool) -> None:
         )
     from flask import current_app
 
-    backend = current_app.config["MAIL_BACKEND"]
-    current_app.config["MAIL_BACKEND"] = "memory"  # nobody reads notifications about demo data
-    try:
-        logins = load_demo()
-        db.session.commit()
-    finally:
-        current_app.config["MAIL_BACKEND"] = backend
+    # Nobody reads notifications about demo data: for the rest of this command (the job
+    # runner sends them after the commit, before the process exits) mail stays in memory.
+    current_app.config["MAIL_BACKEND"] = "memory"
+    logins = load_demo()
+    db.session.commit()
     click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/login with:")
     for role, email in logins:
         click.echo(f"  {role:<42} {email:<40} password: {DEMO_PASSWORD}")

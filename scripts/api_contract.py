@@ -136,8 +136,11 @@ def main() -> int:
                     str(options.max_examples),
                     "--seed",
                     SEED,
+                    # One worker: CPython 3.11 can fail to parse source on two threads at
+                    # once ("AST constructor recursion depth mismatch", gh-106905), which
+                    # hypothesis does while describing strategies.
                     "--workers",
-                    "2",
+                    "1",
                     "--no-color",
                     "--request-timeout",
                     "60",

@@ -57,6 +57,22 @@ class Mail(MethodView):
         return envelope(page, lambda m: m)
 
 
+class RetriedSchema(BaseSchema):
+    queued = fields.Integer()
+
+
+@blp.route("/associations/<int:aid>/mail/retry-failed")
+class MailRetryFailed(MethodView):
+    @blp.response(200, RetriedSchema)
+    def post(self, aid):
+        """Send again every failed message of the association (managers)."""
+        association_for(aid)
+        allow(policies.is_manager(caller(), aid))
+        count = outbox.retry_failed(aid, actor=caller())
+        db.session.commit()
+        return {"queued": count}
+
+
 @blp.route("/associations/<int:aid>/mail/<int:message_id>/retry")
 class MailRetry(MethodView):
     @blp.response(200, MessageSchema)

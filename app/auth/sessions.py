@@ -31,6 +31,34 @@ from app.extensions import db
 TOUCH_EVERY = timedelta(minutes=5)
 
 
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+    ("curl/", "curl"),
+    ("python-requests/", "a Python program"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_label(user_agent: str) -> str:
+    """Describe a browser for people ("Chrome on Windows") from its User-Agent string."""
+    browser = next((name for mark, name in _BROWSERS if mark in (user_agent or "")), None)
+    system = next((name for mark, name in _SYSTEMS if mark in (user_agent or "")), None)
+    if browser and system:
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or _("Unknown browser")
+
+
 def digest(secret: str) -> str:
     """Return the stored form of a secret."""
     return hashlib.sha256(secret.encode()).hexdigest()

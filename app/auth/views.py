@@ -261,6 +261,7 @@ def account():
         here=here.id if here else None,
         tokens=sessions.live_tokens(user),
         end_form=ConfirmForm(),
+        device_label=sessions.device_label,
     )
 
 

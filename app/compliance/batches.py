@@ -80,7 +80,20 @@ def _batch_failed(batch_id: int, *, error: str) -> None:
         batch.status, batch.error = BatchStatus.FAILED.value, error[:500]
 
 
-@jobs.job("compliance.build_batch", max_attempts=3, backoff=(30, 300), on_give_up=_batch_failed)
+def _batch_reopened(batch_id: int) -> None:
+    """Someone runs the failed build again: the batch waits for it."""
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is not None and batch.status == BatchStatus.FAILED:
+        batch.status, batch.error = BatchStatus.QUEUED.value, ""
+
+
+@jobs.job(
+    "compliance.build_batch",
+    max_attempts=3,
+    backoff=(30, 300),
+    on_give_up=_batch_failed,
+    on_retry=_batch_reopened,
+)
 def build_batch(batch_id: int) -> None:
     """Merge the batch's letters into one PDF; safe to run again after a crash.
 

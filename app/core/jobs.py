@@ -83,6 +83,7 @@ class JobSpec:
     backoff: tuple[int, ...] = (30, 120, 600, 1800)
     timeout: int = 1800
     on_give_up: Callable[..., None] | None = field(default=None)
+    on_retry: Callable[..., None] | None = field(default=None)
 
     def delay(self, attempts: int) -> timedelta:
         """Return how long to wait after the given number of failed attempts."""
@@ -101,15 +102,19 @@ def job(
     backoff: tuple[int, ...] = (30, 120, 600, 1800),
     timeout: int = 1800,
     on_give_up: Callable[..., None] | None = None,
+    on_retry: Callable[..., None] | None = None,
 ):
     """Register a function as a job under a stable name.
 
     ``on_give_up(*args, error=str)`` runs (in its own transaction) when the last attempt
-    failed; ``backoff`` gives the seconds to wait after the 1st, 2nd, … failure.
+    failed; ``on_retry(*args)`` when someone runs a failed job again (to reopen its
+    subject); ``backoff`` gives the seconds to wait after the 1st, 2nd, … failure.
     """
 
     def decorate(function: Callable[..., object]) -> Callable[..., object]:
-        _REGISTRY[name] = JobSpec(name, function, max_attempts, backoff, timeout, on_give_up)
+        _REGISTRY[name] = JobSpec(
+            name, function, max_attempts, backoff, timeout, on_give_up, on_retry
+        )
         return function
 
     return decorate
@@ -494,6 +499,9 @@ def retry(job_row: Job) -> Job:
 
     if job_row.status != JobStatus.FAILED:
         raise InvalidTransition(f"Only a failed job can be retried; this one is {job_row.status}.")
+    spec = _REGISTRY.get(job_row.name)
+    if spec is not None and spec.on_retry is not None:
+        spec.on_retry(*(job_row.args or ()))
     now = clock.now()
     job_row.status, job_row.attempts, job_row.run_after = JobStatus.QUEUED, 0, now
     job_row.dispatched_at, job_row.finished_at, job_row.claim = now, None, None

@@ -178,6 +178,12 @@ def _gave_up(message_id: int, *, error: str) -> None:
     _outcome(message)
 
 
+def _reopen(message_id: int) -> None:
+    message = db.session.get(OutgoingMessage, message_id)
+    if message is not None and message.status == FAILED:
+        message.status, message.failed_at = QUEUED, None
+
+
 class MailNotSent(Exception):
     """The backend did not accept the message (the runner retries it)."""
 
@@ -188,6 +194,7 @@ class MailNotSent(Exception):
     backoff=MAIL_BACKOFF,
     timeout=120,
     on_give_up=_gave_up,
+    on_retry=_reopen,
 )
 def send_message(message_id: int) -> None:
     """Transmit one queued message and record the try; raise when it failed."""
@@ -250,6 +257,28 @@ def retry_message(message: OutgoingMessage, *, actor) -> OutgoingMessage:
         ),
     )
     return message
+
+
+def retry_failed(association_id: int, *, actor) -> int:
+    """Send again every failed message of the association that can be (after an outage);
+    return how many are queued again."""
+    count = 0
+    for message in db.session.scalars(messages_of(association_id, FAILED)):
+        if message.sensitive and not message.body:
+            continue
+        message.status, message.failed_at = QUEUED, None
+        jobs.enqueue("core.send_mail", message.id)
+        count += 1
+    if count:
+        audit.record(
+            "mail.retried",
+            actor=actor,
+            association_id=association_id,
+            subject_type="association",
+            subject_id=association_id,
+            summary=_("Sent again %(n)d messages that had failed", n=count),
+        )
+    return count
 
 
 def messages_of(association_id: int, status: str | None = None):

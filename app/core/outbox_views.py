@@ -66,6 +66,21 @@ def retry(aid: int, message_id: int):
     return redirect(url_for("outbox.mail", aid=aid, status=request.args.get("status", "")))
 
 
+@bp.route("/associations/<int:aid>/mail/retry-failed", methods=["POST"])
+@login_required
+def retry_all(aid: int):
+    """Send again every failed message (after the mail server is back)."""
+    association = load_association(aid)
+    user = actor()
+    require(policies.is_manager(user, association))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        count = outbox.retry_failed(aid, actor=user)
+        db.session.commit()
+        flash(_("%(n)d messages are queued again.", n=count), "success")
+    return redirect(url_for("outbox.mail", aid=aid))
+
+
 @bp.route("/jobs")
 @login_required
 def job_list():

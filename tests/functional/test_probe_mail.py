@@ -135,6 +135,9 @@ def test_d10_retries_grow_then_the_message_fails_and_managers_see_it(
         .status_code
         == 404
     )
+    everything = manager.post(f"/api/v1/associations/{world.a.id}/mail/retry-failed")
+    assert everything.get_json() == {"queued": 1}
+    assert {m.status for m in _messages(app)} == {"sent"}
 
 
 def test_mail_the_memory_backend_counts_as_transmitted(world, api, app):

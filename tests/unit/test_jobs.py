@@ -264,3 +264,69 @@ def test_under_rq_a_failed_attempt_is_in_rqs_failed_registry(app, monkeypatch):
     assert FailedJobRegistry(queue=queue).count == 1
     row = _only_job("tests.flaky")
     assert (row.status, row.attempts) == ("queued", 1)
+
+
+def test_a_batch_the_runner_gave_up_on_says_why_and_can_be_run_again(world, app, monkeypatch):
+    from datetime import timedelta
+
+    import pypdf
+
+    from app.core import clock
+
+    clock.freeze(clock.now())
+    ladder.issue_letter(open_violation(world), "violation", actor=world.manager)
+    db.session.commit()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as m:
+        m.setattr(pypdf, "PdfWriter", broken)
+        batch = batches.create_batch(world.a, actor=world.manager)
+        db.session.commit()  # the first try, at once
+        db.session.expire_all()
+        assert db.session.get(LetterBatch, batch.id).status == "queued"
+        assert "disk full" in db.session.get(LetterBatch, batch.id).error
+        for delay in (30, 300):
+            clock.advance(timedelta(seconds=delay))
+            jobs.run_due(app)
+    db.session.expire_all()
+    failed = db.session.get(LetterBatch, batch.id)
+    assert failed.status == "failed" and "OSError: disk full" in failed.error
+    job = _only_job("compliance.build_batch")
+    assert (job.status, job.attempts) == ("failed", 3)
+    jobs.retry(job)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(LetterBatch, batch.id).status == "done"
+
+
+def test_a_failed_mail_job_run_again_from_the_jobs_page_sends_the_message(
+    world, app, client, monkeypatch
+):
+    from datetime import timedelta
+
+    from app.core import clock, mail, outbox
+    from tests.conftest import login
+
+    clock.freeze(clock.now())
+
+    def refuse(message):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(mail, "transmit", refuse)
+    outbox.queue_mail("x@example.com", "Hello", "Body", association_id=world.a.id)
+    db.session.commit()
+    for delay in outbox.MAIL_BACKOFF:
+        clock.advance(timedelta(seconds=delay))
+        jobs.run_due(app)
+    job = _only_job("core.send_mail")
+    assert job.status == "failed"
+    monkeypatch.undo()
+    login(client, world.admin)
+    page = client.get("/jobs").get_data(as_text=True)
+    assert "Connection refused" in page and "Run again" in page
+    assert client.post(f"/jobs/{job.id}/retry").status_code == 302
+    db.session.expire_all()
+    (message,) = db.session.scalars(select(outbox.OutgoingMessage)).all()
+    assert message.status == "sent"
