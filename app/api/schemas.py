@@ -133,7 +133,10 @@ MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 MONEY_INPUT = {
     "type": ["string", "number"],
     "example": "1250.00",
-    "description": "an amount: a number or a decimal string with at most two decimals",
+    "minimum": 0,
+    "pattern": r"^\s*\$?[0-9][0-9,]*(\.[0-9]{1,2})?\s*$",
+    "description": "an amount of zero or more: a number or a decimal string with at most two "
+    "decimals ($ and thousands commas allowed)",
 }
 
 
