@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from app.auth.models import ApiToken, RememberToken, User, UserSession
-from app.core import audit, clock
+from app.core import audit, clock, jobs
 from app.core.errors import NotFound
 from app.extensions import db
 
@@ -303,10 +303,27 @@ def revoke_token_of(user: User, token_id: int) -> None:
     )
 
 
-def expired_before(moment: datetime) -> None:
-    """Forget sessions that ended or expired before a moment (housekeeping)."""
+@jobs.daily
+def forget_old_sessions(days: int = 30) -> None:
+    """Delete sessions, remember-me tokens and sign-in counters long ended (daily)."""
+    from app.auth.models import LoginThrottle
+
+    moment = clock.now() - timedelta(days=days)
     db.session.execute(
         delete(UserSession).where(
             (UserSession.expires_at < moment) | (UserSession.ended_at < moment)
         )
     )
+    db.session.execute(
+        delete(RememberToken).where(
+            (RememberToken.expires_at < moment) | (RememberToken.revoked_at < moment)
+        )
+    )
+    quiet = clock.now() - timedelta(days=1)
+    db.session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < quiet,
+            (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < quiet),
+        )
+    )
+    db.session.commit()

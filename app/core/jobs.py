@@ -490,6 +490,19 @@ def run_worker(app: Flask, *, burst: bool = False) -> None:
     worker.work(burst=burst, with_scheduler=False)
 
 
+@daily
+def forget_finished_jobs(days: int = 30) -> int:
+    """Delete jobs that finished well before ``days`` ago (failed ones stay until handled)."""
+    from sqlalchemy import delete
+
+    cutoff = clock.now() - timedelta(days=days)
+    result = db.session.execute(
+        delete(Job).where(Job.status == JobStatus.DONE, Job.finished_at < cutoff)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
 # --- what the jobs page and `flask jobs` show ----------------------------------------------
 
 

@@ -146,3 +146,22 @@ def test_d13_sign_out_everywhere_else(world, app):
     here.post("/account/sessions/end-others")
     assert _account_status(here) == 200
     assert [_account_status(o) for o in others] == [302, 302]
+
+
+def test_a_session_ends_after_twelve_idle_hours_unless_kept(world, app):
+    from datetime import timedelta
+
+    from app.core import clock
+
+    clock.freeze(clock.now())
+    browser = _sign_in(app, world.owner)
+    kept = _sign_in(app, world.owner, remember=True)
+    clock.advance(timedelta(hours=11))
+    assert _account_status(browser) == 200  # used: the idle limit starts again
+    clock.advance(timedelta(hours=11))
+    assert _account_status(browser) == 200
+    clock.advance(timedelta(hours=12, minutes=1))
+    assert _account_status(browser) == 302
+    assert _account_status(kept) == 200  # "keep me signed in" lasts 30 days
+    clock.advance(timedelta(days=31))
+    assert _account_status(kept) == 302

@@ -330,3 +330,32 @@ def test_a_failed_mail_job_run_again_from_the_jobs_page_sends_the_message(
     db.session.expire_all()
     (message,) = db.session.scalars(select(outbox.OutgoingMessage)).all()
     assert message.status == "sent"
+
+
+def test_the_daily_run_forgets_old_finished_jobs_and_sessions(world, app, runner):
+    from datetime import timedelta
+
+    from app.auth import sessions
+    from app.auth.models import UserSession
+    from app.core import clock
+
+    clock.freeze(clock.now())
+    CALLS.clear()
+    jobs.enqueue("tests.works", 1)  # done at once
+    jobs.enqueue("tests.flaky", 2)  # will fail
+    db.session.commit()
+    for delay in (10, 20):
+        clock.advance(timedelta(seconds=delay))
+        jobs.run_due(app)
+    sessions.start(world.owner, remember=True, address="10.0.0.1", user_agent="x")
+    row = db.session.scalars(select(UserSession)).one()
+    sessions.end(row, "signed out")
+    db.session.commit()
+    clock.advance(timedelta(days=31))
+    result = runner.invoke(args=["jobs", "daily"])
+    assert "ran forget_finished_jobs" in result.output
+    assert "ran forget_old_sessions" in result.output
+    db.session.expire_all()
+    left = db.session.scalars(select(jobs.Job.name)).all()
+    assert left == ["tests.flaky"]  # a failed job stays until someone deals with it
+    assert db.session.scalars(select(UserSession)).all() == []
