@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export APP_ENV ?= development
 export FLASK_APP := wsgi.py
 
-.PHONY: setup system run test test-postgres lint format migrate messages clean
+.PHONY: setup system run test test-postgres api-contract lint format migrate messages clean
 
 setup: system $(STAMP)
 
@@ -28,6 +28,11 @@ run: setup
 
 test: setup
 	APP_ENV=testing $(BIN)/pytest
+	$(BIN)/python scripts/api_contract.py
+
+# schemathesis against the served app, every operation of the OpenAPI document (seeded)
+api-contract: setup
+	$(BIN)/python scripts/api_contract.py
 
 test-postgres: setup
 	APP_ENV=testing TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest

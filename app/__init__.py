@@ -35,6 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from app.core.web import register_input_rules
+
+    register_input_rules(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -71,7 +74,10 @@ def _finish_config(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to the app."""
-    from app.core import models_registry  # noqa: F401 - every model known to metadata
+    from app.core import (
+        integrity,  # noqa: F401 - text checked before every flush
+        models_registry,  # noqa: F401 - every model known to metadata
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -90,10 +96,15 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from app.auth.models import User
+        from app.auth.views import user_for_session
 
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        return user_for_session(user_id)
+
+    @login_manager.request_loader
+    def load_remembered(request):
+        from app.auth.views import user_for_remember_cookie
+
+        return user_for_remember_cookie(request)
 
     from flask_babel import lazy_gettext
 
@@ -122,10 +133,12 @@ def register_blueprints(app: Flask) -> None:
     from app.budgets.views import bp as budgets_bp
     from app.compliance.portal import bp as portal_bp
     from app.compliance.views import bp as compliance_bp
+    from app.core.outbox_views import bp as outbox_bp
     from app.core.views import bp as core_bp
     from app.vendors.views import bp as vendors_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(outbox_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(associations_bp)
     app.register_blueprint(approvals_bp)
@@ -151,7 +164,13 @@ def register_commands(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    """Security headers and template helpers."""
+    """Security headers, template helpers, and the job sweeper of the embedded runner."""
+    from app.core import jobs
     from app.core.web import register_request_hooks
 
     register_request_hooks(app)
+    if jobs.mode(app) == "thread":
+
+        @app.before_request
+        def _sweep_jobs():
+            jobs.start_sweeper(app)  # once per process: due retries, abandoned jobs

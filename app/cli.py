@@ -55,13 +55,11 @@ def demo(if_empty: bool) -> None:
         )
     from flask import current_app
 
-    backend = current_app.config["MAIL_BACKEND"]
-    current_app.config["MAIL_BACKEND"] = "memory"  # nobody reads notifications about demo data
-    try:
-        logins = load_demo()
-        db.session.commit()
-    finally:
-        current_app.config["MAIL_BACKEND"] = backend
+    # Nobody reads notifications about demo data: for the rest of this command (the job
+    # runner sends them after the commit, before the process exits) mail stays in memory.
+    current_app.config["MAIL_BACKEND"] = "memory"
+    logins = load_demo()
+    db.session.commit()
     click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/login with:")
     for role, email in logins:
         click.echo(f"  {role:<42} {email:<40} password: {DEMO_PASSWORD}")
@@ -121,6 +119,54 @@ def jobs_recover() -> None:
 
     count = recover(current_app._get_current_object())
     click.echo(f"Restarted {count} unfinished job(s).")
+
+
+@jobs_group.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(["queued", "running", "done", "failed"]),
+    help="Only jobs in this state (default: all but done).",
+)
+@click.option("--limit", default=50, show_default=True, help="At most this many, newest first.")
+@with_appcontext
+def jobs_list(status: str | None, limit: int) -> None:
+    """List background jobs with their attempts and last error (failed ones first to fix)."""
+    from sqlalchemy import select
+
+    from app.core.jobs import Job, describe_args
+
+    statement = select(Job).order_by(Job.id.desc()).limit(limit)
+    statement = (
+        statement.where(Job.status == status) if status else statement.where(Job.status != "done")
+    )
+    rows = db.session.scalars(statement).all()
+    if not rows:
+        click.echo("No jobs.")
+    for row in rows:
+        click.echo(
+            f"{row.id:>6}  {row.status:<8} {row.name}({describe_args(row)})  "
+            f"attempt {row.attempts}/{row.max_attempts}"
+            + (f"  next {row.run_after:%Y-%m-%d %H:%M:%S} UTC" if row.status == "queued" else "")
+            + (f"\n        {row.last_error}" if row.last_error else "")
+        )
+
+
+@jobs_group.command("retry")
+@click.argument("job_id", type=int)
+@with_appcontext
+def jobs_retry(job_id: int) -> None:
+    """Run a failed job again from its first attempt."""
+    from app.core.jobs import Job, retry
+
+    row = db.session.get(Job, job_id)
+    if row is None:
+        raise click.ClickException(f"There is no job {job_id}.")
+    try:
+        retry(row)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Job {job_id} is queued again.")
 
 
 @jobs_group.command("daily")

@@ -19,8 +19,11 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Flask-Login's own remember-me cookie is never set: ours (auth.sessions) is random per
+    # device and revocable, named remember_token as api.md says.
+    REMEMBER_COOKIE_NAME = "flask_login_remember_unused"
+    REMEMBER_DAYS = 30  # how long "keep me signed in" lasts on one device
+    SESSION_IDLE_HOURS = 12  # a session without it ends after this long unused
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
 
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: none). Without
@@ -28,10 +31,21 @@ class Defaults:
     # everybody out together.
     PROXY_FIX = 0
 
+    # The site's address in links sent by mail (https://hoa.example.com). Without it links
+    # use the address the request came to.
+    BASE_URL = None
+
     API_TOKEN_HOURS = 12
+    INVITATION_DAYS = 7  # how long an invitation to a role can be accepted
     PASSWORD_RESET_HOURS = 2
+    # Sign-in throttling (auth.throttle): failures in a row for one account from one address,
+    # for one account from anywhere, and different accounts failing from one address.
     LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    LOGIN_ACCOUNT_MAX_FAILURES = 20
+    LOGIN_ADDRESS_MAX_ACCOUNTS = 10
+    LOGIN_ADDRESS_WINDOW_MINUTES = 15
+    LOGIN_LOCK_MINUTES = 1  # the first lock; each further lock doubles it
+    LOGIN_LOCK_MAX_MINUTES = 60
     # argon2id parameters (RFC 9106 "second recommended" profile by default).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
@@ -47,6 +61,7 @@ class Defaults:
     MAIL_USE_TLS = False
     MAIL_USE_SSL = False
     MAIL_DEFAULT_SENDER = "HOA Manager <no-reply@localhost>"
+    MAIL_TIMEOUT = 10  # seconds for each step of an SMTP conversation
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -56,6 +71,10 @@ class Defaults:
     MAX_PHOTO_BYTES = 10 * 1024 * 1024
     STORAGE_DIR = None  # photos and batch PDFs; default instance/
     JOBS_MODE = None  # "thread" (default), "redis" (with REDIS_URL) or "eager" (tests)
+    JOB_TIMEOUT = 1800  # seconds an RQ worker gives one job
+    JOB_LEASE_SECONDS = 60  # a running job's lease, renewed every third of it
+    JOBS_SWEEP_SECONDS = 15  # how often due retries and abandoned jobs are handed out
+    JOBS_REDISPATCH_SECONDS = 300  # a waiting job handed out this long ago is handed out again
 
     PER_PAGE = 25
     MAX_PER_PAGE = 200
@@ -77,6 +96,8 @@ _ENV_VARS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "REDIS_URL": str,
+    "BASE_URL": str,
+    "STORAGE_DIR": str,
     "MAIL_BACKEND": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
@@ -85,6 +106,7 @@ _ENV_VARS = {
     "MAIL_USE_TLS": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "MAIL_USE_SSL": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "MAIL_DEFAULT_SENDER": str,
+    "MAIL_TIMEOUT": int,
     "API_TOKEN_HOURS": int,
     "PROXY_FIX": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},

@@ -59,7 +59,7 @@ class ApprovalSchema(ApprovalSummarySchema):
 class VoteCreateSchema(BaseSchema):
     # Checked by the service, after the request's state (a decided request answers 409 first).
     choice = fields.String(required=True, metadata={"enum": [c.value for c in Choice]})
-    comment = fields.String(load_default="")
+    comment = fields.String(load_default="", metadata={"maxLength": 2000})
 
 
 def request_for(request_id: int) -> ApprovalRequest:
@@ -140,8 +140,12 @@ class Withdraw(MethodView):
 
 
 class ThresholdSchema(BaseSchema):
-    numerator = fields.Integer(allow_none=True, load_default=None)
-    denominator = fields.Integer(allow_none=True, load_default=None)
+    numerator = fields.Integer(
+        allow_none=True, load_default=None, metadata={"minimum": 1, "maximum": 100}
+    )
+    denominator = fields.Integer(
+        allow_none=True, load_default=None, metadata={"minimum": 1, "maximum": 100}
+    )
 
 
 @blp.route("/associations/<int:aid>/approval-thresholds/<subject_type>")

@@ -18,8 +18,8 @@ blp = Blueprint("api_auth", __name__, description="Authentication")
 
 
 class TokenRequestSchema(BaseSchema):
-    email = fields.String(required=True)
-    password = fields.String(required=True)
+    email = fields.String(required=True, metadata={"maxLength": 254})
+    password = fields.String(required=True, metadata={"maxLength": 200})
 
 
 class TokenSchema(BaseSchema):
@@ -50,7 +50,8 @@ class Token(MethodView):
             )
         except TooManyAttempts as error:
             db.session.commit()  # keep the lock
-            return problem(429, error.message, headers={"Retry-After": "900"})
+            wait = getattr(error, "retry_after", 60)
+            return problem(429, error.message, headers={"Retry-After": str(wait)})
         except ValidationError:
             db.session.commit()  # keep the failure count
             return problem(
@@ -58,7 +59,7 @@ class Token(MethodView):
                 _("The e-mail address or password is wrong."),
                 headers={"WWW-Authenticate": 'Bearer realm="api"'},
             )
-        token, expires_at = services.issue_api_token(user)
+        token, expires_at = services.issue_api_token(user, address=request.remote_addr or "")
         db.session.commit()
         return {"token": token, "expires_at": expires_at}
 

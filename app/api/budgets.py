@@ -7,7 +7,15 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy import select
 
-from app.api.schemas import BaseSchema, ListArgsSchema, Money, envelope, list_schema
+from app.api.schemas import (
+    MONEY_INPUT,
+    BaseSchema,
+    ListArgsSchema,
+    Money,
+    Text,
+    envelope,
+    list_schema,
+)
 from app.api.setup import allow, association_for, caller
 from app.api.uploads import FILE_UPLOAD, read_text_upload
 from app.budgets import policies as budget_policies
@@ -15,19 +23,18 @@ from app.budgets import reports
 from app.budgets import services as budgets
 from app.budgets.models import Budget
 from app.core.errors import NotFound
+from app.core.inputs import DB_INT_MAX
 from app.core.listing import paginate
 from app.core.pdf import pdf_response, render_pdf
 from app.extensions import db
 
 blp = Blueprint("api_budgets", __name__, description="Budgets")
 
-MONEY_INPUT = {"type": ["string", "number"], "example": "1250.00"}
-
 
 class CostCenterCreateSchema(BaseSchema):
-    name = fields.String(required=True)
+    name = Text(100, required=True, blank=False)
     unit_types = fields.List(
-        fields.String(),
+        Text(40),
         load_default=None,
         allow_none=True,
         metadata={"description": "absent or null: all units"},
@@ -43,21 +50,34 @@ class CostCenterSchema(BaseSchema):
 
 class BudgetCreateSchema(BaseSchema):
     fiscal_year = fields.Integer(
-        required=True, metadata={"description": "named for the calendar year in which it ends"}
+        required=True,
+        metadata={
+            "minimum": 1900,
+            "maximum": 2200,
+            "description": "named for the calendar year in which it ends",
+        },
     )
 
 
 class LineCreateSchema(BaseSchema):
     # Values are checked by the service after the budget's state, so that a locked budget
     # answers 409 before any 422 about the values.
-    account_code = fields.String(load_default="")
-    name = fields.Raw(load_default=None, metadata={"type": "string"})
-    fund = fields.Raw(load_default=None, metadata={"enum": ["operating", "reserve"]})
-    kind = fields.Raw(load_default=None, metadata={"enum": ["income", "expense"]})
-    amount = fields.Raw(load_default=None, metadata=MONEY_INPUT)
-    prior_year_amount = fields.Raw(load_default=None, metadata=MONEY_INPUT)
-    cost_center_id = fields.Raw(load_default=None, metadata={"type": ["integer", "null"]})
-    note = fields.String(load_default="")
+    account_code = fields.String(metadata={"maxLength": 20})
+    name = fields.String(metadata={"maxLength": 200})
+    fund = fields.String(metadata={"enum": ["operating", "reserve"]})
+    kind = fields.String(metadata={"enum": ["income", "expense"]})
+    amount = fields.Raw(metadata=MONEY_INPUT)
+    prior_year_amount = fields.Raw(metadata=MONEY_INPUT)
+    cost_center_id = fields.Raw(
+        allow_none=True,
+        metadata={
+            "type": "integer",
+            "minimum": 1,
+            "maximum": DB_INT_MAX,
+            "description": "null: General",
+        },
+    )
+    note = fields.String(metadata={"maxLength": 2000})
 
 
 class LinesReplaceSchema(BaseSchema):
@@ -144,7 +164,9 @@ class VarianceRowSchema(BaseSchema):
     budget_ytd = Money()
     actual_ytd = Money()
     variance = Money()
-    percent = fields.Decimal(as_string=True, allow_none=True)
+    percent = fields.Decimal(
+        as_string=True, allow_none=True, metadata={"type": "string", "example": "12.5"}
+    )
 
 
 class VarianceSchema(BaseSchema):

@@ -8,18 +8,30 @@ from flask import request, send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.api.schemas import BaseSchema, ListArgsSchema, Money, envelope, list_schema
+from app.api.schemas import (
+    MONEY_INPUT,
+    BaseSchema,
+    Day,
+    Id,
+    ListArgsSchema,
+    Money,
+    Number,
+    Text,
+    envelope,
+    list_schema,
+)
 from app.api.setup import allow, association_for, caller
 from app.compliance import batches, ladder
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
-from app.compliance.models import Inspection, Letter, Rule, Violation
+from app.compliance.models import Inspection, Letter, Rule, Violation, ViolationStatus
 from app.core import storage
 from app.core.errors import NotFound
+from app.core.inputs import DB_INT_MAX, LONG_TEXT_MAX
 from app.core.listing import paginate
 from app.core.parsing import as_id
 from app.core.pdf import pdf_response
@@ -27,29 +39,25 @@ from app.extensions import db
 
 blp = Blueprint("api_compliance", __name__, description="Compliance")
 
-MONEY_INPUT = {"type": ["string", "number"], "example": "100.00"}
+DAYS = {"minimum": 0, "maximum": 3650}
+_FINDING = {
+    "unit_id": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
+    "rule_id": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
+    "notes": {"type": "string", "maxLength": 4000},
+}
 MULTIPART_OR_JSON = {
     "content": {
         "application/json": {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "unit_id": {"type": "integer"},
-                    "rule_id": {"type": "integer"},
-                    "notes": {"type": "string"},
-                },
-                "required": ["unit_id", "rule_id"],
-            }
+            "schema": {"type": "object", "properties": _FINDING, "required": ["unit_id", "rule_id"]}
         },
         "multipart/form-data": {
             "schema": {
                 "type": "object",
                 "properties": {
-                    "unit_id": {"type": "integer"},
-                    "rule_id": {"type": "integer"},
-                    "notes": {"type": "string"},
+                    **_FINDING,
                     "photos": {"type": "array", "items": {"type": "string", "format": "binary"}},
                 },
+                "required": ["unit_id", "rule_id"],
             }
         },
     }
@@ -60,16 +68,16 @@ MULTIPART_OR_JSON = {
 
 
 class RuleCreateSchema(BaseSchema):
-    code = fields.String(required=True)
-    title = fields.String(required=True)
-    description = fields.String(required=True)
-    ccr_section = fields.String(load_default="")
-    cure_days = fields.Integer(required=True)
+    code = Text(30, required=True, blank=False)
+    title = Text(200, required=True, blank=False)
+    description = Text(required=True, blank=False)
+    ccr_section = Text(60, load_default="")
+    cure_days = Number(0, 3650, required=True)
     fine_amount = fields.Raw(required=True, metadata=MONEY_INPUT)
-    repeat_fine_amount = fields.Raw(load_default=None, metadata=MONEY_INPUT)
-    repeat_window_days = fields.Integer(load_default=None, allow_none=True)
-    daily_fine_amount = fields.Raw(load_default=None, metadata=MONEY_INPUT)
-    daily_fine_max_days = fields.Integer(load_default=None, allow_none=True)
+    repeat_fine_amount = fields.Raw(allow_none=True, metadata=MONEY_INPUT)
+    repeat_window_days = Number(1, 3650, load_default=None, allow_none=True)
+    daily_fine_amount = fields.Raw(allow_none=True, metadata=MONEY_INPUT)
+    daily_fine_max_days = Number(1, 3650, load_default=None, allow_none=True)
 
 
 class RuleSchema(BaseSchema):
@@ -87,7 +95,7 @@ class RuleSchema(BaseSchema):
 
 
 class InspectionCreateSchema(BaseSchema):
-    scheduled_for = fields.Date(required=True)
+    scheduled_for = Day(required=True)
 
 
 class InspectionSchema(BaseSchema):
@@ -159,15 +167,18 @@ class ViolationSchema(BaseSchema):
 
 
 class ViolationListArgsSchema(ListArgsSchema):
-    status = fields.String(load_default=None)
-    rule_id = fields.Integer(load_default=None)
-    unit_id = fields.Integer(load_default=None)
+    status = fields.String(
+        load_default=None, validate=validate.OneOf([s.value for s in ViolationStatus])
+    )
+    rule_id = Id(load_default=None)
+    unit_id = Id(load_default=None)
     overdue = fields.Boolean(
         load_default=None, metadata={"description": "cure date passed, not cured"}
     )
 
 
 class LetterCreateSchema(BaseSchema):
+    # Checked by the ladder after the violation's state (409 before 422).
     kind = fields.String(
         required=True, metadata={"enum": ["courtesy", "violation", "hearing", "fine", "closure"]}
     )
@@ -175,12 +186,12 @@ class LetterCreateSchema(BaseSchema):
 
 class HearingCreateSchema(BaseSchema):
     scheduled_at = fields.Raw(required=True, metadata={"type": "string", "format": "date-time"})
-    location = fields.String(load_default="")
+    location = fields.String(load_default="", metadata={"maxLength": 300})
 
 
 class FineCreateSchema(BaseSchema):
     amount = fields.Raw(required=True, metadata=MONEY_INPUT)
-    reason = fields.String(load_default="")
+    reason = fields.String(load_default="", metadata={"maxLength": LONG_TEXT_MAX})
     health_safety_finding = fields.Boolean(load_default=False)
 
 
@@ -192,11 +203,11 @@ class FineCreatedSchema(BaseSchema):
 
 
 class NotesSchema(BaseSchema):
-    notes = fields.String(load_default="")
+    notes = Text(load_default="")
 
 
 class ResponseCreateSchema(BaseSchema):
-    message = fields.String(load_default="")
+    message = Text(load_default="")
     request_hearing = fields.Boolean(load_default=False)
 
 
@@ -218,12 +229,16 @@ class BatchSchema(BaseSchema):
 
 class ConfirmSchema(BaseSchema):
     tracking_numbers = fields.Dict(
-        keys=fields.String(), values=fields.Raw(), load_default=None, allow_none=True
+        keys=Text(20),
+        values=fields.Raw(metadata={"type": ["string", "integer"], "maxLength": 60}),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "letter id → tracking number"},
     )
 
 
 class TemplateSchema(BaseSchema):
-    body = fields.String(required=True, metadata={"description": "empty: the default wording"})
+    body = Text(required=True, metadata={"description": "empty: the default wording"})
 
 
 class TemplateOutSchema(BaseSchema):
@@ -347,7 +362,7 @@ class Findings(MethodView):
             inspection,
             unit_id=as_id(values.get("unit_id")),
             rule_id=as_id(values.get("rule_id")),
-            notes=values.get("notes") or "",
+            notes=values.get("notes"),
             photos=photos,
             actor=caller(),
         )

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import abort, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.api.schemas import BaseSchema, ListArgsSchema, envelope, list_schema
+from app.api.schemas import (
+    BaseSchema,
+    Email,
+    Enum,
+    Id,
+    ListArgsSchema,
+    Number,
+    Text,
+    envelope,
+    list_schema,
+)
+from app.associations import invitations
 from app.associations import services as association_services
 from app.associations.models import Association, ComplianceProfile, Unit
+from app.associations.services import US_STATES
 from app.auth import policies
 from app.auth import services as auth_services
 from app.auth.models import Membership, Office, Role, User
@@ -41,9 +53,9 @@ def allow(permitted: bool) -> None:
 
 
 class UserCreateSchema(BaseSchema):
-    email = fields.String(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(required=True, load_only=True)
+    email = Email(required=True)
+    name = Text(200, required=True, blank=False)
+    password = Text(200, minimum=8, required=True, load_only=True)
     language = fields.String(load_default="en", validate=validate.OneOf(["en"]))
 
 
@@ -56,16 +68,20 @@ class UserSchema(BaseSchema):
 
 
 class AssociationCreateSchema(BaseSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    state = fields.String(required=True, validate=validate.Length(equal=2))
-    fiscal_year_start_month = fields.Integer(required=True, validate=validate.Range(1, 12))
+    name = Text(200, required=True, blank=False)
+    state = Enum(
+        US_STATES,
+        required=True,
+        metadata={"description": "a two-letter US state (or territory) code"},
+    )
+    fiscal_year_start_month = Number(1, 12, required=True)
     compliance_profile = fields.String(
         load_default=None,
         validate=validate.OneOf([p.value for p in ComplianceProfile]),
         metadata={"description": "default, CA, TX or FL; defaults from the state"},
     )
-    time_zone = fields.String(load_default="UTC", metadata={"description": "IANA name"})
-    letterhead_address = fields.String(load_default="", validate=validate.Length(max=1000))
+    time_zone = Text(64, load_default="UTC", metadata={"description": "an IANA time zone name"})
+    letterhead_address = Text(1000, load_default="")
 
 
 class AssociationSchema(BaseSchema):
@@ -85,16 +101,22 @@ class AssociationSchema(BaseSchema):
 
 
 class UnitCreateSchema(BaseSchema):
-    label = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    street_address = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    mailing_address = fields.String(load_default=None, allow_none=True)
-    unit_type = fields.String(load_default="standard", validate=validate.Length(max=40))
+    label = Text(100, required=True, blank=False)
+    street_address = Text(300, required=True, blank=False)
+    mailing_address = Text(1000, load_default=None, allow_none=True)
+    unit_type = Text(40, load_default="standard")
     allocation_share = fields.Decimal(
         load_default=None,
         allow_none=True,
         allow_nan=False,
         as_string=True,
-        metadata={"description": "a positive number; empty when all units share equally"},
+        metadata={
+            "exclusiveMinimum": 0,
+            "maximum": 999999.999999,
+            "description": "a positive number below 1,000,000 with at most six decimals; "
+            "empty when all units share equally",
+            "multipleOf": 0.000001,
+        },
     )
 
 
@@ -105,16 +127,38 @@ class UnitSchema(BaseSchema):
     street_address = fields.String()
     mailing_address = fields.String(allow_none=True)
     unit_type = fields.String()
-    allocation_share = fields.Decimal(as_string=True, allow_none=True)
+    allocation_share = fields.Decimal(
+        as_string=True, allow_none=True, metadata={"type": "string", "example": "1.25"}
+    )
 
 
 class MemberCreateSchema(BaseSchema):
-    user_id = fields.Integer(required=True)
+    user_id = Id(
+        load_default=None,
+        metadata={
+            "description": "someone already in one of your associations (admins: anyone); "
+            "anyone else is invited"
+        },
+    )
+    email = Email(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "instead of user_id: invite by e-mail"},
+    )
+    name = Text(200, load_default=None, allow_none=True, metadata={"description": "with email"})
     role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
-    unit_id = fields.Integer(load_default=None, allow_none=True)
+    unit_id = Id(load_default=None, allow_none=True)
     office = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf([o.value for o in Office])
     )
+
+
+class InvitationSchema(BaseSchema):
+    invitation_id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["invited"]})
+    role = fields.String()
+    unit_id = fields.Integer(allow_none=True)
+    office = fields.String(allow_none=True)
 
 
 class MemberSchema(BaseSchema):
@@ -244,27 +288,45 @@ class Members(MethodView):
         return envelope(page, lambda m: m)
 
     @blp.arguments(MemberCreateSchema)
-    @blp.response(201, MemberSchema)
+    @blp.response(201, MemberSchema, description="The role, given to someone you already know")
+    @blp.alt_response(
+        202,
+        schema=InvitationSchema,
+        description="Anyone else is invited; the role begins when they accept. The answer is "
+        "the same whether or not the person exists.",
+    )
     @blp.alt_response(409, description="The person already holds this role")
     def post(self, body, aid):
-        """Give a person a role: manager, board (with office) or owner (with unit_id)."""
+        """Give a role (manager, board with office, owner with unit_id) to someone in one of
+        your associations, or invite anyone else by user_id or e-mail."""
         association = association_for(aid)
         allow(policies.can_manage_members(caller(), association))
-        user = db.session.get(User, body["user_id"])
-        if user is None:
-            from app.core.errors import ValidationError
-
-            raise ValidationError("user_id", "No such user.")
-        membership = association_services.add_membership(
+        added = invitations.add_member(
             association,
-            user=user,
+            actor=caller(),
             role=body["role"],
             unit_id=body["unit_id"],
             office=body["office"],
-            actor=caller(),
+            user_id=body["user_id"],
+            email=body["email"],
+            name=body["name"],
         )
         db.session.commit()
-        return membership
+        if isinstance(added, Membership):
+            return added
+        response = jsonify(
+            InvitationSchema().dump(
+                {
+                    "invitation_id": added.id,
+                    "status": "invited",
+                    "role": added.role,
+                    "unit_id": added.unit_id,
+                    "office": added.office,
+                }
+            )
+        )
+        response.status_code = 202
+        return response
 
 
 @blp.route("/associations/<int:aid>/members/<int:membership_id>")

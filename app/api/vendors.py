@@ -10,7 +10,19 @@ from marshmallow import fields, post_dump, validate
 from sqlalchemy import select
 
 from app.api.budgets import SubmitResultSchema
-from app.api.schemas import BaseSchema, ListArgsSchema, Money, envelope, list_schema
+from app.api.schemas import (
+    MONEY_INPUT,
+    BaseSchema,
+    Day,
+    Enum,
+    Id,
+    ListArgsSchema,
+    Money,
+    Number,
+    Text,
+    envelope,
+    list_schema,
+)
 from app.api.setup import allow, association_for, caller
 from app.api.uploads import FILE_UPLOAD
 from app.auth import policies
@@ -21,24 +33,33 @@ from app.extensions import db
 from app.vendors import contracts
 from app.vendors import policies as vendor_policies
 from app.vendors import services as vendors
-from app.vendors.models import Bid, Contract, InsuranceKind, RequestForProposals, Vendor
+from app.vendors.models import (
+    Bid,
+    Contract,
+    ContractStatus,
+    InsuranceKind,
+    RequestForProposals,
+    Vendor,
+)
 
 blp = Blueprint("api_vendors", __name__, description="Vendors and contracts")
 
-MONEY_INPUT = {"type": ["string", "number"], "example": "1000000.00"}
 KINDS = [k.value for k in InsuranceKind]
 
 
 class VendorCreateSchema(BaseSchema):
-    name = fields.String(required=True)
-    category = fields.String(required=True)
-    email = fields.String(load_default="")
-    phone = fields.String(load_default="")
-    contact_name = fields.String(load_default="")
+    # name and category are required unless vendor_id links an existing vendor.
+    name = Text(200)
+    category = Text(60)
+    email = Text(254, load_default="")
+    phone = Text(40, load_default="")
+    contact_name = Text(200, load_default="")
     w9_on_file = fields.Boolean(load_default=False)
-    tax_id_last4 = fields.String(load_default=None, allow_none=True)
-    notes = fields.String(load_default="")
-    vendor_id = fields.Integer(
+    tax_id_last4 = fields.String(
+        load_default=None, allow_none=True, metadata={"pattern": "^([0-9]{4})?$"}
+    )
+    notes = Text(load_default="")
+    vendor_id = Id(
         load_default=None,
         metadata={"description": "link a vendor another of your associations already has, instead"},
     )
@@ -96,16 +117,16 @@ class VendorSchema(BaseSchema):
 
 
 class CertificateCreateSchema(BaseSchema):
-    kind = fields.String(required=True, metadata={"enum": KINDS})
-    carrier = fields.String(required=True)
-    policy_number = fields.String(required=True)
+    kind = Enum(KINDS, required=True)
+    carrier = Text(200, required=True, blank=False)
+    policy_number = Text(80, required=True, blank=False)
     coverage_amount = fields.Raw(required=True, metadata=MONEY_INPUT)
-    effective_on = fields.Date(load_default=None, allow_none=True)
-    expires_on = fields.Date(required=True)
+    effective_on = Day(load_default=None, allow_none=True)
+    expires_on = Day(required=True)
 
 
 class RequirementSchema(BaseSchema):
-    kind = fields.String(required=True, metadata={"enum": KINDS})
+    kind = Enum(KINDS, required=True)
     min_coverage = fields.Raw(required=True, metadata=MONEY_INPUT)
 
 
@@ -124,17 +145,15 @@ class RequirementsOutSchema(BaseSchema):
 
 
 class ContractCreateSchema(BaseSchema):
-    vendor_id = fields.Integer(required=True)
-    title = fields.String(required=True)
-    scope = fields.String(load_default="")
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(required=True)
+    vendor_id = Id(required=True)
+    title = Text(200, required=True, blank=False)
+    scope = Text(load_default="")
+    start_date = Day(required=True)
+    end_date = Day(required=True)
     amount = fields.Raw(required=True, metadata=MONEY_INPUT)
-    billing = fields.String(
-        required=True, validate=validate.OneOf(["annual", "monthly", "one_time"])
-    )
+    billing = Enum(["annual", "monthly", "one_time"], required=True)
     auto_renew = fields.Boolean(load_default=False)
-    notice_days = fields.Integer(load_default=0)
+    notice_days = Number(0, 3650, load_default=0)
 
 
 class ContractSchema(BaseSchema):
@@ -164,22 +183,24 @@ class ContractListArgsSchema(ListArgsSchema):
     expiring_within_days = fields.Integer(
         load_default=None, validate=validate.Range(min=0, max=3650)
     )
-    status = fields.String(load_default=None)
+    status = fields.String(
+        load_default=None, validate=validate.OneOf([s.value for s in ContractStatus])
+    )
 
 
 class TerminateSchema(BaseSchema):
-    reason = fields.String(load_default="")
+    reason = Text(load_default="")
 
 
 class InterestSchema(BaseSchema):
-    note = fields.String(load_default="")
+    note = Text(load_default="")
 
 
 class RfpCreateSchema(BaseSchema):
-    title = fields.String(required=True)
-    scope = fields.String(load_default="")
-    category = fields.String(load_default="")
-    due_on = fields.Date(required=True)
+    title = Text(200, required=True, blank=False)
+    scope = Text(load_default="")
+    category = Text(60, load_default="")
+    due_on = Day(required=True)
 
 
 class BidSchema(BaseSchema):
@@ -207,11 +228,11 @@ class RfpSchema(BaseSchema):
 
 
 class BidCreateSchema(BaseSchema):
-    vendor_id = fields.Integer(required=True)
+    vendor_id = Id(required=True)
     price = fields.Raw(required=True, metadata=MONEY_INPUT)
-    billing = fields.String(load_default="annual")
-    term_months = fields.Integer(load_default=12)
-    notes = fields.String(load_default="")
+    billing = Enum(["annual", "monthly", "one_time"], load_default="annual")
+    term_months = Number(1, 120, load_default=12)
+    notes = Text(load_default="")
 
 
 # --- lookups --------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The thresholds form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import Optional, Regexp
+
+from app.core.forms import Form
 
 FRACTION = Regexp(
     r"^\s*\d{1,3}\s*/\s*\d{1,3}\s*$",
@@ -12,7 +13,7 @@ FRACTION = Regexp(
 HELP = _l("Empty: a majority of the eligible members (more than half).")
 
 
-class ThresholdsForm(FlaskForm):
+class ThresholdsForm(Form):
     """The fraction of eligible board members each kind of decision needs."""
 
     budget = StringField(_l("Budgets"), validators=[Optional(), FRACTION], description=HELP)

@@ -22,7 +22,7 @@ from app.auth import policies
 from app.auth.models import Membership, User
 from app.core import audit, clock
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationError
-from app.core.mail import send_after_commit
+from app.core.outbox import queue_mail
 from app.extensions import db
 
 
@@ -386,4 +386,4 @@ def _notify(request: ApprovalRequest, subject: str, body: str) -> None:
         .distinct()
     ).all()
     for email in recipients:
-        send_after_commit(email, subject, body)
+        queue_mail(email, subject, body, association_id=request.association_id, topic="approvals")

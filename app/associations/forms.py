@@ -1,20 +1,20 @@
 """Association, unit and people forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
+    PasswordField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 from app.associations.services import US_STATES
 from app.core import clock
-from app.core.forms import choices
+from app.core.forms import ConfirmForm, Form, choices  # noqa: F401 - ConfirmForm used by views
 
 MONTHS = [
     (1, _l("January")),
@@ -48,7 +48,7 @@ OFFICES = [
 ]
 
 
-class AssociationForm(FlaskForm):
+class AssociationForm(Form):
     """An association's settings."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -82,12 +82,12 @@ class AssociationForm(FlaskForm):
         self.time_zone.choices = choices((z, z) for z in clock.time_zone_choices())
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     """A unit's label, addresses, type and share."""
 
     label = StringField(
         _l("Label"),
-        validators=[DataRequired(), Length(max=40)],
+        validators=[DataRequired(), Length(max=100)],
         description=_l("How the unit is known, e.g. 12B or Lot 7."),
     )
     street_address = StringField(_l("Street address"), validators=[DataRequired(), Length(max=300)])
@@ -110,7 +110,7 @@ class UnitForm(FlaskForm):
     submit = SubmitField(_l("Save unit"))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """Give a person (new or existing) a role in the association."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
@@ -127,7 +127,20 @@ class PersonForm(FlaskForm):
     submit = SubmitField(_l("Add"))
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: CSRF protection for a confirmed, destructive action."""
+class AcceptInvitationForm(Form):
+    """Accept or decline an invitation; a new account chooses its password at once."""
 
-    submit = SubmitField(_l("Yes, remove"))
+    password = PasswordField(
+        _l("Choose a password"), validators=[DataRequired(), Length(min=8, max=200)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Accept"))
+    decline = SubmitField(_l("Decline"))
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.decline.data:  # declining needs no password
+            return bool(self.csrf_token.validate(self)) if hasattr(self, "csrf_token") else True
+        return super().validate(extra_validators)

@@ -7,7 +7,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
@@ -90,7 +99,7 @@ class Unit(db.Model):
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), index=True
     )
-    label: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(100))
     street_address: Mapped[str] = mapped_column(String(300))
     mailing_address: Mapped[str | None] = mapped_column(Text)
     unit_type: Mapped[str] = mapped_column(String(40), default="standard")
@@ -109,3 +118,54 @@ class Unit(db.Model):
 
     def __repr__(self) -> str:
         return f"<Unit {self.id} {self.label}>"
+
+
+class Invitation(db.Model):
+    """An offer of a role in an association to someone outside the inviter's associations.
+
+    Nothing about the person is shown to the inviter: the row keeps what the inviter sent
+    (a user id or an address) and, once the job has looked, whom it reached (``user_id``,
+    null when the id or address matched nobody who can accept). The role exists only once
+    the person accepts through the link mailed to them.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint("role IN ('manager', 'board', 'owner')", name="role"),
+        CheckConstraint("(role = 'owner') = (unit_id IS NOT NULL)", name="owner_has_unit"),
+        CheckConstraint("(role = 'board') = (office IS NOT NULL)", name="board_has_office"),
+        CheckConstraint("accepted_at IS NULL OR declined_at IS NULL", name="one_answer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # What the inviter sent: a user id, or an address and a name.
+    sent_user_id: Mapped[int | None] = mapped_column(Integer)
+    sent_email: Mapped[str | None] = mapped_column(String(254))
+    sent_name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    office: Mapped[str | None] = mapped_column(String(20))
+    # Whom it reached, and whether its mail created their account.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    new_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL")
+    )
+
+    association: Mapped[Association] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    def sent_to(self) -> str:
+        """Return whom the inviter addressed, as they sent it."""
+        return self.sent_email or f"user #{self.sent_user_id}"

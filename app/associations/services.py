@@ -18,6 +18,7 @@ from app.auth import policies
 from app.auth.models import Membership, Office, Role, User
 from app.core import audit, clock
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.inputs import is_db_id
 from app.extensions import db
 
 US_STATES = [
@@ -251,8 +252,8 @@ def _unit_values(label, street_address, mailing_address, unit_type, allocation_s
     errors: dict[str, list[str]] = {}
     if not values["label"]:
         errors["label"] = [_("Enter the unit's label, such as 12B.")]
-    elif len(values["label"]) > 40:
-        errors["label"] = [_("Use at most 40 characters.")]
+    elif len(values["label"]) > 100:
+        errors["label"] = [_("Use at most 100 characters.")]
     if not values["street_address"]:
         errors["street_address"] = [_("Enter the street address.")]
     if len(values["unit_type"]) > 40:
@@ -369,16 +370,13 @@ def get_unit(association: Association, unit_id: int) -> Unit:
 ROLE_LABELS = {"manager": "manager", "board": "board member", "owner": "owner"}
 
 
-def add_membership(
-    association: Association,
-    *,
-    user: User,
-    role: str,
-    actor: User,
-    unit_id: int | None = None,
-    office: str | None = None,
-) -> Membership:
-    """Give a person a role in the association (owner of a unit, board with an office, …)."""
+def check_role(
+    association: Association, role: str, unit_id, office: str | None
+) -> tuple[Unit | None, str | None]:
+    """Check a role, its unit (owners) and office (board); return the unit and the office.
+
+    Raises ValidationError naming each bad field; the answer depends only on what was sent.
+    """
     errors: dict[str, list[str]] = {}
     if role not in {r.value for r in Role}:
         raise ValidationError("role", _("Choose manager, board or owner."))
@@ -387,7 +385,7 @@ def add_membership(
         if unit_id in (None, ""):
             errors["unit_id"] = [_("Choose the unit this person owns.")]
         else:
-            unit = db.session.get(Unit, unit_id)
+            unit = db.session.get(Unit, unit_id) if is_db_id(unit_id) else None
             if unit is None or unit.association_id != association.id:
                 errors["unit_id"] = [_("Choose a unit of this association.")]
     elif unit_id not in (None, ""):
@@ -402,6 +400,20 @@ def add_membership(
         errors["office"] = [_("Only board members hold an office.")]
     if errors:
         raise ValidationError(errors)
+    return unit, (office if role == Role.BOARD else None)
+
+
+def add_membership(
+    association: Association,
+    *,
+    user: User,
+    role: str,
+    actor: User,
+    unit_id: int | None = None,
+    office: str | None = None,
+) -> Membership:
+    """Give a person a role in the association (owner of a unit, board with an office, …)."""
+    unit, office = check_role(association, role, unit_id, office)
     duplicate = db.session.scalar(
         select(Membership.id).where(
             Membership.user_id == user.id,
@@ -479,30 +491,3 @@ def get_membership(association: Association, membership_id: int) -> Membership:
     if membership is None or membership.association_id != association.id:
         raise NotFound(_("No such role."))
     return membership
-
-
-def add_person(
-    association: Association,
-    *,
-    email: str,
-    name: str,
-    role: str,
-    actor: User,
-    unit_id: int | None = None,
-    office: str | None = None,
-) -> tuple[Membership, bool]:
-    """Give a role to the person with this address, creating their account if needed.
-
-    Returns the membership and whether a new account was created (the caller then sends
-    the person a link to set their password).
-    """
-    from app.auth.services import create_user, find_user_by_email
-
-    user = find_user_by_email(email)
-    created = False
-    if user is None:
-        user = create_user(email=email, name=name, password=None, actor=actor)
-        created = True
-    return add_membership(
-        association, user=user, role=role, unit_id=unit_id, office=office, actor=actor
-    ), created

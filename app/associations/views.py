@@ -8,12 +8,12 @@ from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.associations import services
+from app.associations import invitations, services
 from app.associations.forms import AssociationForm, ConfirmForm, PersonForm, UnitForm
 from app.associations.models import Association, Unit
 from app.auth import policies
 from app.auth.models import Membership, User
-from app.auth.views import send_reset_link
+from app.core import formatting
 from app.core.audit import AuditEntry
 from app.core.errors import DomainError
 from app.core.forms import apply_errors, choices
@@ -133,8 +133,11 @@ def dashboard(aid: int):
                 Violation.status.in_(["open", "noticed"]),
             )
         )
-    expiring_certificates, renewal_radar = [], []
+    expiring_certificates, renewal_radar, failed_mail = [], [], 0
     if policies.is_manager(user, aid):
+        from app.core.outbox import failed_count
+
+        failed_mail = failed_count(aid)
         from app.vendors import contracts as vendor_contracts
         from app.vendors import services as vendor_services
 
@@ -161,6 +164,7 @@ def dashboard(aid: int):
         compliance_counts=compliance_counts,
         expiring_certificates=expiring_certificates,
         renewal_radar=renewal_radar,
+        failed_mail=failed_mail,
     )
 
 
@@ -359,8 +363,13 @@ def people(aid: int):
         **list_args(),
     )
     page.extra["role"] = role
+    pending = invitations.pending_for(association) if policies.can_manage_members(user, aid) else []
     return render_template(
-        "associations/people.html", association=association, page=page, confirm=ConfirmForm()
+        "associations/people.html",
+        association=association,
+        page=page,
+        confirm=ConfirmForm(),
+        invitations=pending,
     )
 
 
@@ -385,7 +394,7 @@ def add_person(aid: int):
         form.unit_id.data = int(request.args["unit_id"])
     if form.validate_on_submit():
         try:
-            membership, created = services.add_person(
+            added = invitations.add_member(
                 association,
                 email=form.email.data,
                 name=form.name.data,
@@ -399,23 +408,26 @@ def add_person(aid: int):
             apply_errors(form, error)
         else:
             db.session.commit()
-            if created:
-                send_reset_link(membership.user, welcome=True)
+            if isinstance(added, Membership):
                 flash(
                     _(
-                        "Created an account for %(name)s and mailed a link to choose a password.",
-                        name=membership.user.name,
+                        "%(name)s is now %(role)s.",
+                        name=added.user.name,
+                        role=_role_text(added),
                     ),
                     "success",
                 )
-            flash(
-                _(
-                    "%(name)s is now %(role)s.",
-                    name=membership.user.name,
-                    role=_role_text(membership),
-                ),
-                "success",
-            )
+            else:
+                # Only what was typed: nothing tells whether the address has an account.
+                flash(
+                    _(
+                        "An invitation is on its way to %(email)s. The role begins when they "
+                        "accept it; the invitation expires on %(date)s.",
+                        email=added.sent_email,
+                        date=formatting.long_date(added.expires_at, association.time_zone),
+                    ),
+                    "success",
+                )
             return redirect(url_for("associations.people", aid=aid))
     return render_template("associations/person_form.html", association=association, form=form)
 
@@ -493,3 +505,64 @@ def audit_log(aid: int):
     ).all()
     page.extra.update(action=action, actions=actions)
     return render_template("audit/log.html", association=association, page=page)
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """Accept or decline an invitation to a role; a new account chooses its password here."""
+    from flask_login import current_user, login_user
+
+    from app.associations.forms import AcceptInvitationForm
+
+    try:
+        invite = invitations.invitation_for(token)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("auth.login"))
+    signed_in = current_user.is_authenticated
+    form = AcceptInvitationForm()
+    if not invite.new_account or signed_in:
+        del form.password, form.confirm
+    if form.validate_on_submit():
+        if form.decline.data:
+            invitations.decline(token)
+            db.session.commit()
+            flash(_("You declined the invitation. Nothing has changed."), "info")
+            return redirect(url_for("auth.login") if not signed_in else url_for("core.index"))
+        try:
+            membership = invitations.accept(
+                token,
+                user=actor() if signed_in else None,
+                password=form.password.data if form.password is not None else None,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if error.status == 403 and not signed_in:
+                return redirect(url_for("auth.login", next=request.path))
+            apply_errors(form, error, {403: "submit", 409: "submit"})
+        else:
+            db.session.commit()
+            if not signed_in:
+                from app.auth.views import start_browser_session
+
+                response = redirect(
+                    url_for("associations.dashboard", aid=membership.association_id)
+                )
+                start_browser_session(membership.user, remember=False, response=response)
+                login_user(membership.user)
+                flash(_("Welcome! You are now %(role)s.", role=_role_text(membership)), "success")
+                return response
+            flash(_("You are now %(role)s.", role=_role_text(membership)), "success")
+            return redirect(url_for("associations.dashboard", aid=membership.association_id))
+    return render_template(
+        "associations/invitation.html",
+        invitation=invite,
+        form=form,
+        signed_in=signed_in,
+        role=invitations._role_words(
+            invite.role, invite.unit.label if invite.unit else None, invite.office
+        ),
+    )

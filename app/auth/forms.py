@@ -1,14 +1,13 @@
 """Sign-in, password and people forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from app.core.forms import choices
+from app.core.forms import Form, choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Sign in with e-mail and password."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
@@ -17,14 +16,14 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     """Ask for a password reset link."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
     submit = SubmitField(_l("Send me a reset link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     """Choose a new password through a reset link."""
 
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
@@ -35,7 +34,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """Change one's own password."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
@@ -47,7 +46,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """How the person wants to hear from their association."""
 
     email_letters = BooleanField(
@@ -56,7 +55,7 @@ class PreferencesForm(FlaskForm):
     save = SubmitField(_l("Save preferences"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """Create or edit a person's account (administrators)."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

@@ -86,23 +86,75 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    address: Mapped[str] = mapped_column(String(45), default="", server_default="")
 
     user: Mapped[User] = relationship()
 
 
+class RememberToken(db.Model):
+    """ "Keep me signed in" on one device: a random token, stored as its sha256.
+
+    Revoking it ends every session opened with it. Sign-out, a password change or reset, and
+    the account page revoke it.
+    """
+
+    __tablename__ = "remember_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class UserSession(db.Model):
+    """A signed-in browser: the session cookie carries a secret whose sha256 names this row,
+    and ending the row signs that browser out, whoever holds a copy of the cookie."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The device's remember-me token this session was opened with or carries.
+    remember_id: Mapped[int | None] = mapped_column(
+        ForeignKey("remember_tokens.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Without remember-me: an idle limit; with it: the remember-me lifetime.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_reason: Mapped[str] = mapped_column(String(30), default="")
+    address: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+    user: Mapped[User] = relationship()
+    remember: Mapped[RememberToken | None] = relationship()
+
+
 class LoginThrottle(db.Model):
-    """Consecutive failed sign-ins for one account or one address, and any lock."""
+    """Failed sign-ins for one account, one (account, address) pair or one address.
+
+    ``failures`` counts failures since the last success or lock; ``locks`` how many locks
+    came before, which makes the next one longer.
+    """
 
     __tablename__ = "login_throttles"
     __table_args__ = (
         UniqueConstraint("scope", "key"),
-        CheckConstraint("scope IN ('account', 'address')", name="scope"),
+        CheckConstraint("scope IN ('account', 'pair', 'address')", name="scope"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scope: Mapped[str] = mapped_column(String(10))
-    key: Mapped[str] = mapped_column(String(254))
+    key: Mapped[str] = mapped_column(String(320))
+    # For the pair scope: the address, so that failures per address count accounts.
+    address: Mapped[str | None] = mapped_column(String(45), index=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
+    locks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

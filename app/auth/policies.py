@@ -125,6 +125,30 @@ def can_read_audit(user: User | None, association: Association | int) -> bool:
     return is_manager(user, association) or is_board(user, association)
 
 
+def can_add_directly(user: User | None, person: User) -> bool:
+    """Tell whether the user may give a role to this person without an invitation.
+
+    Admins may give anyone a role. Others only people they already see with their e-mail
+    address: people holding a role in an association where the user is a manager or a board
+    member. Anyone else is invited and must accept.
+    """
+    if is_admin(user):
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    mine = {a for a, role, _, _ in _membership_rows(user) if role in (Role.MANAGER, Role.BOARD)}
+    if not mine:
+        return False
+    return (
+        db.session.scalar(
+            select(Membership.id)
+            .where(Membership.user_id == person.id, Membership.association_id.in_(mine))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def visible_associations(user: User) -> Select:
     """Return a query of the associations the user may see."""
     from app.associations.models import Association

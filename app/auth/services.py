@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from datetime import datetime, timedelta
 
@@ -12,7 +11,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
-from app.auth.models import ApiToken, LoginThrottle, User
+from app.auth.models import ApiToken, User
 from app.auth.passwords import burn_time, check_password, hash_password
 from app.core import audit, clock
 from app.core.errors import Conflict, NotFound, TooManyAttempts, ValidationError
@@ -120,38 +119,21 @@ def update_user(
     return user
 
 
-# --- sign-in and throttling -------------------------------------------------------------
-
-
-def _throttle(scope: str, key: str) -> LoginThrottle:
-    row = db.session.scalar(
-        select(LoginThrottle).where(LoginThrottle.scope == scope, LoginThrottle.key == key)
-    )
-    if row is None:
-        row = LoginThrottle(scope=scope, key=key, failures=0)
-        db.session.add(row)
-    return row
-
-
-def _locked_until(rows: list[LoginThrottle]) -> datetime | None:
-    now = clock.now()
-    ends = [clock.as_utc(r.locked_until) for r in rows if r.locked_until is not None]
-    ends = [end for end in ends if end > now]
-    return max(ends) if ends else None
+# --- sign-in ------------------------------------------------------------------------------
 
 
 def authenticate(email: str, password: str, *, address: str) -> User:
-    """Return the user for valid credentials; count failures and lock after too many.
+    """Return the user for valid credentials; count failures and lock (see auth.throttle).
 
-    Raises ``TooManyAttempts`` while the account or the address is locked, and
-    ``NotAllowed``-free ``ValidationError`` on wrong credentials, without saying which part
-    was wrong. The caller commits in both cases, so that the failure count is kept.
+    Raises ``TooManyAttempts`` while a lock applies (or when this failure starts one), and
+    ``ValidationError`` on wrong credentials, without saying which part was wrong. The caller
+    commits in both cases, so that the failure count is kept.
     """
+    from app.auth import throttle
+
     email = normalize_email(email)
-    rows = [_throttle("account", email), _throttle("address", address or "unknown")]
-    until = _locked_until(rows)
-    if until is not None:
-        raise TooManyAttempts(_lock_message(until))
+    address = address or "unknown"
+    throttle.check(email, address)
     user = find_user_by_email(email)
     if user is None:
         burn_time(password or "")
@@ -159,18 +141,18 @@ def authenticate(email: str, password: str, *, address: str) -> User:
     else:
         ok = check_password(user.password_hash, password or "") and user.active
     if ok:
-        for row in rows:
-            row.failures = 0
-            row.locked_until = None
+        throttle.record_success(email, address)
         return user
-    config = current_app.config
-    locked = None
-    for row in rows:
-        row.failures = (row.failures or 0) + 1
-        if row.failures >= config["LOGIN_MAX_FAILURES"]:
-            row.locked_until = clock.now() + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-            row.failures = 0
-            locked = row.locked_until
+    try:
+        throttle.record_failure(email, address)
+    except TooManyAttempts:
+        _audit_failure(user, email, address, locked=True)
+        raise
+    _audit_failure(user, email, address, locked=False)
+    raise ValidationError("password", _("The e-mail address or password is wrong."))
+
+
+def _audit_failure(user: User | None, email: str, address: str, *, locked: bool) -> None:
     if user is not None:
         audit.record(
             "user.sign_in_failed",
@@ -178,19 +160,8 @@ def authenticate(email: str, password: str, *, address: str) -> User:
             subject_type="user",
             subject_id=user.id,
             summary=_("Failed sign-in for %(email)s", email=email),
-            data={"address": address, "locked": locked is not None},
+            data={"address": address, "locked": locked},
         )
-    if locked is not None:
-        raise TooManyAttempts(_lock_message(locked))
-    raise ValidationError("password", _("The e-mail address or password is wrong."))
-
-
-def _lock_message(until: datetime) -> str:
-    minutes = max(1, math.ceil((until - clock.now()).total_seconds() / 60))
-    return _(
-        "Too many failed sign-ins. Sign-in is locked for %(minutes)d more minutes.",
-        minutes=minutes,
-    )
 
 
 # --- API tokens -------------------------------------------------------------------------
@@ -200,14 +171,20 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_api_token(user: User) -> tuple[str, datetime]:
+def issue_api_token(user: User, *, address: str = "") -> tuple[str, datetime]:
     """Create a bearer token for the user; return the token and its expiry."""
     now = clock.now()
     expires = now + timedelta(hours=current_app.config["API_TOKEN_HOURS"])
     token = secrets.token_urlsafe(32)
     db.session.execute(delete(ApiToken).where(ApiToken.expires_at < now))
     db.session.add(
-        ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now, expires_at=expires)
+        ApiToken(
+            user_id=user.id,
+            token_hash=_digest(token),
+            created_at=now,
+            expires_at=expires,
+            address=(address or "")[:45],
+        )
     )
     return token, expires
 
@@ -272,17 +249,16 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password through a reset link, which then stops working."""
+    """Set a new password through a reset link, which then stops working; every session,
+    remember-me token and API token of the account ends, and its sign-in locks lift."""
+    from app.auth import sessions, throttle
+
     user = user_for_reset_token(token)
     validate_password(new_password)
     user.password_hash = hash_password(new_password)
-    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
-    for scope, key in (("account", user.email),):
-        row = db.session.scalar(
-            select(LoginThrottle).where(LoginThrottle.scope == scope, LoginThrottle.key == key)
-        )
-        if row is not None:
-            row.failures, row.locked_until = 0, None
+    sessions.end_all(user, reason="password reset")
+    sessions.revoke_api_tokens(user)
+    throttle.clear_account(user.email)
     audit.record(
         "user.password_reset",
         actor=user,
@@ -293,12 +269,17 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
-def change_password(user: User, current: str, new_password: str) -> None:
-    """Change the signed-in user's password after checking the current one."""
+def change_password(user: User, current: str, new_password: str, *, keep=None) -> None:
+    """Change the signed-in user's password after checking the current one; every other
+    session, every remember-me token and every API token ends (``keep``: this browser's
+    session goes on)."""
+    from app.auth import sessions
+
     if not check_password(user.password_hash, current or ""):
         raise ValidationError("current_password", _("This is not your current password."))
     validate_password(new_password, "new_password")
     user.password_hash = hash_password(new_password)
+    sessions.after_password_change(user, current=keep)
     audit.record(
         "user.password_changed",
         actor=user,

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from app.auth import policies, services
+from app.auth import policies, services, sessions
 from app.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -18,11 +28,13 @@ from app.auth.forms import (
     ResetPasswordForm,
     UserForm,
 )
+from app.auth.messages import send_reset_link
 from app.auth.models import Membership, User
+from app.core import jobs
 from app.core.errors import DomainError, NotFound, TooManyAttempts, ValidationError
-from app.core.forms import apply_errors
+from app.core.forms import ConfirmForm, apply_errors
+from app.core.links import base_url
 from app.core.listing import paginate
-from app.core.mail import send_mail
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -37,9 +49,78 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+# --- browser sessions (auth.sessions) ------------------------------------------------------
+
+SESSION_KEY = "sid"
+REMEMBER_COOKIE = "remember_token"
+
+
+def start_browser_session(user: User, *, remember: bool, response) -> None:
+    """Open a server-side session for this browser; with remember-me, set its cookie."""
+    secret, token = sessions.start(
+        user,
+        remember=remember,
+        address=request.remote_addr or "",
+        user_agent=request.user_agent.string,
+    )
+    db.session.commit()
+    flask_session.clear()  # nothing from before sign-in carries over
+    flask_session[SESSION_KEY] = secret
+    if token:
+        config = current_app.config
+        response.set_cookie(
+            REMEMBER_COOKIE,
+            token,
+            max_age=config["REMEMBER_DAYS"] * 86400,
+            httponly=True,
+            secure=config["SESSION_COOKIE_SECURE"],
+            samesite=config["SESSION_COOKIE_SAMESITE"],
+        )
+
+
+def current_browser_session():
+    """Return this browser's live session row, if any."""
+    return sessions.find(flask_session.get(SESSION_KEY))
+
+
+def user_for_session(user_id: str) -> User | None:
+    """Flask-Login's user loader: the user of this browser's live session, if any."""
+    row = current_browser_session()
+    if row is None or str(row.user_id) != user_id or not row.user.active:
+        return None
+    sessions.touch(row)
+    return row.user
+
+
+def user_for_remember_cookie(incoming) -> User | None:
+    """Flask-Login's request loader: open a new session for a remembered device."""
+    if incoming.path.startswith("/api/") or incoming.path.startswith("/static/"):
+        return None
+    device = sessions.device_for(incoming.cookies.get(REMEMBER_COOKIE))
+    if device is None:
+        return None
+    user = db.session.get(User, device.user_id)
+    if user is None or not user.active:
+        return None
+    flask_session[SESSION_KEY] = sessions.open_from_device(
+        device, address=incoming.remote_addr or "", user_agent=incoming.user_agent.string
+    )
+    login_user(user, fresh=False)
+    return user
+
+
+def _forget_remember_cookie(response) -> None:
+    response.delete_cookie(
+        REMEMBER_COOKIE,
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        samesite=current_app.config["SESSION_COOKIE_SAMESITE"],
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in; five failures in a row lock the account and the address for a while."""
+    """Sign in; repeated failures slow this account down from this address (auth.throttle)."""
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
     form = LoginForm()
@@ -58,57 +139,39 @@ def login():
             form.password.errors.append(error.message)
             status = 200
         else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("core.index"))
+            response = redirect(_safe_next(request.args.get("next")) or url_for("core.index"))
+            start_browser_session(user, remember=form.remember.data, response=response)
+            login_user(user)
+            return response
     return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out."""
+    """Sign out: this browser's session and remember-me token end on the server."""
+    row = current_browser_session()
+    if row is not None:
+        sessions.end(row, "signed out")
+    device = sessions.device_for(request.cookies.get(REMEMBER_COOKIE))
+    if device is not None:
+        sessions.forget_device(device, "signed out")
+    db.session.commit()
     logout_user()
+    flask_session.clear()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("auth.login"))
-
-
-def send_reset_link(user: User, *, welcome: bool = False) -> None:
-    """Mail the person a link to choose a password."""
-    token = services.make_reset_token(user)
-    link = url_for("auth.reset_password", token=token, _external=True)
-    hours = current_app.config["PASSWORD_RESET_HOURS"]
-    if welcome:
-        subject = _("Your HOA Manager account")
-        intro = _("An account has been created for you. Choose your password here:")
-    else:
-        subject = _("Reset your HOA Manager password")
-        intro = _(
-            "Someone asked to reset the password of this account. If it was you, "
-            "choose a new password here:"
-        )
-    body = "\n\n".join(
-        [
-            _("Hello %(name)s,", name=user.name),
-            intro,
-            link,
-            _(
-                "The link works once and expires in %(hours)d hours. If you did not ask for it, "
-                "ignore this message.",
-                hours=hours,
-            ),
-        ]
-    )
-    send_mail(user.email, subject, body)
+    response = redirect(url_for("auth.login"))
+    _forget_remember_cookie(response)
+    return response
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
-    """Ask for a reset link; the answer is the same whether or not the address is known."""
+    """Ask for a reset link. The request does the same work whether or not the address is
+    known, and whether or not mail works: the lookup and the mail happen in a job."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.active:
-            send_reset_link(user)
+        jobs.enqueue("auth.send_reset_link", services.normalize_email(form.email.data), base_url())
+        db.session.commit()
         flash(
             _(
                 "If an account uses that address, a reset link is on its way. "
@@ -138,8 +201,15 @@ def reset_password(token: str):
             apply_errors(form, error)
         else:
             db.session.commit()
-            flash(_("Your password is set. Sign in with it now."), "success")
-            return redirect(url_for("auth.login"))
+            logout_user()
+            flask_session.clear()
+            flash(
+                _("Your password is set, and every other sign-in has ended. Sign in with it now."),
+                "success",
+            )
+            response = redirect(url_for("auth.login"))
+            _forget_remember_cookie(response)
+            return response
     return render_template("auth/reset.html", form=form, user=user)
 
 
@@ -162,20 +232,84 @@ def account():
                 current_user._get_current_object(),
                 form.current_password.data,
                 form.new_password.data,
+                keep=current_browser_session(),
             )
         except ValidationError as error:
             db.session.rollback()
             apply_errors(form, error)
         else:
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("auth.account"))
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.user_id == current_user.id)
-    ).all()
+            flash(
+                _(
+                    "Your password has been changed. Every other browser and every API token "
+                    "is signed out."
+                ),
+                "success",
+            )
+            response = redirect(url_for("auth.account"))
+            _forget_remember_cookie(response)
+            return response
+    user = current_user._get_current_object()
+    memberships = db.session.scalars(select(Membership).where(Membership.user_id == user.id)).all()
+    here = current_browser_session()
     return render_template(
-        "auth/account.html", form=form, memberships=memberships, preferences=preferences
+        "auth/account.html",
+        form=form,
+        memberships=memberships,
+        preferences=preferences,
+        browser_sessions=sessions.live_sessions(user),
+        here=here.id if here else None,
+        tokens=sessions.live_tokens(user),
+        end_form=ConfirmForm(),
+        device_label=sessions.device_label,
     )
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id: int):
+    """Sign out one of one's browsers."""
+    user = current_user._get_current_object()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        here = current_browser_session()
+        sessions.end_session_of(user, session_id)
+        db.session.commit()
+        if here is not None and here.id == session_id:
+            logout_user()
+            flask_session.clear()
+            response = redirect(url_for("auth.login"))
+            _forget_remember_cookie(response)
+            return response
+        flash(_("That browser is signed out."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    """Sign out every browser but this one."""
+    user = current_user._get_current_object()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        count = sessions.end_all(
+            user, reason="ended from the account page", keep=current_browser_session()
+        )
+        db.session.commit()
+        flash(_("Signed out %(n)d other browser(s).", n=count), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of one's API tokens."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        sessions.revoke_token_of(current_user._get_current_object(), token_id)
+        db.session.commit()
+        flash(_("The API token is revoked."), "success")
+    return redirect(url_for("auth.account"))
 
 
 # --- all people (administrators) ----------------------------------------------------------
@@ -228,8 +362,8 @@ def new_user():
             db.session.rollback()
             apply_errors(form, error, {409: "email"})
         else:
-            db.session.commit()
             send_reset_link(user, welcome=True)
+            db.session.commit()
             flash(
                 _(
                     "%(name)s can now sign in; a link to choose a password was mailed to "
@@ -278,5 +412,6 @@ def send_user_reset(user_id: int):
     _require_admin()
     user = services.get_user(user_id)
     send_reset_link(user)
-    flash(_("A reset link was mailed to %(email)s.", email=user.email), "success")
+    db.session.commit()
+    flash(_("A reset link is on its way to %(email)s.", email=user.email), "success")
     return redirect(url_for("auth.edit_user", user_id=user.id))

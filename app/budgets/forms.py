@@ -1,13 +1,14 @@
 """Budget forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.core.forms import Form
 
-class NewBudgetForm(FlaskForm):
+
+class NewBudgetForm(Form):
     """Start a budget for a fiscal year."""
 
     fiscal_year = IntegerField(
@@ -18,20 +19,20 @@ class NewBudgetForm(FlaskForm):
     submit = SubmitField(_l("Start the budget"))
 
 
-class LinesForm(FlaskForm):
+class LinesForm(Form):
     """The editable table of lines; rows are read from the request by name."""
 
     submit = SubmitField(_l("Save lines"))
 
 
-class CsvUploadForm(FlaskForm):
+class CsvUploadForm(Form):
     """Upload a CSV file."""
 
     file = FileField(_l("CSV file"), validators=[FileRequired()])
     submit = SubmitField(_l("Import"))
 
 
-class CostCenterForm(FlaskForm):
+class CostCenterForm(Form):
     """Add a cost centre."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])

@@ -26,6 +26,7 @@ from app.budgets.models import (
 )
 from app.core import audit, clock, formatting
 from app.core.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from app.core.inputs import too_long
 from app.core.parsing import as_id, parse_amount
 from app.extensions import db
 
@@ -345,7 +346,9 @@ def _line_values(association: Association, values: dict) -> dict:
             clean[field] = parse_money(values.get(field), field, required=required)
         except ValidationError as error:
             errors.update(error.errors)
-    clean["note"] = (values.get("note") or "").strip()[:2000]
+    clean["note"] = (values.get("note") or "").strip()
+    if message := too_long(clean["note"], 2000):
+        errors["note"] = [message]
     centre_id = values.get("cost_center_id")
     if centre_id in (None, ""):
         clean["cost_center_id"] = general_cost_center(association).id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -72,16 +73,43 @@ def create_batch(association: Association, *, actor: User) -> LetterBatch:
     return batch
 
 
-@jobs.job("compliance.build_batch")
+def _batch_failed(batch_id: int, *, error: str) -> None:
+    """The job runner gave up on the batch: say so on the batch, with the last error."""
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is not None and batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING):
+        batch.status, batch.error = BatchStatus.FAILED.value, error[:500]
+
+
+def _batch_reopened(batch_id: int) -> None:
+    """Someone runs the failed build again: the batch waits for it."""
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is not None and batch.status == BatchStatus.FAILED:
+        batch.status, batch.error = BatchStatus.QUEUED.value, ""
+
+
+@jobs.job(
+    "compliance.build_batch",
+    max_attempts=3,
+    backoff=(30, 300),
+    on_give_up=_batch_failed,
+    on_retry=_batch_reopened,
+)
 def build_batch(batch_id: int) -> None:
-    """Merge the batch's letters into one PDF; safe to run again after a crash."""
+    """Merge the batch's letters into one PDF; safe to run again after a crash.
+
+    The job runner never runs it twice at once (its claim on the job), and only a batch
+    still running becomes done, so a batch reaches done once.
+    """
     from pypdf import PdfReader, PdfWriter
 
     batch = db.session.get(LetterBatch, batch_id)
     if batch is None or batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
         return  # done, cancelled or gone: nothing left to do
-    batch.status, batch.progress, batch.error = BatchStatus.RUNNING.value, 0, ""
+    batch.status, batch.progress = BatchStatus.RUNNING.value, 0
     db.session.commit()
+    target = storage.batch_path(batch_id)
+    # A file of this run's own: a run taken over after a crash never shares one.
+    temporary = target.with_name(f"{target.stem}.{secrets.token_hex(6)}.part")
     try:
         writer = PdfWriter()
         letters = db.session.scalars(
@@ -93,38 +121,31 @@ def build_batch(batch_id: int) -> None:
             if index % 25 == 0 or index == len(letters):
                 batch.progress = index
                 db.session.commit()
-        target = storage.batch_path(batch_id)
-        temporary = target.with_suffix(".part")
         with open(temporary, "wb") as handle:
             writer.write(handle)
-        os.replace(temporary, target)  # a half-written file never stands as the batch
         db.session.refresh(batch)
         if batch.status != BatchStatus.RUNNING:
             return  # cancelled meanwhile
-        batch.status, batch.pdf_path, batch.finished_at = (
+        os.replace(temporary, target)  # a half-written file never stands as the batch
+        batch.status, batch.pdf_path, batch.finished_at, batch.error = (
             BatchStatus.DONE.value,
             target.name,
             clock.now(),
+            "",
         )
         batch.letter_count = len(letters)
         db.session.commit()
     except Exception as error:
         db.session.rollback()
         batch = db.session.get(LetterBatch, batch_id)
-        batch.status, batch.error = BatchStatus.FAILED.value, str(error)[:500]
-        db.session.commit()
+        if batch is not None and batch.status == BatchStatus.RUNNING:
+            # Back in the queue for the runner's next attempt, with what went wrong.
+            batch.status = BatchStatus.QUEUED.value
+            batch.error = _("Attempt failed, trying again: %(error)s", error=str(error))[:500]
+            db.session.commit()
         raise
-
-
-@jobs.recovery
-def unfinished_batches() -> list[tuple[str, tuple]]:
-    """List batches a crash left queued or running."""
-    ids = db.session.scalars(
-        select(LetterBatch.id).where(
-            LetterBatch.status.in_([BatchStatus.QUEUED.value, BatchStatus.RUNNING.value])
-        )
-    )
-    return [("compliance.build_batch", (batch_id,)) for batch_id in ids]
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def get_batch(batch_id: int) -> LetterBatch:

@@ -1,7 +1,6 @@
 """Compliance forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -15,8 +14,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.core.forms import Form
 
-class RuleForm(FlaskForm):
+
+class RuleForm(Form):
     """A rule and its fine schedule."""
 
     code = StringField(
@@ -48,14 +49,14 @@ class RuleForm(FlaskForm):
     submit = SubmitField(_l("Save rule"))
 
 
-class InspectionForm(FlaskForm):
+class InspectionForm(Form):
     """Open an inspection."""
 
     scheduled_for = DateField(_l("Date"), validators=[DataRequired()])
     submit = SubmitField(_l("Open an inspection"))
 
 
-class FindingForm(FlaskForm):
+class FindingForm(Form):
     """What the inspector saw at one unit."""
 
     unit = StringField(
@@ -71,7 +72,7 @@ class FindingForm(FlaskForm):
     submit = SubmitField(_l("Record the finding"))
 
 
-class HearingForm(FlaskForm):
+class HearingForm(Form):
     """Schedule the hearing."""
 
     scheduled_at = DateTimeLocalField(
@@ -81,7 +82,7 @@ class HearingForm(FlaskForm):
     submit = SubmitField(_l("Schedule and issue the notice"))
 
 
-class FineForm(FlaskForm):
+class FineForm(Form):
     """Propose a fine to the board."""
 
     amount = StringField(_l("Amount"), validators=[DataRequired()])
@@ -90,14 +91,14 @@ class FineForm(FlaskForm):
     submit = SubmitField(_l("Propose to the board"))
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     """Notes for a cure or a closure."""
 
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save"))
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     """An owner's answer."""
 
     message = TextAreaField(_l("Your message"), validators=[Optional(), Length(max=4000)])
@@ -108,7 +109,7 @@ class ResponseForm(FlaskForm):
     submit = SubmitField(_l("Send"))
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     """The wording of a letter kind."""
 
     body = TextAreaField(_l("Letter text"), validators=[Optional()], render_kw={"rows": 14})

@@ -141,13 +141,13 @@ def store_letter(
 
 def _email_owners(violation: Violation, letter: Letter, context: dict) -> None:
     """Send the letter to the unit's owners who agreed to receive letters by e-mail."""
-    from app.core.mail import send_after_commit
+    from app.core.outbox import queue_mail
 
     for membership in violation.unit.memberships:
         owner = membership.user
         if membership.role != "owner" or not owner.email_letters or not owner.active:
             continue
-        send_after_commit(
+        queue_mail(
             owner.email,
             _(
                 "%(title)s from %(association)s",
@@ -162,6 +162,9 @@ def _email_owners(violation: Violation, letter: Letter, context: dict) -> None:
                 association=violation.association.name,
             ),
             attachments=[(f"letter-{letter.id}-{letter.kind}.pdf", "application/pdf", letter.pdf)],
+            association_id=violation.association_id,
+            topic="compliance.letter",
+            topic_id=letter.id,
         )
 
 

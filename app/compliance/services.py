@@ -23,6 +23,7 @@ from app.compliance.models import (
 )
 from app.core import audit, clock, storage
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationError
+from app.core.inputs import too_long
 from app.core.parsing import parse_amount
 from app.extensions import db
 
@@ -107,7 +108,9 @@ def _rule_values(values: dict) -> dict:
     clean["description"] = str(values.get("description") or "").strip()
     if not clean["description"]:
         errors["description"] = [_("Enter the rule's full text, as owners will read it.")]
-    clean["ccr_section"] = str(values.get("ccr_section") or "").strip()[:60]
+    clean["ccr_section"] = str(values.get("ccr_section") or "").strip()
+    if message := too_long(clean["ccr_section"], 60):
+        errors["ccr_section"] = [message]
     clean["cure_days"] = _int_or_none(values, "cure_days", errors, required=True)
     for field, required in (
         ("fine_amount", True),
@@ -288,6 +291,9 @@ def record_finding(
         rule = get_rule(association, rule_id)
     except ValidationError as error:
         errors.update(error.errors)
+    if notes is not None and not isinstance(notes, str):
+        errors["notes"] = [_("Write the notes as text.")]
+        notes = ""
     notes = (notes or "").strip()
     if len(notes) > 4000:
         errors["notes"] = [_("Keep the notes under 4,000 characters.")]
@@ -502,14 +508,14 @@ def add_response(
         },
     )
     from app.auth.models import Membership
-    from app.core.mail import send_after_commit
+    from app.core.outbox import queue_mail
 
     for email in db.session.scalars(
         select(User.email)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.association_id == violation.association_id, Membership.role == "manager")
     ):
-        send_after_commit(
+        queue_mail(
             email,
             _("Owner response on violation V-%(id)d", id=violation.id),
             _(
@@ -519,6 +525,9 @@ def add_response(
                 address=violation.unit.street_address,
                 message=message,
             ),
+            association_id=violation.association_id,
+            topic="compliance.response",
+            topic_id=response.id,
         )
     return response
 

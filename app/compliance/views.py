@@ -695,14 +695,7 @@ def _preview(association, kind: str, body: str) -> bytes:
     from app.core import formatting
 
     today = compliance.today(association)
-    values = {name: f"[{name}]" for name in letters.PLACEHOLDERS}
-    values.update(
-        owner_names="Jordan Sample",
-        unit_address="100 Sample Street",
-        association_name=association.name,
-        issued_on=formatting.long_date(today),
-        cure_by=formatting.long_date(today + timedelta(days=14)),
-    )
+    values = letters.sample_values(association.name, today)
     context = {
         "values": values,
         "kind": kind,

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.core.errors import ValidationError
+from app.core.inputs import MAX_PAGE
 from app.extensions import db
 
 
@@ -44,18 +48,31 @@ class Page:
 
 
 def clamp_page(page: Any, per_page: Any) -> tuple[int, int]:
-    """Return a valid (page, per_page) from raw values, within MAX_PER_PAGE."""
+    """Return (page, per_page) from raw values: missing or unreadable ones take the defaults;
+    a page beyond MAX_PAGE or a size beyond MAX_PER_PAGE is refused (422), never cut."""
     config = current_app.config
-    try:
-        page_number = max(1, int(page))
-    except (TypeError, ValueError):
-        page_number = 1
-    try:
-        size = int(per_page)
-    except (TypeError, ValueError):
-        size = config["PER_PAGE"]
-    size = min(max(1, size), config["MAX_PER_PAGE"])
+    page_number = _whole(page, 1)
+    size = _whole(per_page, config["PER_PAGE"])
+    errors = {}
+    if not 1 <= page_number <= MAX_PAGE:
+        errors["page"] = [_("Choose a page from 1 to %(max)d.", max=MAX_PAGE)]
+    if not 1 <= size <= config["MAX_PER_PAGE"]:
+        errors["per_page"] = [
+            _("Choose a page size from 1 to %(max)d.", max=config["MAX_PER_PAGE"])
+        ]
+    if errors:
+        raise ValidationError(errors)
     return page_number, size
+
+
+def _whole(value: Any, default: int) -> int:
+    """Read a page argument: unreadable or missing → the default; digits → their number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip() if value is not None else ""
+    if not re.fullmatch(r"-?[0-9]{1,30}", text):
+        return MAX_PAGE + 1 if re.fullmatch(r"-?[0-9]+", text) else default
+    return int(text)
 
 
 def paginate(

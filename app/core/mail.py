@@ -1,4 +1,8 @@
-"""Outgoing mail through the configured backend: SMTP, the log, or memory (tests)."""
+"""Transmitting one e-mail through the configured backend: SMTP, the log, or memory (tests).
+
+Nothing here is called inside a request: messages are queued in the outbox
+(``core.outbox``) and the job runner hands them to ``transmit``.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,12 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 
-def send_mail(
+def build_message(
     to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes]] | None = None
-) -> None:
-    """Send a plain-text message to one address, with (filename, mime type, bytes) files."""
+) -> EmailMessage:
+    """Return a plain-text message to one address, with (filename, mime type, bytes) files."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
@@ -23,57 +25,46 @@ def send_mail(
     for filename, mime, data in attachments or []:
         maintype, subtype = mime.split("/", 1)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-    backend = config["MAIL_BACKEND"]
+    return message
+
+
+def transmit(message: EmailMessage) -> None:
+    """Hand a message to the backend; raise when it was not accepted.
+
+    The memory backend (tests) and the log backend (development) count as transmitted the
+    moment the message is handed over.
+    """
+    backend = current_app.config["MAIL_BACKEND"]
     if backend == "memory":
         current_app.extensions.setdefault("mail_outbox", []).append(message)
     elif backend == "log":
         current_app.logger.warning(
-            "Mail (not sent, MAIL_BACKEND=log)\nTo: %s\nSubject: %s\n\n%s", to, subject, body
+            "Mail (not sent, MAIL_BACKEND=log)\nTo: %s\nSubject: %s\n\n%s",
+            message["To"],
+            message["Subject"],
+            message.get_body(("plain",)).get_content()
+            if message.is_multipart()
+            else message.get_content(),
         )
     else:
         _send_smtp(message)
 
 
 def outbox() -> list[EmailMessage]:
-    """Return the messages kept by the memory backend."""
+    """Return the messages the memory backend was handed (tests)."""
     return current_app.extensions.setdefault("mail_outbox", [])
 
 
 def _send_smtp(message: EmailMessage) -> None:
     config = current_app.config
     factory = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    with factory(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+    # The timeout bounds every step (connect, greeting, each command): a server that accepts
+    # and never answers costs one attempt of MAIL_TIMEOUT seconds, in the job runner.
+    with factory(
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+    ) as smtp:
         if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
-
-
-# --- mail that leaves only once the transaction that caused it commits -------------------
-
-_QUEUE_KEY = "outgoing_mail"
-
-
-def send_after_commit(
-    to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes]] | None = None
-) -> None:
-    """Queue a message on the current transaction; it is sent only if that commits."""
-    from app.extensions import db
-
-    db.session.info.setdefault(_QUEUE_KEY, []).append((to, subject, body, attachments))
-
-
-@event.listens_for(Session, "after_commit")
-def _send_queued(session: Session) -> None:
-    queued = session.info.pop(_QUEUE_KEY, [])
-    for to, subject, body, attachments in queued:
-        try:
-            send_mail(to, subject, body, attachments)
-        except OSError:  # a mail server outage must not undo a committed decision
-            current_app.logger.exception("Could not send mail to %s", to)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_queued(session: Session, previous_transaction) -> None:
-    session.info.pop(_QUEUE_KEY, None)

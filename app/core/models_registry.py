@@ -9,6 +9,9 @@ from app.budgets import subject as budget_subject  # noqa: F401
 from app.compliance import batches as compliance_batches  # noqa: F401
 from app.compliance import models as compliance_models  # noqa: F401
 from app.compliance import subject as fine_subject  # noqa: F401
-from app.core import audit  # noqa: F401
+from app.core import (
+    audit,  # noqa: F401
+    jobs,  # noqa: F401
+)
 from app.vendors import contracts as contract_subject  # noqa: F401
 from app.vendors import models as vendors_models  # noqa: F401

@@ -76,6 +76,8 @@ def for_request() -> Navigation | None:
             items.append(_item(_("Approvals"), "approvals.index", aid=aid))
         if policies.can_read_audit(user, aid):
             items.append(_item(_("Audit log"), "associations.audit_log", aid=aid))
+        if policies.is_manager(user, aid):
+            items.append(_item(_("Mail"), "outbox.mail", aid=aid))
         if policies.can_edit_association(user, aid):
             items.append(_item(_("Settings"), "associations.edit", aid=aid))
         role_label = role_description(user, aid)
@@ -83,6 +85,7 @@ def for_request() -> Navigation | None:
     if policies.is_admin(user):
         global_items.append(_item(_("All associations"), "associations.index"))
         global_items.append(_item(_("All people"), "auth.users"))
+        global_items.append(_item(_("Background jobs"), "outbox.job_list"))
     from app.approvals.services import awaiting_vote
 
     return Navigation(

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from app.core.errors import ValidationError
 from app.core.formatting import CENT, money
+from app.core.inputs import is_db_id
 
 BUDGET_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
 COVERAGE_MAX = Decimal("999999999999.99")  # Numeric(14, 2)
@@ -48,10 +49,12 @@ def parse_amount(
 
 
 def as_id(value) -> int | None:
-    """Return a record id from a form or JSON value, or None (true and false are not ids)."""
+    """Return a record id from a form or JSON value, or None (true and false are not ids,
+    nor numbers beyond the database's integer range)."""
     if isinstance(value, bool):
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if is_db_id(number) else None

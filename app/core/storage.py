@@ -1,7 +1,7 @@
 """Files kept outside the web root: uploaded photos and built batch PDFs.
 
-Photos are checked by their content (JPEG or PNG, verified by Pillow), limited in size and
-stored under random names; nothing a user sends chooses a path.
+Photos are checked by their content (``core.uploads``: JPEG or PNG, verified by Pillow),
+limited in size and stored under random names; nothing a user sends chooses a path.
 """
 
 from __future__ import annotations
@@ -16,21 +16,10 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.core.errors import DomainError
+from app.core.uploads import JPEG, PNG, TooLarge, UnsupportedMedia, accept, check_size
 
-KINDS = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
-
-
-class UnsupportedMedia(DomainError):
-    """The upload is not a type we accept."""
-
-    status = 415
-
-
-class TooLarge(DomainError):
-    """The upload is over the size limit."""
-
-    status = 413
+EXTENSIONS = {JPEG: "jpg", PNG: "png"}
+__all__ = ["StoredPhoto", "TooLarge", "UnsupportedMedia", "save_photo"]
 
 
 @dataclass(frozen=True)
@@ -52,21 +41,9 @@ def _root(kind: str) -> Path:
 def save_photo(data: bytes) -> StoredPhoto:
     """Check an uploaded image by content and store it under a random name."""
     limit = current_app.config.get("MAX_PHOTO_BYTES", 10 * 1024 * 1024)
-    if len(data) > limit:
-        raise TooLarge(_("A photo may be at most %(mb)d MB.", mb=limit // (1024 * 1024)))
-    kind = next((value for magic, value in KINDS.items() if data.startswith(magic)), None)
-    if kind is None:
-        raise UnsupportedMedia(_("Photos must be JPEG or PNG images."))
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            if image.format not in ("JPEG", "PNG"):
-                raise UnsupportedMedia(_("Photos must be JPEG or PNG images."))
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise UnsupportedMedia(_("This file is not a readable JPEG or PNG image.")) from error
-    content_type, extension = kind
+    check_size(data, limit, _("A photo"))
+    content_type = accept(data, (JPEG, PNG), what=_("A photo"))
+    extension = EXTENSIONS[content_type]
     name = f"{secrets.token_hex(16)}.{extension}"
     target = _root("photos") / name
     temporary = target.with_suffix(".part")

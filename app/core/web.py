@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ValidationError
+from app.core.inputs import DB_INT_MAX, MAX_JSON_DEPTH, json_too_deep, text_errors, text_problem
 from app.extensions import db
 
 CSP = (
@@ -16,6 +21,11 @@ CSP = (
     "font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+def not_found_detail() -> str:
+    """Return the one 404 detail: the same whether a record is elsewhere or nowhere."""
+    return _("There is nothing here, or you do not have access to it.")
 
 
 def is_api_request() -> bool:
@@ -73,6 +83,8 @@ def _http_problem(error: HTTPException):
     if status == 400 and messages:
         return problem(400, _("The request body is not valid JSON."))
     detail = data.get("message") or error.description or ""
+    if status == 404:
+        detail = not_found_detail()
     headers = {}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
@@ -87,10 +99,38 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
+        errors = getattr(error, "errors", None)
         if is_api_request():
-            errors = getattr(error, "errors", None)
-            return problem(error.status, error.message, errors=errors)
-        return _error_page(error.status, error.message)
+            detail = not_found_detail() if error.status == 404 else error.message
+            return problem(error.status, detail, errors=errors)
+        return _error_page(error.status, error.message, errors)
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Two requests that passed the same uniqueness check at once: the database kept
+        # one; the other is told what clashed, as if it had come a moment later.
+        db.session.rollback()
+        field = _constraint_field(error)
+        detail = _(
+            "Another record with the same %(field)s was saved at the same moment. "
+            "Reload to see it.",
+            field=(field or _("values")).replace("_", " "),
+        )
+        if is_api_request():
+            return problem(409, detail, errors={field: [detail]} if field else None)
+        return _error_page(409, detail)
+
+    @app.errorhandler(DataError)
+    def data_error(error: DataError):
+        # A value the checks above the database let through (they should not): refuse it.
+        db.session.rollback()
+        app.logger.warning(
+            "Database refused a value on %s %s: %s", request.method, request.path, error.orig
+        )
+        detail = _("A value is out of the range the application stores.")
+        if is_api_request():
+            return problem(422, detail)
+        return _error_page(422, detail)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -128,7 +168,31 @@ ERROR_TITLES = {
 }
 
 
-def _error_page(status: int, detail: str | None):
+def _constraint_field(error: IntegrityError) -> str | None:
+    """Name the field of the unique constraint a write broke, from the database's error."""
+    orig = error.orig
+    diag = getattr(orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    columns: list[str] = []
+    if name:
+        for table in db.metadata.tables.values():
+            for constraint in table.constraints:
+                if constraint.name == name:
+                    columns = [column.name for column in constraint.columns]
+        if not columns:
+            for table in db.metadata.tables.values():
+                for index in table.indexes:
+                    if index.name == name:
+                        columns = [column.name for column in index.columns]
+    else:  # SQLite: "UNIQUE constraint failed: rules.association_id, rules.code"
+        text = str(orig)
+        if "constraint failed:" in text:
+            columns = [part.split(".")[-1].strip() for part in text.split(":", 1)[1].split(",")]
+    meaningful = [c for c in columns if c != "association_id" and not c.endswith("_id")]
+    return (meaningful or columns or [None])[-1]
+
+
+def _error_page(status: int, detail: str | None, errors: dict | None = None):
     title = str(ERROR_TITLES.get(status, _("Error")))
     if status == 403:
         detail = _(
@@ -139,11 +203,79 @@ def _error_page(status: int, detail: str | None):
         detail = _("There is nothing here, or you do not have access to it.")
     if status == 500:
         detail = _("Something went wrong on our side. It has been logged; please try again.")
-    return render_template("errors/page.html", status=status, title=title, detail=detail), status
+    field_errors = [
+        (name.replace("_", " "), message)
+        for name, messages in (errors or {}).items()
+        for message in messages
+        if len(errors or {}) > 1 or message != detail
+    ]
+    return (
+        render_template(
+            "errors/page.html", status=status, title=title, detail=detail, errors=field_errors
+        ),
+        status,
+    )
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: only numbers a database id can hold; larger ones are 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=DB_INT_MAX, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def register_input_rules(app: Flask) -> None:
+    """Install the one set of input rules (see core.inputs) for every route."""
+    app.url_map.converters["int"] = DatabaseIdConverter
+
+
+def check_request_input():
+    """Refuse bad text in the path, the query string and API bodies, and deep JSON.
+
+    Form posts to the pages are checked by their forms (``core.forms.Form``), so that the
+    error stands next to the field with what was typed.
+    """
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    errors: dict[str, list[str]] = {}
+    for key, value in (request.view_args or {}).items():
+        if isinstance(value, str) and (problem_text := text_problem(value)):
+            errors[key] = [problem_text]
+    for key, values in request.args.lists():
+        for value in [key, *values]:
+            if problem_text := text_problem(value):
+                errors[key] = [problem_text]
+    if is_api_request():
+        if request.is_json:
+            data = request.get_data(cache=True)
+            if data.strip():
+                if json_too_deep(data):
+                    return problem(
+                        400,
+                        _(
+                            "The JSON body nests deeper than %(n)d levels.",
+                            n=MAX_JSON_DEPTH,
+                        ),
+                    )
+                try:
+                    parsed = json.loads(data.decode("utf-8"))
+                except (ValueError, UnicodeDecodeError, RecursionError):
+                    return problem(400, _("The request body is not valid JSON."))
+                errors.update(text_errors(parsed))
+        elif request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            for key, values in request.form.lists():
+                for value in [key, *values]:
+                    if problem_text := text_problem(value):
+                        errors[key] = [problem_text]
+    if errors:
+        raise ValidationError(errors)
+    return None
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Security headers on every response; helpers every template can use."""
+    """Input rules, security headers on every response; helpers every template can use."""
+
+    app.before_request(check_request_input)
 
     @app.after_request
     def security_headers(response):

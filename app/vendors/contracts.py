@@ -139,9 +139,14 @@ def update_contract(contract: Contract, values: dict, *, actor: User) -> Contrac
 
 
 def attach_signed_pdf(contract: Contract, pdf: bytes, *, actor: User) -> None:
-    """Keep the signed contract's PDF."""
+    """Keep the signed contract's PDF (parsed and checked for active content: core.uploads)."""
+    from app.core import uploads
+    from app.vendors.services import MAX_DOCUMENT_BYTES
+
     if not pdf.startswith(b"%PDF"):
         raise ValidationError("file", _("Attach the signed contract as a PDF."))
+    uploads.check_size(pdf, MAX_DOCUMENT_BYTES, _("A signed contract"))
+    uploads.check_pdf(pdf)
     contract.signed_pdf = pdf
     _record(
         contract,

@@ -1,7 +1,6 @@
 """Vendor, insurance, contract and bid forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.core.forms import choices
+from app.core.forms import Form, choices
 from app.vendors.models import KIND_LABELS
 
 BILLING = choices(
@@ -22,7 +21,7 @@ BILLING = choices(
 )
 
 
-class VendorForm(FlaskForm):
+class VendorForm(Form):
     """A vendor's details."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -40,7 +39,7 @@ class VendorForm(FlaskForm):
     submit = SubmitField(_l("Save vendor"))
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(Form):
     """An insurance certificate."""
 
     kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS.items()))
@@ -53,7 +52,7 @@ class CertificateForm(FlaskForm):
     submit = SubmitField(_l("Add certificate"))
 
 
-class ContractForm(FlaskForm):
+class ContractForm(Form):
     """A contract's terms."""
 
     vendor_id = SelectField(_l("Vendor"), coerce=int, validate_choice=False)
@@ -72,14 +71,14 @@ class ContractForm(FlaskForm):
     submit = SubmitField(_l("Save contract"))
 
 
-class TerminateForm(FlaskForm):
+class TerminateForm(Form):
     """End a contract early."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired()])
     submit = SubmitField(_l("Terminate"))
 
 
-class RfpForm(FlaskForm):
+class RfpForm(Form):
     """A request for proposals."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -89,7 +88,7 @@ class RfpForm(FlaskForm):
     submit = SubmitField(_l("Request proposals"))
 
 
-class BidForm(FlaskForm):
+class BidForm(Form):
     """A vendor's bid."""
 
     vendor_id = SelectField(_l("Vendor"), coerce=int, validate_choice=False)

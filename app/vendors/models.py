@@ -166,7 +166,11 @@ class InsuranceRequirement(db.Model):
 
 
 class CertificateReminder(db.Model):
-    """That managers were told a certificate expires within a threshold (once each)."""
+    """That managers are told a certificate expires within a threshold (once each).
+
+    ``sent_at`` is the moment its mail was transmitted (from the outbox), not when it was
+    queued: a reminder whose mail has not gone out is not counted as sent.
+    """
 
     __tablename__ = "certificate_reminders"
     __table_args__ = (UniqueConstraint("certificate_id", "association_id", "threshold_days"),)
@@ -177,7 +181,8 @@ class CertificateReminder(db.Model):
     )
     association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"))
     threshold_days: Mapped[int] = mapped_column(Integer)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class VendorInterest(db.Model):

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from app.associations.models import Association
 from app.auth import policies
 from app.auth.models import Membership, User
-from app.core import audit, clock, formatting, jobs
+from app.core import audit, clock, formatting, jobs, outbox
 from app.core.errors import Conflict, NotFound, ValidationError
-from app.core.mail import send_after_commit
+from app.core.inputs import too_long
 from app.core.parsing import COVERAGE_MAX, parse_amount
 from app.extensions import db
 from app.vendors.models import (
@@ -83,14 +83,17 @@ def _vendor_values(values: dict) -> dict:
     clean = {
         "name": str(values.get("name") or "").strip(),
         "category": str(values.get("category") or "").strip().lower(),
-        "contact_name": str(values.get("contact_name") or "").strip()[:200],
+        "contact_name": str(values.get("contact_name") or "").strip(),
         "email": str(values.get("email") or "").strip().lower(),
-        "phone": str(values.get("phone") or "").strip()[:40],
+        "phone": str(values.get("phone") or "").strip(),
         "w9_on_file": bool(values.get("w9_on_file")),
         "notes": str(values.get("notes") or "").strip(),
     }
-    if not clean["name"] or len(clean["name"]) > 200:
+    if not clean["name"]:
         errors["name"] = [_("Enter the vendor's name.")]
+    for field, maximum in (("name", 200), ("contact_name", 200), ("phone", 40)):
+        if field not in errors and (message := too_long(clean[field], maximum)):
+            errors[field] = [message]
     if not clean["category"] or len(clean["category"]) > 60:
         errors["category"] = [_("Enter a service category, such as landscaping.")]
     if clean["email"] and ("@" not in clean["email"] or len(clean["email"]) > 254):
@@ -165,30 +168,22 @@ def update_vendor(vendor: Vendor, association: Association, values: dict, *, act
     return vendor
 
 
-DOCUMENT_TYPES = {
-    b"%PDF": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
 MAX_DOCUMENT_BYTES = 15 * 1024 * 1024
 
 
 def add_document(
     vendor: Vendor, *, title: str, data: bytes, association: Association, actor: User
 ) -> VendorDocument:
-    """Keep a vendor's document (PDF, JPEG or PNG, checked by content)."""
-    from app.core.storage import TooLarge, UnsupportedMedia
+    """Keep a vendor's document (PDF, JPEG or PNG, checked by content: core.uploads)."""
+    from app.core import uploads
 
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise ValidationError("title", _("Name the document, e.g. W-9 2027."))
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise TooLarge(_("A document may be at most 15 MB."))
-    content_type = next(
-        (kind for magic, kind in DOCUMENT_TYPES.items() if data.startswith(magic)), None
+    uploads.check_size(data, MAX_DOCUMENT_BYTES, _("A document"))
+    content_type = uploads.accept(
+        data, (uploads.PDF, uploads.JPEG, uploads.PNG), what=_("A vendor document")
     )
-    if content_type is None:
-        raise UnsupportedMedia(_("Documents must be PDF, JPEG or PNG files."))
     document = VendorDocument(
         vendor_id=vendor.id,
         title=title,
@@ -247,6 +242,11 @@ def add_certificate(
         errors["pdf"] = [_("Attach the certificate as a PDF.")]
     if errors:
         raise ValidationError(errors)
+    if pdf is not None:
+        from app.core import uploads
+
+        uploads.check_size(pdf, MAX_DOCUMENT_BYTES, _("A certificate"))
+        uploads.check_pdf(pdf)
     certificate = Certificate(
         vendor_id=vendor.id,
         kind=kind,
@@ -411,11 +411,15 @@ def expiring_certificates(association: Association, within_days: int = 60):
     return [(c, (c.expires_on - today).days) for c in rows]
 
 
+REMINDER_TOPIC = "vendors.certificate_reminder"
+
+
 @jobs.daily
 @jobs.job("vendors.expiry_reminders")
 def send_expiry_reminders() -> int:
-    """Mail managers about certificates expiring within 30 and 60 days, once per threshold."""
-    sent = 0
+    """Mail managers about certificates expiring within 30 and 60 days, once per threshold;
+    return how many reminders were queued. A reminder counts as sent once its mail is."""
+    queued = 0
     for association in db.session.scalars(select(Association)):
         managers = db.session.scalars(
             select(User.email)
@@ -426,6 +430,8 @@ def send_expiry_reminders() -> int:
                 User.active.is_(True),
             )
         ).all()
+        if not managers:
+            continue  # nobody to tell yet; the reminder waits for a manager
         for certificate, days in expiring_certificates(association, max(THRESHOLDS)):
             threshold = min(t for t in THRESHOLDS if days <= t)
             exists = db.session.scalar(
@@ -437,17 +443,17 @@ def send_expiry_reminders() -> int:
             )
             if exists:
                 continue
-            db.session.add(
-                CertificateReminder(
-                    certificate_id=certificate.id,
-                    association_id=association.id,
-                    threshold_days=threshold,
-                    sent_at=clock.now(),
-                )
+            reminder = CertificateReminder(
+                certificate_id=certificate.id,
+                association_id=association.id,
+                threshold_days=threshold,
+                queued_at=clock.now(),
             )
+            db.session.add(reminder)
+            db.session.flush()
             vendor = certificate.vendor
             for email in managers:
-                send_after_commit(
+                outbox.queue_mail(
                     email,
                     _(
                         "%(vendor)s: %(kind)s insurance expires in %(days)d days",
@@ -465,10 +471,21 @@ def send_expiry_reminders() -> int:
                         date=formatting.long_date(certificate.expires_on),
                         association=association.name,
                     ),
+                    association_id=association.id,
+                    topic=REMINDER_TOPIC,
+                    topic_id=reminder.id,
                 )
-            sent += 1
+            queued += 1
         db.session.commit()
-    return sent
+    return queued
+
+
+@outbox.on_outcome(REMINDER_TOPIC)
+def _reminder_transmitted(message) -> None:
+    """The reminder is sent when the first of its messages is transmitted."""
+    reminder = db.session.get(CertificateReminder, message.topic_id)
+    if reminder is not None and message.status == outbox.SENT and reminder.sent_at is None:
+        reminder.sent_at = message.sent_at
 
 
 # --- interests ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from app.core import clock
 from tests.browser.test_manager_journey import sign_in
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +44,12 @@ def test_inspection_to_fine_notice(browser: Browser, live_server, world):
 
     clock.advance(timedelta(days=12))  # the hearing has been held
     page.reload()
+    if "/login" in page.url:
+        # Twelve idle days end a session without "keep me signed in" (the functional tests
+        # pin that): the manager signs in again and is taken back to the violation.
+        page.get_by_label("E-mail").fill(world.manager.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Reason (the owner reads it)").fill("Bins left out after the notice")
     page.get_by_role("button", name="Propose to the board").click()
     expect(page.get_by_text("The fine is before the board.")).to_be_visible()

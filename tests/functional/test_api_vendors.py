@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.core import clock
+from tests.pdfs import plain_pdf
 
 ROLES = ["admin", "manager", "board", "owner", "outsider", "nobody"]
 NOW = datetime(2027, 1, 10, 17, 0, tzinfo=UTC)
@@ -297,13 +298,13 @@ def test_vendor_documents(world, api, vendor_id):
     url = f"/api/v1/vendors/{vendor_id}/documents"
     response = manager.post(
         url,
-        data={"title": "W-9 2027", "file": (io.BytesIO(b"%PDF-1.4 a w-9"), "w9.pdf")},
+        data={"title": "W-9 2027", "file": (io.BytesIO(plain_pdf()), "w9.pdf")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 201
     document = response.get_json()
     assert document["content_type"] == "application/pdf" and document["title"] == "W-9 2027"
-    assert manager.get(document["url"]).data == b"%PDF-1.4 a w-9"
+    assert manager.get(document["url"]).data == plain_pdf()
     response = manager.post(
         url,
         data={"title": "Virus", "file": (io.BytesIO(b"MZ\x90\x00"), "w9.pdf")},

@@ -134,7 +134,7 @@ def test_manager_records_a_finding_with_the_unit_picker(world, client, app, setu
         },
         content_type="multipart/form-data",
     )
-    assert "Photos must be JPEG or PNG images." in response.get_data(as_text=True)
+    assert "A photo must be a JPEG or PNG file." in response.get_data(as_text=True)
 
 
 def test_refused_letters_say_why(world, client, setup):
@@ -207,3 +207,26 @@ def test_owner_is_told_when_the_deadline_has_passed(world, client, setup):
     login(client, world.owner)
     page = client.get(f"/associations/{world.a.id}/my/violations/{setup['violation']}")
     assert "The deadline to correct it was March 8, 2027." in page.get_data(as_text=True)
+
+
+def test_d6_the_hearing_form_takes_a_date_and_time_and_refuses_year_one(world, client, setup):
+    """D6 on the pages: a date out of range is a message, never a 500."""
+    login(client, world.manager)
+    url = f"/associations/{world.a.id}/compliance/violations/{setup['violation']}/hearing"
+    response = client.post(
+        url,
+        data={"scheduled_at": "0001-01-01T10:00", "location": "Clubhouse"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Enter a date between 1900-01-01 and 2199-12-31." in response.get_data(as_text=True)
+    response = client.post(
+        url,
+        data={"scheduled_at": "2027-04-20T18:00", "location": "Clubhouse"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    # The form takes the date and time; the ladder then answers with its own rule.
+    assert "Enter a date between" not in page
+    assert "A hearing follows the notice of violation; issue that first." in page

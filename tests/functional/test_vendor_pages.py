@@ -7,6 +7,7 @@ import pytest
 from app.core import clock
 from app.extensions import db
 from tests.conftest import login
+from tests.pdfs import plain_pdf
 
 ROLES = ["admin", "manager", "board", "owner", "outsider", "nobody"]
 
@@ -118,7 +119,7 @@ def test_manager_uploads_a_vendor_document(world, client, setup):
     url = f"/associations/{world.a.id}/vendors/{setup['vendor']}"
     response = client.post(
         url + "/documents",
-        data={"title": "Licence", "file": (io.BytesIO(b"%PDF-1.4 licence"), "licence.pdf")},
+        data={"title": "Licence", "file": (io.BytesIO(plain_pdf()), "licence.pdf")},
         content_type="multipart/form-data",
         follow_redirects=True,
     )
@@ -130,4 +131,4 @@ def test_manager_uploads_a_vendor_document(world, client, setup):
         content_type="multipart/form-data",
         follow_redirects=True,
     )
-    assert "Documents must be PDF, JPEG or PNG files." in response.get_data(as_text=True)
+    assert "A vendor document must be a PDF, JPEG or PNG file." in response.get_data(as_text=True)

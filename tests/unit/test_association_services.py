@@ -150,22 +150,22 @@ def test_a_person_may_hold_several_roles_but_not_the_same_twice(world):
         )
 
 
-def test_add_person_creates_an_account_only_when_needed(world):
-    membership, created = services.add_person(
-        world.a,
-        email="fresh@example.com",
-        name="Fresh Face",
-        role="owner",
-        unit_id=world.owner_unit.id,
-        actor=world.manager,
+def test_add_member_gives_the_role_directly_only_to_people_the_manager_knows(world):
+    from app.associations import invitations
+    from app.associations.models import Invitation
+    from app.auth.models import Membership
+
+    known = invitations.add_member(
+        world.a, actor=world.manager, role="manager", user_id=world.owner.id
     )
-    assert created and membership.user.name == "Fresh Face"
-    membership, created = services.add_person(
-        world.a,
-        email=world.board.email,
-        name="ignored",
-        role="owner",
-        unit_id=world.owner_unit.id,
-        actor=world.manager,
+    assert isinstance(known, Membership) and known.user is world.owner
+    outside = invitations.add_member(
+        world.a, actor=world.manager, role="manager", user_id=world.outsider.id
     )
-    assert not created and membership.user is world.board
+    assert isinstance(outside, Invitation) and outside.user_id is None  # looked up by the job
+    by_email = invitations.add_member(
+        world.a, actor=world.manager, role="manager", email="FRESH@example.com", name="F"
+    )
+    assert isinstance(by_email, Invitation) and by_email.sent_email == "fresh@example.com"
+    with pytest.raises(ValidationError):
+        invitations.add_member(world.a, actor=world.manager, role="manager")

@@ -46,30 +46,72 @@ def test_sign_in_accepts_right_credentials(world):
     assert services.authenticate(world.owner.email, PASSWORD, address="10.0.0.1") is world.owner
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(world):
-    clock.freeze(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
-    for _ in range(4):
+def _fail(email, address, times):
+    for _ in range(times):
         with pytest.raises(ValidationError):
-            services.authenticate(world.owner.email, "wrong", address="10.0.0.1")
-    with pytest.raises(TooManyAttempts, match="locked for 15 more minutes"):
+            services.authenticate(email, "wrong", address=address)
+
+
+def test_d15_five_failures_slow_only_that_account_from_that_address(world):
+    clock.freeze(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    _fail(world.owner.email, "10.0.0.1", 4)
+    with pytest.raises(TooManyAttempts) as locked:
         services.authenticate(world.owner.email, "wrong", address="10.0.0.1")
-    # The right password from another address is refused too while locked.
+    assert str(locked.value) == (
+        "Too many failed sign-ins for this account from your network. "
+        "Try again in 1 minute (after 12:01 UTC)."
+    )
+    # The right password from that address waits too, but the same person elsewhere and
+    # colleagues behind that address do not.
     with pytest.raises(TooManyAttempts):
-        services.authenticate(world.owner.email, PASSWORD, address="10.9.9.9")
-    clock.advance(timedelta(minutes=15, seconds=1))
+        services.authenticate(world.owner.email, PASSWORD, address="10.0.0.1")
     assert services.authenticate(world.owner.email, PASSWORD, address="10.9.9.9") is world.owner
+    assert services.authenticate(world.board.email, PASSWORD, address="10.0.0.1") is world.board
+    clock.advance(timedelta(minutes=1, seconds=1))
+    assert services.authenticate(world.owner.email, PASSWORD, address="10.0.0.1") is world.owner
 
 
-def test_five_failures_from_one_address_lock_that_address(world):
+def test_d15_each_further_lock_lasts_twice_as_long(world):
     clock.freeze(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
-    for n in range(4):
-        with pytest.raises(ValidationError):
-            services.authenticate(f"nobody{n}@example.com", "x", address="10.0.0.7")
-    with pytest.raises(TooManyAttempts):
+    waits = []
+    for _ in range(4):
+        _fail(world.owner.email, "10.0.0.1", 4)
+        with pytest.raises(TooManyAttempts) as locked:
+            services.authenticate(world.owner.email, "wrong", address="10.0.0.1")
+        waits.append(locked.value.retry_after)
+        clock.advance(timedelta(seconds=locked.value.retry_after + 1))
+    assert waits == [60, 120, 240, 480]
+
+
+def test_d15_an_address_trying_many_accounts_is_locked(world):
+    clock.freeze(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    for n in range(9):
+        _fail(f"nobody{n}@example.com", "10.0.0.7", 1)
+    with pytest.raises(TooManyAttempts, match="to different accounts from your network"):
         services.authenticate("nobody9@example.com", "x", address="10.0.0.7")
     with pytest.raises(TooManyAttempts):
         services.authenticate(world.owner.email, PASSWORD, address="10.0.0.7")
     assert services.authenticate(world.owner.email, PASSWORD, address="10.0.0.8") is world.owner
+
+
+def test_d15_guessing_one_account_from_many_addresses_locks_the_account(world):
+    clock.freeze(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    for n in range(19):
+        _fail(world.owner.email, f"10.1.0.{n}", 1)
+    with pytest.raises(TooManyAttempts, match="for this account, from several networks"):
+        services.authenticate(world.owner.email, "wrong", address="10.1.0.99")
+    with pytest.raises(TooManyAttempts):
+        services.authenticate(world.owner.email, PASSWORD, address="10.2.0.1")
+
+
+def test_d15_five_failures_against_nobody_lock_no_one_else(world):
+    """The probe's scenario: five failures for an unknown address from 127.0.0.1 then the
+    manager signs in from the same address."""
+    clock.freeze(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    _fail("nobody@x.example", "127.0.0.1", 4)
+    with pytest.raises(TooManyAttempts):
+        services.authenticate("nobody@x.example", "bad", address="127.0.0.1")
+    assert services.authenticate(world.manager.email, PASSWORD, address="127.0.0.1")
 
 
 def test_a_success_resets_the_count(world):

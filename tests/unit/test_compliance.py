@@ -14,7 +14,7 @@ from app.approvals import services as approvals
 from app.compliance import batches, ladder
 from app.compliance import services as compliance
 from app.compliance.models import Letter, Violation
-from app.core import clock
+from app.core import clock, jobs
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
 from app.core.storage import TooLarge, UnsupportedMedia
 from app.extensions import db
@@ -497,9 +497,8 @@ def test_a_crashed_build_is_finished_once_by_running_it_again(world, app, monkey
     db.session.rollback()
     db.session.refresh(batch)
     assert batch.status == "running"
-    assert [(name, args) for name, args in batches.unfinished_batches()] == [
-        ("compliance.build_batch", (batch.id,))
-    ]
+    (waiting,) = [db.session.get(jobs.Job, i) for i in jobs.due_jobs(app, everything=True)]
+    assert (waiting.name, waiting.args) == ("compliance.build_batch", [batch.id])
     monkeypatch.setattr(pypdf.PdfWriter, "add_page", real_add)
     batches.build_batch(batch.id)  # the restarted worker
     batches.build_batch(batch.id)  # and a duplicate delivery does nothing more
