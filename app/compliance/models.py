@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    DDL,
     Boolean,
     CheckConstraint,
     Date,
@@ -17,6 +18,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -332,6 +335,26 @@ class Letter(db.Model):
     batch: Mapped[LetterBatch | None] = relationship(back_populates="letters")
 
 
+# What was issued: the bytes, their hash and their page count. Other columns (mailing, the
+# batch, a later void flag or an English rendering beside a translation) may still change.
+ISSUED_BYTES = ("pdf", "sha256", "page_count")
+
+
+class IssuedLetterChanged(RuntimeError):
+    """An attempt to change the bytes of an issued letter."""
+
+
+@event.listens_for(Letter, "before_update")
+def _keep_issued_bytes(mapper, connection, target):
+    """Refuse, through the ORM, any change of an issued letter's bytes."""
+    state = inspect(target)
+    changed = [name for name in ISSUED_BYTES if state.attrs[name].history.has_changes()]
+    if changed:
+        raise IssuedLetterChanged(
+            f"letter {target.id} was issued: its {', '.join(changed)} never change"
+        )
+
+
 class LetterTemplate(db.Model):
     """An association's own wording for a letter kind (the default is used otherwise)."""
 
@@ -348,3 +371,40 @@ class LetterTemplate(db.Model):
     kind: Mapped[str] = mapped_column(String(12))
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# The same guard in the database, for writes that bypass the ORM. The migration that added it
+# carries its own copy of these statements, as migrations do.
+_KEEP_BYTES_MESSAGE = "issued letters keep their pdf, sha256 and page_count"
+event.listen(
+    Letter.__table__,
+    "after_create",
+    DDL(
+        "CREATE OR REPLACE FUNCTION compliance_letters_keep_issued_bytes() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.pdf IS DISTINCT FROM OLD.pdf OR NEW.sha256 IS DISTINCT FROM OLD.sha256 "
+        "OR NEW.page_count IS DISTINCT FROM OLD.page_count THEN "
+        f"RAISE EXCEPTION '{_KEEP_BYTES_MESSAGE}' USING ERRCODE = 'restrict_violation'; "
+        "END IF; RETURN NEW; END $$"
+    ).execute_if(dialect="postgresql"),
+)
+event.listen(
+    Letter.__table__,
+    "after_create",
+    DDL(
+        "CREATE TRIGGER compliance_letters_keep_issued_bytes BEFORE UPDATE OF pdf, sha256, "
+        "page_count ON compliance_letters "
+        "FOR EACH ROW EXECUTE FUNCTION compliance_letters_keep_issued_bytes()"
+    ).execute_if(dialect="postgresql"),
+)
+event.listen(
+    Letter.__table__,
+    "after_create",
+    DDL(
+        "CREATE TRIGGER compliance_letters_keep_issued_bytes "
+        "BEFORE UPDATE OF pdf, sha256, page_count ON compliance_letters FOR EACH ROW "
+        "WHEN NEW.pdf IS NOT OLD.pdf OR NEW.sha256 IS NOT OLD.sha256 "
+        "OR NEW.page_count IS NOT OLD.page_count "
+        f"BEGIN SELECT RAISE(ABORT, '{_KEEP_BYTES_MESSAGE}'); END"
+    ).execute_if(dialect="sqlite"),
+)

@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.approvals import services as approvals
 from app.compliance import batches, ladder
 from app.compliance import services as compliance
-from app.compliance.models import Letter, Violation
+from app.compliance.models import IssuedLetterChanged, Letter, Violation
 from app.core import clock
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
 from app.core.storage import TooLarge, UnsupportedMedia
@@ -112,6 +113,50 @@ def test_violation_letter_sets_the_cure_date_and_is_immutable(world):
         assert words in text, words
     with pytest.raises(Conflict, match="already issued"):
         ladder.issue_letter(violation, "violation", actor=world.manager)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("pdf", b"%PDF-1.7 other"), ("sha256", "0" * 64), ("page_count", 9)]
+)
+def test_the_orm_refuses_to_change_an_issued_letters_bytes(world, column, value):
+    letter = ladder.issue_letter(open_violation(world), "courtesy", actor=world.manager)
+    db.session.commit()
+    setattr(letter, column, value)
+    with pytest.raises(IssuedLetterChanged, match=f"its {column} never change"):
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("pdf", b"%PDF-1.7 other"), ("sha256", "0" * 64), ("page_count", 9)]
+)
+def test_the_database_refuses_to_change_an_issued_letters_bytes(world, column, value):
+    letter = ladder.issue_letter(open_violation(world), "courtesy", actor=world.manager)
+    db.session.commit()
+    statement = update(Letter.__table__).where(Letter.__table__.c.id == letter.id)
+    with pytest.raises(IntegrityError, match="issued letters keep their pdf, sha256"):
+        db.session.execute(statement.values({column: value}))
+    db.session.rollback()
+    db.session.execute(statement.values(pdf=letter.pdf, sha256=letter.sha256))  # no change
+    db.session.rollback()
+
+
+def test_what_follows_issue_may_still_be_recorded_on_a_letter(world):
+    letter = ladder.issue_letter(open_violation(world), "courtesy", actor=world.manager)
+    db.session.commit()
+    issued = (letter.pdf, letter.sha256, letter.page_count)
+    letter.tracking_number = "9400 1000 0000 0000 0000 00"
+    db.session.commit()
+    db.session.execute(
+        update(Letter.__table__)
+        .where(Letter.__table__.c.id == letter.id)
+        .values(tracking_number="9400 2")
+    )
+    db.session.commit()
+    db.session.expire_all()
+    letter = db.session.get(Letter, letter.id)
+    assert letter.tracking_number == "9400 2"
+    assert (letter.pdf, letter.sha256, letter.page_count) == issued
 
 
 def test_owner_text_is_printed_as_written(world):
