@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.approvals import services as approvals
 from app.approvals.models import ApprovalStatus
@@ -29,6 +29,10 @@ from app.core import clock, formatting
 from app.core.errors import InvalidTransition, NotFound, ValidationError
 from app.core.parsing import parse_amount
 from app.extensions import db
+
+# Fines that count against a cap: levied or about to be; not rejected, withdrawn or waived.
+COUNTED_FINES = (FineStatus.PENDING_APPROVAL, FineStatus.APPROVED, FineStatus.PAID)
+
 
 # --- templates ------------------------------------------------------------------------------
 
@@ -415,12 +419,14 @@ def propose_fine(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("reason", _("Give the reason the owner will read."))
-    so_far = sum(
-        (f.amount for f in violation.fines if f.status in (FineStatus.APPROVED, FineStatus.PAID)),
-        Decimal(0),
-    )
     check_fine_amount(
-        profile, amount, health_safety=bool(health_safety_finding), fined_so_far=so_far
+        profile,
+        amount,
+        health_safety=bool(health_safety_finding),
+        fined_on_violation=sum(
+            (f.amount for f in violation.fines if f.status in COUNTED_FINES), Decimal(0)
+        ),
+        fined_on_unit=fined_on_unit(violation.unit_id),
     )
     fine = Fine(
         amount=amount,
@@ -449,6 +455,16 @@ def propose_fine(
     )
     approvals.open_request("fine", fine, actor=actor)
     return fine
+
+
+def fined_on_unit(unit_id: int) -> Decimal:
+    """Return what the unit's violations are fined in all (approved, paid or pending)."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Fine.amount), 0))
+        .join(Violation, Fine.violation_id == Violation.id)
+        .where(Violation.unit_id == unit_id, Fine.status.in_(COUNTED_FINES))
+    )
+    return Decimal(total)
 
 
 def withdraw_pending_fines(violation: Violation, *, actor: User) -> int:

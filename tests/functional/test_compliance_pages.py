@@ -207,3 +207,19 @@ def test_owner_is_told_when_the_deadline_has_passed(world, client, setup):
     login(client, world.owner)
     page = client.get(f"/associations/{world.a.id}/my/violations/{setup['violation']}")
     assert "The deadline to correct it was March 8, 2027." in page.get_data(as_text=True)
+
+
+def test_rules_page_states_the_florida_caps_in_the_statutes_words(world, client, app):
+    from app.associations.models import Association
+
+    with app.app_context():
+        db.session.get(Association, world.a.id).compliance_profile = "FL"
+        db.session.commit()
+    login(client, world.manager)
+    text = client.get(f"/associations/{world.a.id}/compliance/rules").get_data(as_text=True)
+    assert "Fines are capped at $100.00 per violation (Florida Statutes § 720.305(2))." in text
+    assert (
+        "All fines on one unit’s violations are capped at $1,000.00 in the aggregate "
+        "(Florida Statutes § 720.305(2))."
+    ) in text
+    assert "except that the fine may not exceed $1,000 in the aggregate" in text

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import itertools
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,11 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from app.approvals import services as approvals
 from app.compliance import batches, ladder
 from app.compliance import services as compliance
-from app.compliance.models import IssuedLetterChanged, Letter, Violation
+from app.compliance.models import Fine, IssuedLetterChanged, Letter, Violation
+from app.compliance.profiles import AGGREGATE, PER_VIOLATION, profile_of
 from app.core import clock
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
 from app.core.storage import TooLarge, UnsupportedMedia
 from app.extensions import db
+from tests import factories as f
 from tests.unit.compliance_helpers import (
     days,
     hearing_time,
@@ -377,6 +380,87 @@ def test_fine_caps(world, profile, amount, health, ok):
                 health_safety_finding=health,
                 actor=world.manager,
             )
+
+
+_codes = itertools.count()
+
+
+def _fined_elsewhere(world, amounts, *, status="approved", unit=None):
+    """Other violations of the unit (another rule each), each already fined an amount."""
+    unit = unit or world.owner_unit
+    for amount in amounts:
+        rule = make_rule(world, code=f"OTHER-{next(_codes)}")
+        other = Violation(
+            association_id=world.a.id,
+            unit_id=unit.id,
+            rule_id=rule.id,
+            status="fined",
+            opened_on=clock.today(),
+        )
+        other.fines.append(
+            Fine(amount=Decimal(amount), reason="r", status=status, proposed_at=clock.now())
+        )
+        db.session.add(other)
+    db.session.flush()
+
+
+def _propose(violation, world, amount):
+    return ladder.propose_fine(
+        violation, amount=amount, reason="r", health_safety_finding=False, actor=world.manager
+    )
+
+
+def test_florida_caps_each_violation_at_100(world):
+    world.a.compliance_profile = "FL"
+    violation = through_hearing(world)
+    with pytest.raises(ValidationError) as info:
+        _propose(violation, world, "100.01")
+    assert info.value.errors["amount"] == [
+        "Florida (Florida Statutes § 720.305(2)) caps fines at $100.00 per violation; this "
+        "violation is already fined $0.00."
+    ]
+    assert _propose(violation, world, "100.00").amount == Decimal("100.00")
+
+
+def test_florida_caps_a_units_fines_at_1000_in_the_aggregate(world):
+    world.a.compliance_profile = "FL"
+    violation = through_hearing(world)
+    _fined_elsewhere(world, ["100"] * 9 + ["99.99"])
+    _fined_elsewhere(world, ["100"], status="waived")  # not levied: does not count
+    _fined_elsewhere(world, ["100"] * 3, unit=f.UnitFactory(association=world.a))
+    with pytest.raises(ValidationError) as info:
+        _propose(violation, world, "0.02")
+    assert info.value.errors["amount"] == [
+        "Florida (Florida Statutes § 720.305(2)) caps fines at $1,000.00 in the aggregate; the "
+        "violations of this unit are already fined $999.99 (approved, paid or before the board)."
+    ]
+    assert _propose(violation, world, "0.01").status == "pending_approval"
+
+
+def test_a_pending_fine_counts_against_the_aggregate(world):
+    world.a.compliance_profile = "FL"
+    violation = through_hearing(world)
+    _fined_elsewhere(world, ["100"] * 9, status="paid")
+    _fined_elsewhere(world, ["100"], status="pending_approval")
+    with pytest.raises(ValidationError, match="in the aggregate"):
+        _propose(violation, world, "1")
+
+
+def test_california_has_no_aggregate_cap(world):
+    world.a.compliance_profile = "CA"
+    violation = through_hearing(world)
+    _fined_elsewhere(world, ["100"] * 12)
+    assert _propose(violation, world, "100").amount == Decimal("100")
+
+
+def test_the_caps_are_data_with_the_statutes_words():
+    florida = profile_of("FL")
+    per_violation, aggregate = florida.cap(PER_VIOLATION), florida.cap(AGGREGATE)
+    assert per_violation.amount == Decimal("100.00") and aggregate.amount == Decimal("1000.00")
+    assert per_violation.words.startswith("A fine may not exceed $100 per violation")
+    assert "may not exceed $1,000 in the aggregate" in aggregate.words
+    assert {cap.citation for cap in florida.fine_caps} == {"Florida Statutes § 720.305(2)"}
+    assert profile_of("CA").cap(AGGREGATE) is None and profile_of("TX").fine_caps == ()
 
 
 def test_california_cure_withdraws_pending_fines_and_forbids_new_ones(world):
