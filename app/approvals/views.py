@@ -204,4 +204,6 @@ def thresholds(aid: int):
             db.session.commit()
             flash(_("Thresholds saved."), "success")
             return redirect(url_for("approvals.thresholds", aid=aid))
-    return render_template("approvals/thresholds.html", association=association, form=form)
+    return render_template(
+        "approvals/thresholds.html", association=association, form=form, kinds=SUBJECT_TYPES
+    )

@@ -201,11 +201,11 @@ def test_submit_vote_and_decide_through_the_pages(world, client, app, setup):
 def test_thresholds_page(world, client, app, setup):
     login(client, world.manager)
     url = f"/associations/{world.a.id}/approvals/thresholds"
-    response = client.post(url, data={"budget": "1/2", "contract": "", "fine": "", "minutes": ""})
+    response = client.post(url, data={"budget": "1/2", "contract": "", "fine": ""})
     assert "A threshold must be more than half." in response.get_data(as_text=True)
     response = client.post(
         url,
-        data={"budget": "2/3", "contract": "", "fine": "", "minutes": ""},
+        data={"budget": "2/3", "contract": "", "fine": ""},
         follow_redirects=True,
     )
     text = response.get_data(as_text=True)
