@@ -365,10 +365,8 @@ def hearing_held(violation: Violation) -> bool:
 # --- fines ----------------------------------------------------------------------------------
 
 
-def propose_fine(
-    violation: Violation, *, amount, reason: str, health_safety_finding: bool, actor: User
-) -> Fine:
-    """Propose a fine to the board, once notice, hearing and missed cure allow it."""
+def check_fine(violation: Violation) -> None:
+    """Refuse a fine proposal the ladder does not allow now (409 naming the rule and date)."""
     association = violation.association
     profile = profile_of(association.compliance_profile)
     now = today(association)
@@ -413,6 +411,14 @@ def propose_fine(
         )
     if any(f.status == FineStatus.PENDING_APPROVAL for f in violation.fines):
         raise refuse(_("A fine for this violation is already before the board."))
+
+
+def propose_fine(
+    violation: Violation, *, amount, reason: str, health_safety_finding: bool, actor: User
+) -> Fine:
+    """Propose a fine to the board, once notice, hearing and missed cure allow it."""
+    check_fine(violation)
+    profile = profile_of(violation.association.compliance_profile)
     amount = parse_amount(amount, "amount")
     if amount <= 0:
         raise ValidationError("amount", _("Enter an amount greater than zero."))

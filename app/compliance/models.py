@@ -18,9 +18,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     event,
     inspect,
 )
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.associations.models import Association, Unit
@@ -38,6 +40,11 @@ class ViolationStatus(enum.StrEnum):
     FINED = "fined"
     CURED = "cured"
     CLOSED = "closed"
+
+
+# Overdue: past the cure date and still waiting for the next step (re-inspection, the notice of
+# violation or a hearing); a scheduled hearing, a cure or a closure ends it.
+OVERDUE_STATUSES = (ViolationStatus.OPEN.value, ViolationStatus.NOTICED.value)
 
 
 class LetterKind(enum.StrEnum):
@@ -159,6 +166,16 @@ class Violation(db.Model):
         back_populates="violation", order_by="OwnerResponse.id"
     )
     hearing: Mapped[Hearing | None] = relationship(back_populates="violation", uselist=False)
+
+    @hybrid_method
+    def is_overdue(self, today: date) -> bool:
+        """Tell whether the cure date has passed with no hearing, cure or closure since."""
+        return self.cure_by is not None and self.cure_by < today and self.status in OVERDUE_STATUSES
+
+    @is_overdue.expression
+    def is_overdue(cls, today: date):
+        """The same rule as a SQL condition."""
+        return and_(cls.cure_by < today, cls.status.in_(OVERDUE_STATUSES))
 
     def letter(self, kind: str) -> Letter | None:
         """Return the latest issued letter of a kind."""

@@ -44,6 +44,9 @@ MATRIX = {
     "/associations/{a}/budgets/{approved}/report.pdf": [200, 200, 200, 200, 404, 404],
     "/associations/{a}/budgets/{draft}/report.pdf": [200, 200, 200, 404, 404, 404],
     "/associations/{a}/budgets/{approved}/actuals": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/budgets/{approved}/variance.pdf": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/budgets/{draft}/actuals": [403, 403, 403, 404, 404, 404],
+    "/associations/{a}/budgets/{draft}/variance.pdf": [403, 403, 403, 404, 404, 404],
     "/associations/{a}/budgets/cost-centers": [200, 200, 200, 403, 404, 404],
     "/associations/{a}/approvals": [200, 200, 200, 403, 404, 404],
     "/associations/{a}/approvals/{request}": [200, 200, 200, 200, 404, 404],
@@ -267,3 +270,24 @@ def test_import_refuses_a_binary_file(world, client, setup):
         url, data=data, content_type="multipart/form-data", follow_redirects=True
     ).get_data(as_text=True)
     assert "Nothing was imported. This is not a text file. Send a CSV file." in text
+
+
+@pytest.mark.parametrize("role", ["manager", "board", "owner"])
+@pytest.mark.parametrize("which", ["approved", "draft"])
+def test_budget_vs_actual_is_offered_exactly_where_it_opens(world, client, api, setup, role, which):
+    login(client, world.user(role))
+    base = f"/associations/{world.a.id}/budgets/{setup[which]}"
+    page = client.get(base)
+    offered = page.status_code == 200 and "Budget vs actual" in page.get_data(as_text=True)
+    opens = client.get(f"{base}/actuals").status_code == 200
+    in_api = api(world.user(role)).get(f"/api/v1/budgets/{setup[which]}/variance")
+    assert offered == opens == (in_api.status_code == 200)
+    assert opens == (which == "approved" and role != "owner")
+
+
+def test_owners_see_the_same_budget_versions_on_the_page_and_in_the_api(world, client, api, setup):
+    login(client, world.owner)
+    listing = client.get(f"/associations/{world.a.id}/budgets/").get_data(as_text=True)
+    on_page = set(map(int, re.findall(r"/budgets/(\d+)\"", listing)))
+    body = api(world.owner).get(f"/api/v1/associations/{world.a.id}/budgets").get_json()
+    assert on_page == {item["id"] for item in body["items"]} == {setup["approved"]}

@@ -223,3 +223,44 @@ def test_rules_page_states_the_florida_caps_in_the_statutes_words(world, client,
         "(Florida Statutes § 720.305(2))."
     ) in text
     assert "except that the fine may not exceed $1,000 in the aggregate" in text
+
+
+@pytest.mark.parametrize("profile", ["default", "CA"])
+def test_the_fine_form_is_offered_exactly_when_the_service_allows_a_fine(
+    world, client, api, app, profile
+):
+    """A violation cured late, after its hearing: the default profile may still fine it."""
+    from datetime import timedelta
+
+    from app.associations.models import Association
+    from app.auth.models import User
+    from app.compliance import services as compliance
+    from app.compliance.models import Violation
+    from tests.unit.compliance_helpers import through_hearing
+
+    with app.app_context():
+        db.session.get(Association, world.a.id).compliance_profile = profile
+        db.session.commit()
+        violation = through_hearing(world)
+        clock.advance(timedelta(days=1))
+        compliance.cure_violation(
+            db.session.get(Violation, violation.id),
+            notes="Late",
+            actor=db.session.get(User, world.manager.id),
+        )
+        db.session.commit()
+        violation_id = violation.id
+    login(client, world.manager)
+    page = client.get(f"/associations/{world.a.id}/compliance/violations/{violation_id}")
+    text = page.get_data(as_text=True)
+    response = api(world.manager).post(
+        f"/api/v1/violations/{violation_id}/fines", json={"amount": "50", "reason": "Late cure"}
+    )
+    if profile == "default":
+        assert "Propose to the board" in text
+        assert response.status_code == 201
+    else:
+        assert "Propose to the board" not in text
+        reason = "California forbids fining a violation cured before the hearing"
+        assert f"No fine can be proposed now: {reason}" in text
+        assert response.status_code == 409 and reason in response.get_json()["detail"]
