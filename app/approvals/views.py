@@ -105,6 +105,7 @@ def detail(aid: int, request_id: int):
         not_voted=not_voted,
         can_vote=approval_policies.can_vote(user, approval),
         can_withdraw=approval_policies.can_withdraw(user, approval),
+        can_see_all=approval_policies.can_see_all_requests(user, approval.association_id),
         confirm=ConfirmForm(),
     )
 

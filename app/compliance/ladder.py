@@ -274,16 +274,23 @@ def issue_letters_bulk(violations: list[Violation], kind: str, *, actor: User) -
 # --- hearings -------------------------------------------------------------------------------
 
 
-def schedule_hearing(
-    violation: Violation, *, scheduled_at: datetime, location: str, actor: User
-) -> Hearing:
-    """Schedule (or move) the hearing and issue its notice, within the profile's rules."""
-    association = violation.association
-    profile = profile_of(association.compliance_profile)
+def check_hearing(violation: Violation) -> None:
+    """Refuse scheduling or moving the hearing when the ladder does not allow it now (409)."""
     if violation.status in (ViolationStatus.CURED, ViolationStatus.CLOSED, ViolationStatus.FINED):
         raise refuse(_("The violation is %(status)s; no hearing is held.", status=violation.status))
     if violation.letter(LetterKind.VIOLATION) is None:
         raise refuse(_("A hearing follows the notice of violation; issue that first."))
+    if hearing_held(violation):
+        raise refuse(_("The hearing was held; it cannot be moved."))
+
+
+def schedule_hearing(
+    violation: Violation, *, scheduled_at: datetime, location: str, actor: User
+) -> Hearing:
+    """Schedule (or move) the hearing and issue its notice, within the profile's rules."""
+    check_hearing(violation)
+    association = violation.association
+    profile = profile_of(association.compliance_profile)
     if not isinstance(scheduled_at, datetime) or scheduled_at.tzinfo is None:
         raise ValidationError(
             "scheduled_at",

@@ -470,6 +470,7 @@ def violation(aid: int, violation_id: int):
         hearing_form=hearing_form,
         fine_form=fine_form,
         fine_refusal=_refusal(ladder.check_fine, violation),
+        hearing_refusal=_refusal(ladder.check_hearing, violation),
         notes_form=NotesForm(),
         confirm=ConfirmForm(),
         can_manage=compliance_policies.can_manage(user, aid),

@@ -129,6 +129,29 @@ def _act(world, budget, action):
     raise AssertionError(action)
 
 
+def _locked(status):
+    return (
+        f"This budget is {status.replace('_', ' ')}: its lines are locked. Revise it into a new "
+        "draft version to change them."
+    )
+
+
+def _refusal(status, action):
+    """The exact refusal of a (status, action) pair the workflow does not allow."""
+    label = status.replace("_", " ")
+    if action == "revise":
+        return InvalidTransition, (
+            f"Only a rejected or approved budget can be revised; this one is {label}."
+        )
+    if action == "import_actuals":
+        return InvalidTransition, (
+            f"Actuals are compared with an approved budget; this one is {label}."
+        )
+    if status == "draft" and action == "copy":
+        return Conflict, "This draft already has lines; copying would mix two budgets."
+    return InvalidTransition, _locked(status)
+
+
 ALLOWED = {
     "draft": {"add_line", "save_lines", "delete_line", "import_lines", "submit"},
     "pending_approval": set(),
@@ -147,16 +170,49 @@ ACTIONS = [
 ]
 
 
+def _check_effect(world, budget, action, result, names_before):
+    """Assert what an allowed action did."""
+    names = [ln.name for ln in budget.lines]
+    if action == "add_line":
+        assert names == [*names_before, LINES[1]["name"]]
+    elif action == "save_lines":
+        assert names == [LINES[0]["name"]]
+    elif action == "delete_line":
+        assert names == names_before[1:]
+    elif action == "import_lines":
+        assert names == [*names_before, "Pool"]
+    elif action == "submit":
+        assert budget.status == "pending_approval" and budget.approval_id == result.id
+        assert result.status == "pending" and result.subject_id == budget.id
+    elif action == "revise":
+        assert result.status == "draft" and result.version == budget.version + 1
+        assert [ln.name for ln in result.lines] == names_before
+        assert names == names_before
+    elif action == "import_actuals":
+        assert result == 1
+        assert [
+            (r.account_code, r.actual_ytd)
+            for r in budgets.variance_report(budget).rows
+            if r.actual_ytd
+        ] == [("5100", D("10"))]
+
+
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_every_budget_status_and_action(world, status, action):
     budget = in_state(world, status)
     lines_before = [(ln.name, ln.amount) for ln in budget.lines]
     if action in ALLOWED[status]:
-        _act(world, budget, action)
+        result = _act(world, budget, action)
+        db.session.flush()
+        _check_effect(world, budget, action, result, [name for name, _a in lines_before])
+        if action != "submit":
+            assert budget.status == status
     else:
-        with pytest.raises((InvalidTransition, Conflict)):
+        error, message = _refusal(status, action)
+        with pytest.raises(error) as info:
             _act(world, budget, action)
+        assert type(info.value) is error and info.value.message == message
         assert [(ln.name, ln.amount) for ln in budget.lines] == lines_before
         assert budget.status == status
 

@@ -530,30 +530,129 @@ ACTIONS = {
     "cure": lambda w, v: compliance.cure_violation(v, notes="ok", actor=w.manager),
     "close": lambda w, v: compliance.close_violation(v, notes="dismissed", actor=w.manager),
 }
-ALLOWED = {
-    "open": {"courtesy", "violation", "cure", "close"},
-    "noticed": {"hearing", "cure", "close"},
-    "hearing_scheduled": {"hearing", "fine", "cure", "close"},
-    "fined": {"fine_letter", "cure"},
-    "cured": {"closure", "close"},  # association A is Californian: no fine after a cure
-    "closed": {"closure"},
+NOTICE_ISSUED = (
+    "The notice of violation was already issued on March 1, 2027; each letter is issued once."
+)
+NO_COURTESY = "The notice of violation was already issued; a courtesy notice cannot follow it."
+NO_FINE_LETTER = "A fine notice needs a fine the board has approved."
+NO_CLOSURE = "A closure letter follows a cure or the closing of the violation."
+# Allowed: (status afterwards, letters added, (amount, status) of the fines afterwards).
+# Refused: (the exception, its exact message).
+OUTCOMES = {
+    ("open", "courtesy"): ("open", 1, []),
+    ("open", "violation"): ("noticed", 1, []),
+    ("open", "fine_letter"): (Conflict, NO_FINE_LETTER),
+    ("open", "closure"): (Conflict, NO_CLOSURE),
+    ("open", "hearing"): (Conflict, "A hearing follows the notice of violation; issue that first."),
+    ("open", "fine"): (Conflict, "No fine before a notice of violation has been issued."),
+    ("open", "cure"): ("cured", 0, []),
+    ("open", "close"): ("closed", 0, []),
+    ("noticed", "courtesy"): (Conflict, NO_COURTESY),
+    ("noticed", "violation"): (Conflict, NOTICE_ISSUED),
+    ("noticed", "fine_letter"): (Conflict, NO_FINE_LETTER),
+    ("noticed", "closure"): (Conflict, NO_CLOSURE),
+    ("noticed", "hearing"): ("hearing_scheduled", 1, []),
+    ("noticed", "fine"): (Conflict, "No fine before a hearing: schedule the hearing first."),
+    ("noticed", "cure"): ("cured", 0, []),
+    ("noticed", "close"): ("closed", 0, []),
+    ("hearing_scheduled", "courtesy"): (Conflict, NO_COURTESY),
+    ("hearing_scheduled", "violation"): (Conflict, NOTICE_ISSUED),
+    ("hearing_scheduled", "fine_letter"): (Conflict, NO_FINE_LETTER),
+    ("hearing_scheduled", "closure"): (Conflict, NO_CLOSURE),
+    ("hearing_scheduled", "hearing"): (Conflict, "The hearing was held; it cannot be moved."),
+    ("hearing_scheduled", "fine"): ("hearing_scheduled", 0, [("25.00", "pending_approval")]),
+    ("hearing_scheduled", "cure"): ("cured", 0, []),
+    ("hearing_scheduled", "close"): ("closed", 0, []),
+    ("fined", "courtesy"): (Conflict, NO_COURTESY),
+    ("fined", "violation"): (Conflict, NOTICE_ISSUED),
+    ("fined", "fine_letter"): ("fined", 1, [("50.00", "approved")]),
+    ("fined", "closure"): (Conflict, NO_CLOSURE),
+    ("fined", "hearing"): (Conflict, "The violation is fined; no hearing is held."),
+    ("fined", "fine"): (Conflict, "The board already fined this violation after its hearing."),
+    ("fined", "cure"): ("cured", 0, [("50.00", "approved")]),
+    ("fined", "close"): (
+        InvalidTransition,
+        "A fine of this violation is neither paid nor waived yet; record that first.",
+    ),
+    ("cured", "courtesy"): (Conflict, "The violation is cured; only a closure letter may follow."),
+    ("cured", "violation"): (
+        Conflict,
+        "The violation is cured; only a closure letter may follow.",
+    ),
+    ("cured", "fine_letter"): (
+        Conflict,
+        "The violation is cured; only a closure letter may follow.",
+    ),
+    ("cured", "closure"): ("cured", 1, []),
+    ("cured", "hearing"): (Conflict, "The violation is cured; no hearing is held."),
+    # Association A is Californian: no fine after a cure.
+    ("cured", "fine"): (
+        Conflict,
+        "California forbids fining a violation cured before the hearing "
+        "(Civil Code §§ 5850, 5855).",
+    ),
+    ("cured", "cure"): (InvalidTransition, "This violation is already cured."),
+    ("cured", "close"): ("closed", 0, []),
+    ("closed", "courtesy"): (
+        Conflict,
+        "The violation is closed; only a closure letter may follow.",
+    ),
+    ("closed", "violation"): (
+        Conflict,
+        "The violation is closed; only a closure letter may follow.",
+    ),
+    ("closed", "fine_letter"): (
+        Conflict,
+        "The violation is closed; only a closure letter may follow.",
+    ),
+    ("closed", "closure"): ("closed", 1, []),
+    ("closed", "hearing"): (Conflict, "The violation is closed; no hearing is held."),
+    ("closed", "fine"): (Conflict, "The violation is closed; it cannot be fined."),
+    ("closed", "cure"): (InvalidTransition, "This violation is already closed."),
+    ("closed", "close"): (InvalidTransition, "This violation is already closed."),
 }
+KIND_OF_ACTION = {"fine_letter": "fine", "courtesy": "courtesy", "violation": "violation"}
 
 
-@pytest.mark.parametrize("action", list(ACTIONS))
-@pytest.mark.parametrize("status", STATUSES)
+def test_the_matrix_covers_every_status_and_action():
+    assert set(OUTCOMES) == {(s, a) for s in STATUSES for a in ACTIONS}
+
+
+@pytest.mark.parametrize(("status", "action"), list(OUTCOMES))
 def test_every_violation_status_and_action(world, status, action):
     violation = _in_status(world, status)
     assert violation.status == status
-    letters_before = len(violation.letters)
-    if action in ALLOWED[status]:
+    letters_before = [le.kind for le in violation.letters]
+    fines_before = [(str(f.amount), f.status) for f in violation.fines]
+    expected = OUTCOMES[(status, action)]
+    if isinstance(expected[0], str):
+        after, added, fines = expected
         ACTIONS[action](world, violation)
+        db.session.flush()
+        db.session.expire(violation)
+        assert violation.status == after
+        kinds = [le.kind for le in violation.letters]
+        assert kinds[: len(letters_before)] == letters_before
+        assert len(kinds) == len(letters_before) + added
+        if action in ("courtesy", "violation", "fine_letter", "closure"):
+            assert kinds[-1] == KIND_OF_ACTION.get(action, action)
+        if action == "hearing":
+            assert kinds[-1] == "hearing" and violation.hearing.location == "Hall"
+        assert [(str(f.amount), f.status) for f in violation.fines] == fines
+        if action == "cure":
+            assert violation.cured_on == clock.today(world.a.time_zone)
+        if action == "close":
+            assert violation.closed_at is not None
     else:
-        with pytest.raises((Conflict, InvalidTransition, ValidationError)):
+        error, message = expected
+        with pytest.raises(error) as info:
             ACTIONS[action](world, violation)
+        assert type(info.value) is error
+        assert info.value.message == message
         db.session.expire(violation)
         assert violation.status == status
-        assert len(violation.letters) == letters_before
+        assert [le.kind for le in violation.letters] == letters_before
+        assert [(str(f.amount), f.status) for f in violation.fines] == fines_before
 
 
 # --- batches ------------------------------------------------------------------------------
