@@ -94,6 +94,61 @@ def test_allocation_shares_apply_only_when_every_covered_unit_has_one():
     assert [u.monthly for u in partial.by_unit] == [D("500.00"), D("500.00")]
 
 
+@pytest.mark.parametrize(
+    ("value", "rounded"),
+    [
+        ("0.125", "0.13"),  # banker's rounding gives 0.12
+        ("1.025", "1.03"),  # banker's: 1.02
+        ("2.675", "2.68"),  # a float would give 2.67
+        ("0.135", "0.14"),
+        ("0.1249", "0.12"),
+        ("-0.125", "-0.13"),  # half away from zero
+    ],
+)
+def test_cents_round_half_up(value, rounded):
+    assert calc.cents(D(value)) == D(rounded)
+
+
+def test_a_true_half_cent_share_rounds_up():
+    centres = [calc.CentreIn(1, "General", None)]
+    # 24.60 a year between two homes: 1.025 a month each, exactly half a cent.
+    lines = [calc.LineIn(None, "Lights", "", "operating", "expense", D("24.60"), None, 1)]
+    result = calc.assess(lines, centres, _units(("standard", None), ("standard", None)))
+    assert [u.monthly for u in result.by_unit] == [D("1.03"), D("1.03")]
+    assert result.annual_per_unit == D("12.36")
+    assert result.rounding_difference == D("0.12")
+
+
+def test_each_cost_centre_share_is_rounded_before_the_units_total():
+    centres = [calc.CentreIn(1, "General", None), calc.CentreIn(2, "Townhomes", ("townhome",))]
+    lines = [
+        calc.LineIn(None, "Shared", "", "operating", "expense", D("1.50"), None, 1),
+        calc.LineIn(None, "Roofs", "", "reserve", "expense", D("1.50"), None, 2),
+    ]
+    result = calc.assess(lines, centres, _units(("townhome", None)))
+    (unit,) = result.by_unit
+    # 0.125 + 0.125 a month: each share rounds to 0.13, so 0.26; rounding the unit's total
+    # (3.00 / 12 = 0.25) would give 0.25, and banker's rounding of each share 0.24.
+    assert unit.parts == {1: D("0.13"), 2: D("0.13")}
+    assert unit.monthly == D("0.26") and unit.annual == D("3.12")
+    assert result.centres[0].monthly_by_type == {"townhome": D("0.13")}
+    assert result.rounding_difference == D("0.12")
+
+
+def test_allocation_shares_round_each_part_half_up():
+    centres = [calc.CentreIn(1, "General", None)]
+    lines = [calc.LineIn(None, "Costs", "", "operating", "expense", D("6.00"), None, 1)]
+    # Shares 1 and 3 of 6.00 a year: 0.125 and 0.375 a month.
+    result = calc.assess(lines, centres, _units(("standard", D("1")), ("standard", D("3"))))
+    assert [u.monthly for u in result.by_unit] == [D("0.13"), D("0.38")]
+
+
+def test_the_change_in_percent_rounds_half_up():
+    # +0.25 on 100 is 0.25 %: half-up gives 0.3 (banker's 0.2).
+    assert calc.change(D("100.25"), D("100")) == (D("0.25"), D("0.3"))
+    assert calc.change(D("99.75"), D("100")) == (D("-0.25"), D("-0.3"))
+
+
 def test_change_against_prior_year():
     assert calc.change(D("110"), D("100")) == (D("10"), D("10.0"))
     assert calc.change(D("50"), None) == (None, None)
