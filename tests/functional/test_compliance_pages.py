@@ -174,17 +174,38 @@ def test_owner_answers_from_the_portal(world, client, app, setup):
     assert any(m["Subject"].startswith("Owner response") for m in app.extensions["mail_outbox"])
 
 
-def test_template_editor_saves_and_previews(world, client, setup):
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_template_editor_saves_and_previews(world, client, api, setup):
     login(client, world.manager)
     url = f"/associations/{world.a.id}/compliance/templates/courtesy"
-    response = client.post(url, data={"body": "<p>Hello {{ owner_names }}</p>", "preview": "1"})
-    assert response.mimetype == "application/pdf"
+    body = "<p>Hello {{ owner_names }}, about {{ unit_address }}.</p>"
+    response = client.post(url, data={"body": body, "preview": "1"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    preview = _pdf_text(response.data)
+    assert "Hello Jordan Sample, about 100 Sample Street." in preview
+    assert "Alpha Grove HOA" in preview and "Courtesy notice" in preview
+    assert (
+        api(world.manager)
+        .get(f"/api/v1/associations/{world.a.id}/letter-templates/courtesy")
+        .get_json()["body"]
+        != body
+    )  # a preview saves nothing
     response = client.post(url, data={"body": "{{ nope }}", "submit": "1"})
-    assert "Unknown placeholders: nope." in response.get_data(as_text=True)
-    response = client.post(
-        url, data={"body": "<p>Hello {{ owner_names }}</p>", "submit": "1"}, follow_redirects=True
-    )
+    text = response.get_data(as_text=True)
+    assert "Unknown placeholders: nope." in text and "{{ nope }}" in text  # kept as typed
+    response = client.post(url, data={"body": body, "submit": "1"}, follow_redirects=True)
     assert "Saved the wording of the courtesy letter." in response.get_data(as_text=True)
+    assert (
+        api(world.manager)
+        .get(f"/api/v1/associations/{world.a.id}/letter-templates/courtesy")
+        .get_json()["body"]
+        == body
+    )
 
 
 def test_batch_pages(world, client, setup):

@@ -662,15 +662,36 @@ def test_batch_merges_letters_once_and_confirms(world, app, monkeypatch):
     monkeypatch.setitem(app.config, "JOBS_MODE", "eager")
     violation = open_violation(world)
     first = ladder.issue_letter(violation, "violation", actor=world.manager)
+    other_unit = f.UnitFactory(association=world.a, label="7C", street_address="7 Pine Court")
+    inspection = compliance.create_inspection(
+        world.a, scheduled_for=clock.today(), actor=world.manager
+    )
+    second = ladder.issue_letter(
+        compliance.record_finding(
+            inspection,
+            unit_id=other_unit.id,
+            rule_id=violation.rule_id,
+            notes="Bins by the garage",
+            actor=world.manager,
+        ).violation,
+        "courtesy",
+        actor=world.manager,
+    )
     db.session.commit()
     batch = batches.create_batch(world.a, actor=world.manager)
     db.session.commit()
     db.session.refresh(batch)
-    assert batch.status == "done" and batch.letter_count == 1
+    assert batch.status == "done" and batch.letter_count == 2
     from app.core.storage import batch_path
 
-    merged = batch_path(batch.id).read_bytes()
-    assert len(PdfReader(io.BytesIO(merged)).pages) == first.page_count
+    merged = PdfReader(io.BytesIO(batch_path(batch.id).read_bytes()))
+    assert len(merged.pages) == first.page_count + second.page_count
+    # The letters' own pages, in issue order, not re-rendered.
+    first_text = "\n".join(p.extract_text() for p in merged.pages[: first.page_count])
+    second_text = "\n".join(p.extract_text() for p in merged.pages[first.page_count :])
+    assert first_text == pdf_text(first.pdf) and "12 Oak Lane" in first_text
+    assert second_text == pdf_text(second.pdf) and "7 Pine Court" in second_text
+    assert "Notice of violation" in first_text and "Courtesy notice" in second_text
     # Nothing left: a new batch takes no letter.
     empty = batches.create_batch(world.a, actor=world.manager)
     assert empty.letter_count == 0 and empty.status == "done"
