@@ -291,3 +291,40 @@ def test_owners_see_the_same_budget_versions_on_the_page_and_in_the_api(world, c
     on_page = set(map(int, re.findall(r"/budgets/(\d+)\"", listing)))
     body = api(world.owner).get(f"/api/v1/associations/{world.a.id}/budgets").get_json()
     assert on_page == {item["id"] for item in body["items"]} == {setup["approved"]}
+
+
+def test_a_late_budget_says_so_on_the_page_and_in_the_pdf(world, client, app):
+    from datetime import UTC, datetime
+
+    from app.associations.models import Association
+    from app.auth.models import User
+    from app.core import clock
+
+    # FY 2027 starts January 1, 2027: a 30–90 day window ends December 2, 2026.
+    clock.freeze(datetime(2026, 12, 10, 18, 0, tzinfo=UTC))
+    with app.app_context():
+        association = db.session.get(Association, world.a.id)
+        association.budget_notice_min_days, association.budget_notice_max_days = 30, 90
+        manager = db.session.get(User, world.manager.id)
+        budget = budgets.create_budget(association, fiscal_year=2027, actor=manager)
+        budgets.add_line(budget, dict(LINES[1]), actor=manager)
+        request = budgets.submit_budget(budget, actor=manager)
+        for uid in (world.board.id, world.board2.id):
+            approvals.cast_vote(request.id, voter=db.session.get(User, uid), choice="approve")
+        db.session.commit()
+        budget_id = budget.id
+    late = (
+        "Late: this budget was approved on December 10, 2026, after the last day it could "
+        "reach owners in time. The budget must reach owners between October 3, 2026 and "
+        "December 2, 2026 (30–90 days before the fiscal year starts on January 1, 2027)."
+    )
+    login(client, world.owner)
+    page = client.get(f"/associations/{world.a.id}/budgets/{budget_id}").get_data(as_text=True)
+    assert re.search(r'<div class="alert alert-danger" role="status">\s*' + re.escape(late), page)
+    pdf = client.get(f"/associations/{world.a.id}/budgets/{budget_id}/report.pdf")
+    from pypdf import PdfReader
+
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages
+    )
+    assert late in text

@@ -477,6 +477,36 @@ def test_california_cure_withdraws_pending_fines_and_forbids_new_ones(world):
         )
 
 
+def test_florida_cure_withdraws_pending_fines_and_forbids_new_ones(world):
+    world.a.compliance_profile = "FL"
+    violation = through_hearing(world)
+    fine = _propose(violation, world, "50")
+    compliance.cure_violation(violation, notes="Bins stored", actor=world.manager)
+    assert fine.status == "withdrawn" and violation.status == "cured"
+    assert approvals.get_request(fine.approval_id).status == "withdrawn"
+    with pytest.raises(Conflict) as info:
+        _propose(violation, world, "50")
+    assert info.value.message == (
+        "Florida forbids fining a violation cured before the hearing (Florida Statutes § 720.305)."
+    )
+    assert [f.status for f in violation.fines] == ["withdrawn"]
+
+
+def test_no_fine_before_the_cure_deadline_has_passed(world):
+    # A held hearing falls after the cure date, so only a cure date moved later (a record
+    # corrected by hand) reaches this rule; it still refuses and names the day it allows.
+    violation = through_hearing(world)
+    violation.cure_by = clock.today(world.a.time_zone) + timedelta(days=3)
+    with pytest.raises(Conflict) as info:
+        _propose(violation, world, "50")
+    day = violation.cure_by + timedelta(days=1)
+    assert info.value.message == (
+        "The cure deadline has not passed yet. It becomes possible on "
+        f"{day:%B} {day.day}, {day.year}."
+    )
+    assert violation.fines == []
+
+
 def test_default_profile_keeps_pending_fines_on_cure(world):
     world.a.compliance_profile = "default"
     violation = through_hearing(world)
