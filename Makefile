@@ -26,11 +26,13 @@ run: setup
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# The browser tests are required here as in CI: a missing Chromium fails the run, never skips it
+# (`make setup` installs Debian's chromium; Playwright drives it, no browser is downloaded).
 test: setup
-	APP_ENV=testing $(BIN)/pytest
+	APP_ENV=testing REQUIRE_BROWSER=true $(BIN)/pytest
 
 test-postgres: setup
-	APP_ENV=testing TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
+	APP_ENV=testing REQUIRE_BROWSER=true TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check .
