@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 
 from app.auth import policies
 from app.auth.models import User
@@ -31,6 +31,8 @@ def can_view_budget(user: User, budget: Budget) -> bool:
 def visible_budgets(user: User, association_id: int) -> Select:
     """Return a query of the association's budget versions the user may read."""
     statement = select(Budget).where(Budget.association_id == association_id)
+    if not policies.is_member(user, association_id):
+        return statement.where(false())
     if not can_see_drafts(user, association_id):
         statement = statement.where(Budget.status == BudgetStatus.APPROVED)
     return statement

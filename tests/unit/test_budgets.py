@@ -94,6 +94,113 @@ def test_allocation_shares_apply_only_when_every_covered_unit_has_one():
     assert [u.monthly for u in partial.by_unit] == [D("500.00"), D("500.00")]
 
 
+def _line(name, kind, amount, centre=1, fund="operating", prior=None):
+    return calc.LineIn(
+        None, name, "", fund, kind, D(amount), D(prior) if prior is not None else None, centre
+    )
+
+
+def test_totals_add_every_line_per_kind_fund_and_centre():
+    centres = [calc.CentreIn(1, "General", None), calc.CentreIn(2, "Pool", None)]
+    lines = [
+        _line("Dues", "income", "1000", prior="900"),
+        _line("Fees", "income", "200", prior="100"),
+        _line("Water", "expense", "300", prior="250"),
+        _line("Roof reserve", "expense", "150", fund="reserve"),  # no prior year: counts as 0
+        _line("Paint reserve", "expense", "50", fund="reserve", prior="40"),
+        _line("Pool care", "expense", "75", centre=2),
+        _line("Pool income", "income", "25", centre=2),
+        _line("Legacy", "expense", "10", centre=99),  # a centre no longer listed
+    ]
+    totals = calc.totals(lines, centres)
+    assert (totals.income, totals.expense) == (D("1225"), D("585"))
+    assert totals.reserve_contribution == D("200")
+    assert totals.net == D("640")
+    assert (totals.prior_income, totals.prior_expense) == (D("1000"), D("290"))
+    assert totals.prior_net == D("710")
+    assert totals.expense_change == D("295")
+    assert totals.by_fund == {
+        "operating": {"income": D("1225"), "expense": D("385")},
+        "reserve": {"income": D("0"), "expense": D("200")},
+    }
+    assert totals.by_centre == {
+        1: {"income": D("1200"), "expense": D("500")},
+        2: {"income": D("25"), "expense": D("75")},
+        99: {"income": D("0"), "expense": D("10")},
+    }
+
+
+def test_assessment_reports_each_centre_and_unit_in_full():
+    centres = [
+        calc.CentreIn(1, "General", None),
+        calc.CentreIn(2, "Townhomes", ("townhome",)),
+        calc.CentreIn(3, "Marina", ("boat",)),  # covers no unit, yet carries an expense
+        calc.CentreIn(4, "Gate", None),  # covers every unit, carries nothing
+    ]
+    lines = [
+        _line("Insurance", "expense", "1200"),
+        _line("Landscaping", "expense", "1200"),
+        _line("Laundry", "income", "5000"),  # income lowers no assessment
+        _line("Roofs", "expense", "2400", centre=2),
+        _line("Dock", "expense", "600", centre=3),
+        _line("Gate income", "income", "30", centre=4),
+    ]
+    units = [
+        calc.UnitIn(7, "T1", "townhome", None),
+        calc.UnitIn(8, "T2", "townhome", None),
+        calc.UnitIn(9, "H1", "house", None),
+    ]
+    result = calc.assess(lines, centres, units)
+    general, townhomes, marina, gate = result.centres
+    assert (general.id, general.name, general.unit_types) == (1, "General", None)
+    assert (general.expense, general.income, general.unit_count) == (D("2400"), D("5000"), 3)
+    assert general.by_allocation is False
+    assert general.monthly_by_type == {"house": D("66.67"), "townhome": D("66.67")}
+    assert (townhomes.unit_types, townhomes.expense, townhomes.unit_count) == (
+        ("townhome",),
+        D("2400"),
+        2,
+    )
+    assert townhomes.monthly_by_type == {"townhome": D("100.00")}
+    assert (marina.expense, marina.unit_count, marina.monthly_by_type) == (D("600"), 0, {})
+    assert result.empty_centres == [marina]
+    assert (gate.expense, gate.income) == (D("0"), D("30"))
+    assert gate.monthly_by_type == {"house": D("0.00"), "townhome": D("0.00")}
+    assert [(u.unit_id, u.label, u.unit_type) for u in result.by_unit] == [
+        (7, "T1", "townhome"),
+        (8, "T2", "townhome"),
+        (9, "H1", "house"),
+    ]
+    assert [u.parts for u in result.by_unit] == [
+        {1: D("66.67"), 2: D("100.00")},
+        {1: D("66.67"), 2: D("100.00")},
+        {1: D("66.67")},
+    ]
+    # The marina's expense reaches nobody, so it is not among the shared expenses.
+    assert result.shared_expense == D("4800")
+    assert result.collected == D("4800.12")
+    assert result.rounding_difference == D("0.12")
+
+
+def test_a_unit_no_centre_charges_pays_zero_cents():
+    centres = [calc.CentreIn(1, "Townhomes", ("townhome",))]
+    lines = [_line("Roofs", "expense", "1200")]
+    result = calc.assess(lines, centres, [calc.UnitIn(1, "H1", "house", None)])
+    (unit,) = result.by_unit
+    assert str(unit.monthly) == "0.00" and str(unit.annual) == "0.00" and unit.parts == {}
+    assert str(calc.assess(lines, centres, []).collected) == "0.00"
+
+
+def test_weighted_shares_of_one_type_have_no_single_monthly_figure():
+    centres = [calc.CentreIn(1, "General", None)]
+    lines = [_line("Costs", "expense", "1200")]
+    result = calc.assess(lines, centres, _units(("standard", D("1")), ("standard", D("2"))))
+    (centre,) = result.centres
+    assert centre.by_allocation is True
+    assert centre.monthly_by_type == {"standard": None}
+    assert [u.monthly for u in result.by_unit] == [D("33.33"), D("66.67")]
+
+
 @pytest.mark.parametrize(
     ("value", "rounded"),
     [
