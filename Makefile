@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export APP_ENV ?= development
 export FLASK_APP := wsgi.py
 
-.PHONY: setup system run test test-postgres lint format migrate messages clean
+.PHONY: setup system run test test-postgres mutants lint format migrate messages clean
 
 setup: system $(STAMP)
 
@@ -34,6 +34,12 @@ test: setup
 test-postgres: setup
 	APP_ENV=testing REQUIRE_BROWSER=true TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
 
+# Mutation testing of the rule modules, with the kill rate per module (see scripts/mutants.py).
+# Not part of CI: a full run takes about half an hour on 2 cores.
+mutants: setup
+	$(BIN)/pip install --quiet -e '.[dev,mutants]'
+	APP_ENV=testing $(BIN)/python scripts/mutants.py
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -49,4 +55,4 @@ messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache mutants
