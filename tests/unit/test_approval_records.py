@@ -240,7 +240,7 @@ def test_refusals_name_the_reason(world):
 
 
 def test_a_recused_member_is_told_why(world):
-    budget, request = _submit(world)
+    _budget, request = _submit(world)
     late = f.UserFactory(name="Late Larry")
     f.MembershipFactory(user=late, association=world.a, role="board", office="director")
     db.session.flush()
@@ -340,7 +340,7 @@ def test_required_votes_round_up_to_whole_members(eligible, fraction, required):
 def test_awaiting_vote_lists_the_oldest_first(world):
     from datetime import timedelta
 
-    first_budget, first = _submit(world)
+    _first_budget, first = _submit(world)
     clock.advance(timedelta(hours=1))
     second_budget = draft(world, year=2028)
     from app.budgets import services as budgets
