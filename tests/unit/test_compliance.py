@@ -453,6 +453,42 @@ def test_california_has_no_aggregate_cap(world):
     assert _propose(violation, world, "100").amount == Decimal("100")
 
 
+def test_an_unknown_profile_code_is_the_default_profile():
+    assert profile_of("ZZ") is profile_of(None) is profile_of("") is profile_of("default")
+    assert profile_of("ZZ").code == "default"
+
+
+def test_california_names_the_health_or_safety_exception_when_refusing(world):
+    violation = through_hearing(world)
+    with pytest.raises(ValidationError) as info:
+        _propose(violation, world, "150")
+    assert info.value.errors["amount"] == [
+        "California (Civil Code § 5850(c), (d)) caps fines at $100.00 per violation unless the "
+        "board records a health or safety finding; this violation is already fined $0.00."
+    ]
+
+
+def test_a_health_or_safety_finding_lifts_only_the_cap_it_belongs_to():
+    from app.compliance.profiles import FineCap, Profile, check_fine_amount
+
+    profile = Profile(
+        "XX",
+        "Testland",
+        "Test Code § 1",
+        10,
+        fine_caps=(
+            FineCap(Decimal("100"), PER_VIOLATION, "w", "§ 1(a)", health_safety_lifts=True),
+            FineCap(Decimal("500"), AGGREGATE, "w", "§ 1(b)"),
+        ),
+    )
+    check = dict(health_safety=True, fined_on_violation=Decimal("0"))
+    check_fine_amount(profile, Decimal("400"), fined_on_unit=Decimal("100"), **check)
+    with pytest.raises(ValidationError) as info:
+        check_fine_amount(profile, Decimal("401"), fined_on_unit=Decimal("100"), **check)
+    assert "caps fines at $500.00 in the aggregate" in info.value.errors["amount"][0]
+    assert "(§ 1(b))" in info.value.errors["amount"][0]
+
+
 def test_the_caps_are_data_with_the_statutes_words():
     florida = profile_of("FL")
     per_violation, aggregate = florida.cap(PER_VIOLATION), florida.cap(AGGREGATE)

@@ -240,3 +240,11 @@ def test_owners_see_only_decided_requests_that_concern_them(world):
     # A decided request whose subject is gone concerns nobody.
     request.subject_id = 987654
     assert not approval_policies.can_view(world.owner, request)
+
+
+def test_an_object_that_is_no_signed_in_user_holds_no_role(world):
+    from types import SimpleNamespace
+
+    stranger = SimpleNamespace(id=world.manager.id)  # no is_authenticated at all
+    assert policies.roles_in(stranger, world.a) == frozenset()
+    assert not policies.is_manager(stranger, world.a)
