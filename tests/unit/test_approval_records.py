@@ -161,9 +161,10 @@ def test_withdrawal_is_recorded_and_told(world, app):
     assert (request.status, request.decided_by_id) == ("withdrawn", world.manager.id)
     assert request.decided_at == clock.now() and budget.status == "draft"
     entry = _entries()[-1]
-    assert (entry.action, entry.actor_id, entry.subject_id) == (
+    assert (entry.action, entry.actor_id, entry.association_id, entry.subject_id) == (
         "approval.withdrawn",
         world.manager.id,
+        world.a.id,
         budget.id,
     )
     assert entry.summary == f"Withdrew “{request.title}” from the board"
@@ -212,6 +213,9 @@ def test_refusals_name_the_reason(world):
         with pytest.raises(error) as info:
             act()
         assert type(info.value) is error and info.value.message == message
+        if error is ValidationError:
+            field = "choice" if "Choose" in message else "comment"
+            assert info.value.errors == {field: [message]}
     from app.core.errors import Conflict
 
     with pytest.raises(Conflict) as info:
@@ -300,6 +304,7 @@ def test_thresholds_are_set_changed_cleared_and_audited(world):
     # Clearing what is not set changes nothing, and is still recorded.
     assert approvals.set_threshold(world.a, "budget", None, None, actor=world.manager) is None
     entries = _entries("approval.threshold")
+    assert {e.action for e in entries} == {"approval.threshold_set"}
     assert [(e.actor_id, e.association_id, e.subject_type, e.subject_id) for e in entries] == [
         (world.manager.id, world.a.id, "association", world.a.id)
     ] * 4
@@ -322,6 +327,33 @@ def test_a_threshold_applies_to_its_kind_in_its_association_only(world):
     approvals.set_threshold(world.b, "budget", 3, 4, actor=world.outsider)
     _budget, request = _submit(world)
     assert (request.required, request.threshold_label) == (2, "majority")
+    approvals.set_threshold(world.a, "budget", 1, 1, actor=world.manager)
+    from app.budgets import services as budgets
+
+    unanimous = budgets.submit_budget(draft(world, year=2029), actor=world.manager)
+    assert (unanimous.required, unanimous.threshold_label) == (2, "1/1")
+    approvals.set_threshold(world.a, "budget", 3, 5, actor=world.manager)
+    seat_third_board_member(world)
+    three_fifths = budgets.submit_budget(draft(world, year=2030), actor=world.manager)
+    assert (three_fifths.required, three_fifths.threshold_label) == (2, "3/5")
+
+
+def test_an_empty_board_is_told_to_seat_members(world):
+    from app.auth import policies
+    from app.core.errors import Conflict
+
+    for user in (world.board, world.board2):
+        for membership in list(user.memberships):
+            db.session.delete(membership)
+    db.session.flush()
+    policies.forget_memberships()
+    budget = draft(world)
+    with pytest.raises(Conflict) as info:
+        approvals.open_request("budget", budget, actor=world.manager)
+    assert info.value.message == (
+        "No board member may vote on this: the board is empty or every member is recused. "
+        "Seat board members first."
+    )
 
 
 @pytest.mark.parametrize(
