@@ -76,9 +76,11 @@ PROFILES: dict[str, Profile] = {
                 Decimal("100.00"),
                 PER_VIOLATION,
                 "A monetary penalty for a violation of the governing documents shall not "
-                "exceed the lesser of ... One hundred dollars ($100) per violation; the board "
-                "may impose a greater penalty if the violation may result in an adverse health "
-                "or safety impact, after a written finding.",
+                "exceed the lesser of the following: ... One hundred dollars ($100) per "
+                "violation. ... Notwithstanding subdivision (c), the board may impose a penalty "
+                "... that is greater than one hundred dollars ($100) per violation, if the "
+                "violation may result in an adverse health or safety impact on the common area "
+                "or another association member's property.",
                 "Civil Code § 5850(c), (d)",
                 health_safety_lifts=True,
             ),

@@ -277,6 +277,8 @@ def test_the_fine_form_is_offered_exactly_when_the_service_allows_a_fine(
     response = api(world.manager).post(
         f"/api/v1/violations/{violation_id}/fines", json={"amount": "50", "reason": "Late cure"}
     )
+    assert "No hearing can be scheduled now: The violation is cured; no hearing is held." in text
+    assert "Move the hearing and issue a new notice" not in text
     if profile == "default":
         assert "Propose to the board" in text
         assert response.status_code == 201
