@@ -527,3 +527,95 @@ def test_a_rejected_fine_also_starts_the_decision_clock(world):
     decided = clock.as_utc(fine.decided_at).astimezone(clock.zone(world.a.time_zone)).date()
     assert ladder.decision_letter_due(violation) == decided + timedelta(days=15)
     assert isinstance(db.session.get(Fine, fine.id), Fine)
+
+
+def test_each_association_keeps_its_own_wording(world):
+    ladder.save_template(world.b, "courtesy", "<p>B's own words</p>", actor=world.outsider)
+    ladder.save_template(world.a, "courtesy", "<p>A's own words</p>", actor=world.manager)
+    assert ladder.template_body(world.b.id, "courtesy") == "<p>B's own words</p>"
+    ladder.save_template(world.a, "courtesy", "", actor=world.manager)
+    assert ladder.template_body(world.b.id, "courtesy") == "<p>B's own words</p>"
+    assert ladder.template_body(world.a.id, "courtesy") == DEFAULT_BODIES["courtesy"]
+    assert {e.action for e in _entries("letter_template")} == {"letter_template.saved"}
+
+
+def test_bulk_letters_use_the_associations_wording_and_record_who_issued_them(world):
+    ladder.save_template(
+        world.a, "courtesy", "<p>Bulk words for {{ owner_names }}</p>", actor=world.manager
+    )
+    (letter,) = ladder.issue_letters_bulk([open_violation(world)], "courtesy", actor=world.manager)
+    assert "Bulk words for Olivia Owner" in letter_text(letter)
+    assert (letter.issued_by_id, letter.page_count) == (world.manager.id, 1)
+
+
+def test_refused_values_name_their_field(world):
+    violation = noticed(world)
+    with pytest.raises(ValidationError) as info:
+        ladder.schedule_hearing(
+            violation, scheduled_at=datetime(2027, 3, 20, 18), location="C", actor=world.manager
+        )
+    assert list(info.value.errors) == ["scheduled_at"]
+    at = hearing_time(world, violation.cure_by + timedelta(days=1))
+    with pytest.raises(ValidationError) as info:
+        ladder.schedule_hearing(violation, scheduled_at=at, location="", actor=world.manager)
+    assert list(info.value.errors) == ["location"]
+    ladder.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
+    clock.freeze(clock.as_utc(at) + timedelta(hours=1))
+    fine_violation = violation
+    with pytest.raises(ValidationError) as info:
+        _propose(fine_violation, world, "10", None)
+    assert info.value.errors == {"reason": ["Give the reason the owner will read."]}
+    fine = _propose(fine_violation, world, "10")
+    for member in (world.board, world.board2):
+        approvals.cast_vote(fine.approval_id, voter=member, choice="approve")
+    with pytest.raises(ValidationError) as info:
+        ladder.settle_fine(fine, "lost", actor=world.manager)
+    assert info.value.errors == {"status": ["Choose paid or waived."]}
+
+
+@pytest.mark.parametrize("cured_after_deadline_days", [-1, 0])
+def test_a_violation_cured_by_its_deadline_is_never_fined(world, cured_after_deadline_days):
+    world.a.compliance_profile = "default"  # which would allow a fine after a late cure
+    violation = noticed(world)
+    clock.freeze(START + timedelta(days=14 + cured_after_deadline_days))
+    compliance.cure_violation(violation, notes="Done", actor=world.manager)
+    assert _refusal(lambda: _propose(violation, world)) == (
+        Conflict,
+        "The violation was cured by its deadline; it cannot be fined.",
+    )
+
+
+def test_no_fine_before_the_hearing_names_its_time(world):
+    violation = noticed(world)
+    at = hearing_time(world, violation.cure_by + timedelta(days=1))
+    ladder.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
+    assert _refusal(lambda: _propose(violation, world)) == (
+        Conflict,
+        "No fine before the hearing has been held (it is set for March 16, 2027, 6:00 PM PDT). "
+        "It becomes possible on March 16, 2027.",
+    )
+
+
+def test_no_fine_on_the_cure_date_itself(world):
+    violation = through_hearing(world)
+    violation.cure_by = clock.today(world.a.time_zone)
+    assert _refusal(lambda: _propose(violation, world)) == (
+        Conflict,
+        "The cure deadline has not passed yet. It becomes possible on March 17, 2027.",
+    )
+
+
+def test_a_rejected_fine_does_not_count_against_the_cap(world):
+    violation = through_hearing(world)  # California: $100 per violation
+    fine = _propose(violation, world, "80")
+    approvals.cast_vote(fine.approval_id, voter=world.board, choice="reject")
+    assert fine.status == "rejected" and violation.status == "hearing_scheduled"
+    assert _propose(violation, world, "100").amount == Decimal("100")
+
+
+def test_a_withdrawn_fine_starts_no_decision_clock(world):
+    violation = through_hearing(world)
+    _propose(violation, world, "60")
+    ladder.withdraw_pending_fines(violation, actor=world.manager)
+    assert violation.fines[0].decided_at is not None
+    assert ladder.decision_letter_due(violation) is None
