@@ -236,7 +236,9 @@ def test_each_approved_fine_gets_one_notice_in_order(world):
     for member in (world.board, world.board2):
         approvals.cast_vote(first.approval_id, voter=member, choice="approve")
     letter = ladder.issue_letter(violation, "fine", actor=world.manager)
-    assert "First" in letter_text(letter) and "$30.00" in letter_text(letter)
+    text = " ".join(letter_text(letter).split())
+    assert "First" in text and "$30.00" in text
+    assert "After the hearing on March 16, 2027, 6:00 PM PDT, the board decided" in text
     assert _refusal(lambda: ladder.issue_letter(violation, "fine", actor=world.manager)) == (
         Conflict,
         "Every approved fine already has its notice.",
@@ -290,6 +292,7 @@ def test_scheduling_and_moving_the_hearing_are_recorded(world):
     )
     assert moved is hearing and hearing.location == "Library"
     assert [le.kind for le in violation.letters] == ["violation", "hearing", "hearing"]
+    assert {le.issued_by_id for le in violation.letters} == {world.manager.id}
     entries = _entries("hearing.")
     assert [(e.action, e.actor_id, e.subject_id) for e in entries] == [
         ("hearing.scheduled", world.manager.id, violation.id),
@@ -619,3 +622,33 @@ def test_a_withdrawn_fine_starts_no_decision_clock(world):
     ladder.withdraw_pending_fines(violation, actor=world.manager)
     assert violation.fines[0].decided_at is not None
     assert ladder.decision_letter_due(violation) is None
+
+
+def test_an_owner_who_declined_mail_does_not_stop_the_others(world, app):
+    world.owner.email_letters = False  # the unit's first owner
+    co_owner = f.UserFactory(name="Carl Coowner", email_letters=True)
+    f.MembershipFactory(user=co_owner, association=world.a, role="owner", unit=world.owner_unit)
+    db.session.flush()
+    db.session.expire(world.owner_unit, ["memberships"])
+    app.extensions["mail_outbox"] = []
+    ladder.issue_letter(open_violation(world), "courtesy", actor=world.manager)
+    db.session.commit()
+    assert [m["To"] for m in app.extensions["mail_outbox"]] == [co_owner.email]
+
+
+def test_a_long_letter_stores_its_true_page_count(world):
+    import io
+
+    from pypdf import PdfReader
+
+    long_text = " ".join(["Containers must be kept behind the fence line at all times."] * 120)
+    rule = make_rule(world, code="LONG-1", description=long_text)
+    letter = ladder.issue_letter(open_violation(world, rule), "courtesy", actor=world.manager)
+    pages = len(PdfReader(io.BytesIO(letter.pdf)).pages)
+    assert pages >= 2 and letter.page_count == pages
+
+
+def test_an_unknown_letter_kind_names_the_field(world):
+    with pytest.raises(ValidationError) as info:
+        ladder.issue_letter(open_violation(world), "memo", actor=world.manager)
+    assert info.value.errors == {"kind": ["Choose courtesy, violation, hearing, fine or closure."]}
