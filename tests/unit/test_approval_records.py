@@ -392,3 +392,41 @@ def test_seated_board_is_the_associations_board_now(world):
     assert world.board.id in approvals.seated_board_ids(world.a.id)
     assert approvals.seated_board_ids(world.b.id) == set()
     assert db.session.get(ApprovalRequest, 1) is None
+
+
+def test_a_withdrawn_subject_may_be_submitted_again(world):
+    budget, request = _submit(world)
+    approvals.withdraw_request(request.id, actor=world.manager)
+    from app.budgets import services as budgets
+
+    again = budgets.submit_budget(budget, actor=world.manager)
+    assert again.id != request.id and again.status == "pending"
+    assert budget.approval_id == again.id
+
+
+def test_a_pending_request_blocks_only_its_own_kind_of_subject(world):
+    from datetime import date
+
+    from app.vendors import contracts
+    from app.vendors import services as vendors
+
+    budget, _request = _submit(world)
+    vendor = vendors.create_vendor(
+        world.a, {"name": "GreenCo", "category": "pool"}, actor=world.manager
+    )
+    contract = contracts.create_contract(
+        world.a,
+        {
+            "vendor_id": vendor.id,
+            "title": "Pool care",
+            "start_date": date(2027, 4, 1),
+            "end_date": date(2027, 12, 31),
+            "amount": "100",
+            "billing": "monthly",
+            "notice_days": 30,
+        },
+        actor=world.manager,
+    )
+    assert contract.id == budget.id  # the same id, another kind of subject
+    other = contracts.submit_contract(contract, actor=world.manager)
+    assert other.status == "pending" and other.subject_type == "contract"

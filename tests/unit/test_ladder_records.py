@@ -652,3 +652,11 @@ def test_an_unknown_letter_kind_names_the_field(world):
     with pytest.raises(ValidationError) as info:
         ladder.issue_letter(open_violation(world), "memo", actor=world.manager)
     assert info.value.errors == {"kind": ["Choose courtesy, violation, hearing, fine or closure."]}
+
+
+def test_each_letter_kind_keeps_its_own_wording(world):
+    ladder.save_template(world.a, "courtesy", "<p>Courtesy words</p>", actor=world.manager)
+    ladder.save_template(world.a, "violation", "<p>Violation words</p>", actor=world.manager)
+    assert ladder.template_body(world.a.id, "courtesy") == "<p>Courtesy words</p>"
+    assert ladder.template_body(world.a.id, "violation") == "<p>Violation words</p>"
+    assert len(db.session.scalars(select(LetterTemplate)).all()) == 2
