@@ -646,6 +646,15 @@ def test_a_long_letter_stores_its_true_page_count(world):
     letter = ladder.issue_letter(open_violation(world, rule), "courtesy", actor=world.manager)
     pages = len(PdfReader(io.BytesIO(letter.pdf)).pages)
     assert pages >= 2 and letter.page_count == pages
+    other = f.UnitFactory(association=world.a, label="7C", street_address="7 Pine Court")
+    inspection = compliance.create_inspection(
+        world.a, scheduled_for=clock.today(), actor=world.manager
+    )
+    second = compliance.record_finding(
+        inspection, unit_id=other.id, rule_id=rule.id, notes="x", actor=world.manager
+    ).violation
+    (bulk,) = ladder.issue_letters_bulk([second], "courtesy", actor=world.manager)
+    assert bulk.page_count == len(PdfReader(io.BytesIO(bulk.pdf)).pages) >= 2
 
 
 def test_an_unknown_letter_kind_names_the_field(world):
