@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export APP_ENV ?= development
 export FLASK_APP := wsgi.py
 
-.PHONY: setup system run test test-postgres api-contract lint format migrate messages clean
+.PHONY: setup system run test test-postgres api-contract mutants lint format migrate messages clean
 
 setup: system $(STAMP)
 
@@ -26,8 +26,10 @@ run: setup
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# The browser tests are required here as in CI: a missing Chromium fails the run, never skips it
+# (`make setup` installs Debian's chromium; Playwright drives it, no browser is downloaded).
 test: setup
-	APP_ENV=testing $(BIN)/pytest
+	APP_ENV=testing REQUIRE_BROWSER=true $(BIN)/pytest
 	$(BIN)/python scripts/api_contract.py
 
 # schemathesis against the served app, every operation of the OpenAPI document (seeded)
@@ -35,7 +37,13 @@ api-contract: setup
 	$(BIN)/python scripts/api_contract.py
 
 test-postgres: setup
-	APP_ENV=testing TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
+	APP_ENV=testing REQUIRE_BROWSER=true TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
+
+# Mutation testing of the rule modules, with the kill rate per module (see scripts/mutants.py).
+# Not part of CI: a full run takes about half an hour on 2 cores.
+mutants: setup
+	$(BIN)/pip install --quiet -e '.[dev,mutants]'
+	APP_ENV=testing $(BIN)/python scripts/mutants.py
 
 lint: setup
 	$(BIN)/ruff check .
@@ -52,4 +60,4 @@ messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache mutants

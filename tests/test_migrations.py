@@ -14,6 +14,10 @@ def test_upgrade_matches_the_models_and_downgrade_empties(app):
         db.drop_all()
         try:
             upgrade()
+            assert _letter_triggers() == {"compliance_letters_keep_issued_bytes"}
+            downgrade(revision="1136a47ec44a")
+            assert _letter_triggers() == set()
+            upgrade()
             with db.engine.connect() as connection:
                 context = MigrationContext.configure(
                     connection, opts={"compare_type": True, "render_as_batch": True}
@@ -29,3 +33,17 @@ def test_upgrade_matches_the_models_and_downgrade_empties(app):
             with db.engine.begin() as connection:
                 connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
             db.create_all()
+
+
+def _letter_triggers() -> set[str]:
+    """Return the triggers that guard issued letters in the database."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'compliance_letters'::regclass"
+            query += " AND NOT tgisinternal"
+        else:
+            query = (
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'compliance_letters'"
+            )
+        return set(connection.execute(text(query)).scalars())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
-from sqlalchemy import select
 
 from app.api.schemas import (
     MONEY_INPUT,
@@ -255,11 +254,8 @@ class Budgets(MethodView):
     def get(self, args, aid):
         """List budgets, newest first (owners: approved ones)."""
         association_for(aid)
-        statement = select(Budget).where(Budget.association_id == aid)
-        if not budget_policies.can_see_drafts(caller(), aid):
-            statement = statement.where(Budget.status == "approved")
         page = paginate(
-            statement,
+            budget_policies.visible_budgets(caller(), aid),
             sortable={"year": Budget.fiscal_year},
             direction="desc",
             tiebreak=Budget.version.desc(),
@@ -399,7 +395,7 @@ class Variance(MethodView):
     def get(self, budget_id):
         """Budget against actuals by account, year to date."""
         budget = budget_for(budget_id)
-        allow(budget_policies.can_see_drafts(caller(), budget.association_id))
+        allow(budget_policies.can_see_variance(caller(), budget))
         report = budgets.variance_report(budget)
         return {
             "through": report.through,
@@ -415,6 +411,6 @@ class VariancePdf(MethodView):
     def get(self, budget_id):
         """Download the budget-vs-actual report PDF."""
         budget = budget_for(budget_id)
-        allow(budget_policies.can_see_drafts(caller(), budget.association_id))
+        allow(budget_policies.can_see_variance(caller(), budget))
         pdf = render_pdf("pdf/budgets/variance.html", **reports.variance_context(budget))
         return pdf_response(pdf, f"budget-vs-actual-fy{budget.fiscal_year}.pdf")

@@ -97,14 +97,13 @@ class VendorSchema(BaseSchema):
         visible = [
             link.association
             for link in vendor.links
-            if policies.is_member(g.api_user, link.association_id)
+            if vendor_policies.can_see_vendors(g.api_user, link.association_id)
         ]
-        private = any(vendor_policies.can_see_private(g.api_user, a.id) for a in visible)
         checks = [(a, vendors.compliance(vendor, a)) for a in visible]
         several = len(checks) > 1
         data.update(
-            tax_id_last4=vendor.tax_id_last4 if private else None,
-            notes=vendor.notes if private else "",
+            tax_id_last4=vendor.tax_id_last4,
+            notes=vendor.notes,
             compliant=all(check.compliant for _a, check in checks),
             noncompliance_reasons=[
                 f"{a.name}: {reason}" if several else reason
@@ -239,12 +238,15 @@ class BidCreateSchema(BaseSchema):
 
 
 def vendor_for(vendor_id: int, *, write_in: int | None = None) -> Vendor:
-    """Return a vendor serving one of the caller's associations, else 404."""
+    """Return a vendor serving one of the caller's associations (else 404) they may see."""
     vendor = db.session.get(Vendor, vendor_id)
     if vendor is None or not any(
         policies.is_member(caller(), link.association_id) for link in vendor.links
     ):
         raise NotFound(_("No such vendor."))
+    allow(
+        any(vendor_policies.can_see_vendors(caller(), link.association_id) for link in vendor.links)
+    )
     if write_in is not None:
         allow(vendor_policies.can_manage(caller(), write_in))
     return vendor
@@ -260,15 +262,12 @@ def managed_association_of(vendor: Vendor):
 
 
 def contract_for(contract_id: int, *, write: bool = False) -> Contract:
-    """Return a contract the caller may see (owners: decided ones), else 404."""
+    """Return a contract of the caller's association (else 404) they may see (else 403)."""
     contract = db.session.get(Contract, contract_id)
     if contract is None:
         raise NotFound(_("No such contract."))
     association_for(contract.association_id)
-    if not vendor_policies.can_see_private(
-        caller(), contract.association_id
-    ) and contract.status in ("draft", "pending_approval", "rejected"):
-        raise NotFound(_("No such contract."))
+    allow(vendor_policies.can_see_vendors(caller(), contract.association_id))
     if write:
         allow(vendor_policies.can_manage(caller(), contract.association_id))
     contracts.sync_contract(contract)
@@ -284,8 +283,9 @@ class Vendors(MethodView):
     @blp.arguments(ListArgsSchema, location="query")
     @blp.response(200, list_schema(VendorSchema, "VendorList"))
     def get(self, args, aid):
-        """The association's vendor directory."""
+        """The association's vendor directory (managers and board)."""
         association_for(aid)
+        allow(vendor_policies.can_see_vendors(caller(), aid))
         page = paginate(
             vendors.vendors_of(aid),
             search=[Vendor.name, Vendor.category],
@@ -348,12 +348,6 @@ class Documents(MethodView):
     def get(self, vendor_id):
         """A vendor's documents (managers and board)."""
         vendor = vendor_for(vendor_id)
-        allow(
-            any(
-                vendor_policies.can_see_private(caller(), link.association_id)
-                for link in vendor.links
-            )
-        )
         return {"items": vendor.documents, "total": len(vendor.documents)}
 
     @blp.doc(
@@ -404,12 +398,6 @@ class DocumentItem(MethodView):
         from app.vendors.models import VendorDocument
 
         vendor = vendor_for(vendor_id)
-        allow(
-            any(
-                vendor_policies.can_see_private(caller(), link.association_id)
-                for link in vendor.links
-            )
-        )
         record = db.session.get(VendorDocument, document_id)
         if record is None or record.vendor_id != vendor.id:
             raise NotFound(_("No such document."))
@@ -438,8 +426,9 @@ class Interests(MethodView):
 class Requirements(MethodView):
     @blp.response(200, RequirementsOutSchema)
     def get(self, aid, category):
-        """What the association requires of vendors in a category."""
+        """What the association requires of vendors in a category (managers and board)."""
         association_for(aid)
+        allow(vendor_policies.can_see_vendors(caller(), aid))
         return {
             "category": category.lower(),
             "requirements": vendors.requirements_for(aid, category.lower()),
@@ -466,20 +455,15 @@ class Contracts(MethodView):
     def get(self, args, aid):
         """Contracts; expiring_within_days=N: notice deadline or end date within N days."""
         association = association_for(aid)
+        allow(vendor_policies.can_see_vendors(caller(), aid))
         contracts.sync_all(aid)
         db.session.commit()
         within = args.pop("expiring_within_days")
         status = args.pop("status")
         if within is not None:
             items = contracts.expiring(association, within)
-            if not vendor_policies.can_see_private(caller(), aid):
-                items = [c for c in items if c.status in ("approved", "active")]
             return {"items": items, "total": len(items)}
         statement = select(Contract).where(Contract.association_id == aid)
-        if not vendor_policies.can_see_private(caller(), aid):
-            statement = statement.where(
-                Contract.status.in_(["approved", "active", "expired", "terminated"])
-            )
         if status:
             statement = statement.where(Contract.status == status)
         page = paginate(
@@ -589,7 +573,7 @@ def rfp_for(rfp_id: int, *, write: bool = False) -> RequestForProposals:
     if rfp is None:
         raise NotFound(_("No such request for proposals."))
     association = association_for(rfp.association_id)
-    allow(vendor_policies.can_see_private(caller(), rfp.association_id))
+    allow(vendor_policies.can_see_vendors(caller(), rfp.association_id))
     if write:
         allow(vendor_policies.can_manage(caller(), rfp.association_id))
     for bid in rfp.bids:

@@ -1,1 +1,1 @@
-"""The one board-approval engine: budgets, contracts, fines and minutes all decide here."""
+"""The one board-approval engine: budgets, contracts and fines decide here (registered kinds)."""

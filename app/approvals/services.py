@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.approvals.models import (
-    SUBJECT_TYPES,
     ApprovalRequest,
     ApprovalStatus,
     Choice,
@@ -16,7 +15,7 @@ from app.approvals.models import (
     Threshold,
     Vote,
 )
-from app.approvals.subjects import kind_of, load_subject
+from app.approvals.subjects import kind_of, load_subject, registered_types
 from app.associations.models import Association
 from app.auth import policies
 from app.auth.models import Membership, User
@@ -64,8 +63,11 @@ def set_threshold(
     actor: User,
 ) -> Threshold | None:
     """Set (or, with no fraction, clear) the association's threshold for a subject kind."""
-    if subject_type not in SUBJECT_TYPES:
-        raise ValidationError("subject_type", _("Choose budget, contract, fine or minutes."))
+    if subject_type not in registered_types():
+        raise ValidationError(
+            "subject_type",
+            _("Choose one of: %(kinds)s.", kinds=", ".join(registered_types())),
+        )
     existing = threshold_for(association.id, subject_type)
     if numerator is None and denominator is None:
         if existing is not None:

@@ -71,6 +71,11 @@ def register(kind: SubjectKind) -> SubjectKind:
     return kind
 
 
+def registered_types() -> tuple[str, ...]:
+    """Return the subject types features have registered, alphabetically."""
+    return tuple(sorted(_KINDS))
+
+
 def kind_of(subject_type: str) -> SubjectKind:
     """Return the registered kind for a subject type."""
     try:

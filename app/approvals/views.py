@@ -105,6 +105,7 @@ def detail(aid: int, request_id: int):
         not_voted=not_voted,
         can_vote=approval_policies.can_vote(user, approval),
         can_withdraw=approval_policies.can_withdraw(user, approval),
+        can_see_all=approval_policies.can_see_all_requests(user, approval.association_id),
         confirm=ConfirmForm(),
     )
 
@@ -204,4 +205,6 @@ def thresholds(aid: int):
             db.session.commit()
             flash(_("Thresholds saved."), "success")
             return redirect(url_for("approvals.thresholds", aid=aid))
-    return render_template("approvals/thresholds.html", association=association, form=form)
+    return render_template(
+        "approvals/thresholds.html", association=association, form=form, kinds=SUBJECT_TYPES
+    )

@@ -128,9 +128,7 @@ def dashboard(aid: int):
         compliance_counts = dict(rows)
         compliance_counts["due"] = db.session.scalar(
             select(func.count(Violation.id)).where(
-                Violation.association_id == aid,
-                Violation.cure_by < today,
-                Violation.status.in_(["open", "noticed"]),
+                Violation.association_id == aid, Violation.is_overdue(today)
             )
         )
     expiring_certificates, renewal_radar, failed_mail = [], [], 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Select, false, select
+
 from app.auth import policies
 from app.auth.models import User
 from app.budgets.models import Budget, BudgetStatus
@@ -24,3 +26,18 @@ def can_view_budget(user: User, budget: Budget) -> bool:
     return budget.status == BudgetStatus.APPROVED and policies.is_member(
         user, budget.association_id
     )
+
+
+def visible_budgets(user: User, association_id: int) -> Select:
+    """Return a query of the association's budget versions the user may read."""
+    statement = select(Budget).where(Budget.association_id == association_id)
+    if not policies.is_member(user, association_id):
+        return statement.where(false())
+    if not can_see_drafts(user, association_id):
+        statement = statement.where(Budget.status == BudgetStatus.APPROVED)
+    return statement
+
+
+def can_see_variance(user: User, budget: Budget) -> bool:
+    """Managers, board members and admins compare an approved budget with its actuals."""
+    return budget.status == BudgetStatus.APPROVED and can_see_drafts(user, budget.association_id)

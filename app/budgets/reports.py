@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app.approvals.models import ApprovalRequest
 from app.budgets import calc
@@ -236,14 +235,3 @@ def variance_context(budget: Budget) -> dict:
         "rows": rows,
         "generated_on": formatting.long_date(clock.now(), association.time_zone),
     }
-
-
-def approved_budgets(association_id: int) -> list[Budget]:
-    """Return the association's approved budgets, newest year first."""
-    return list(
-        db.session.scalars(
-            select(Budget)
-            .where(Budget.association_id == association_id, Budget.status == "approved")
-            .order_by(Budget.fiscal_year.desc(), Budget.version.desc())
-        )
-    )

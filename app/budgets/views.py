@@ -56,11 +56,10 @@ def index(aid: int):
     """Budgets by fiscal year and version (owners: approved ones)."""
     association = load_association(aid)
     user = actor()
-    statement = select(Budget).where(Budget.association_id == aid)
-    if not budget_policies.can_see_drafts(user, aid):
-        statement = statement.where(Budget.status == "approved")
     items = db.session.scalars(
-        statement.order_by(Budget.fiscal_year.desc(), Budget.version.desc())
+        budget_policies.visible_budgets(user, aid).order_by(
+            Budget.fiscal_year.desc(), Budget.version.desc()
+        )
     ).all()
     summaries = {b.id: budgets.figures(b) for b in items}
     return render_template(
@@ -150,12 +149,11 @@ def _render_detail(budget: Budget, *, rows=None, row_errors=None, status: int = 
     if editable:
         rows = list(rows if rows is not None else _rows_from_budget(budget))
         rows += [_blank_row(centres[0].id) for _n in range(BLANK_ROWS)]
-    versions = db.session.scalars(
-        select(Budget)
-        .where(Budget.association_id == association.id, Budget.fiscal_year == budget.fiscal_year)
+    visible_versions = db.session.scalars(
+        budget_policies.visible_budgets(user, association.id)
+        .where(Budget.fiscal_year == budget.fiscal_year)
         .order_by(Budget.version)
     ).all()
-    visible_versions = [v for v in versions if budget_policies.can_view_budget(user, v)]
     context = reports.budget_context(budget)
     return render_template(
         "budgets/detail.html",
@@ -171,6 +169,7 @@ def _render_detail(budget: Budget, *, rows=None, row_errors=None, status: int = 
         confirm=ConfirmForm(),
         versions=visible_versions,
         can_manage=budget_policies.can_manage_budgets(user, association.id),
+        can_see_variance=budget_policies.can_see_variance(user, budget),
         can_copy=editable and not budget.lines and budgets.last_approved_before(budget),
     ), status
 
@@ -326,7 +325,7 @@ def actuals(aid: int, budget_id: int):
     """Budget against actuals, and the actuals import."""
     budget = _budget(aid, budget_id)
     user = actor()
-    require(budget_policies.can_see_drafts(user, aid))
+    require(budget_policies.can_see_variance(user, budget))
     form = CsvUploadForm()
     if request.method == "POST":
         require(budget_policies.can_manage_budgets(user, aid))
@@ -357,7 +356,7 @@ def actuals(aid: int, budget_id: int):
 def variance_pdf(aid: int, budget_id: int):
     """The budget-vs-actual report as PDF."""
     budget = _budget(aid, budget_id)
-    require(budget_policies.can_see_drafts(actor(), aid))
+    require(budget_policies.can_see_variance(actor(), budget))
     data = render_pdf("pdf/budgets/variance.html", **reports.variance_context(budget))
     return pdf_response(data, f"budget-vs-actual-fy{budget.fiscal_year}.pdf")
 

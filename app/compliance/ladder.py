@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.approvals import services as approvals
 from app.approvals.models import ApprovalStatus
@@ -29,6 +29,10 @@ from app.core import clock, formatting
 from app.core.errors import InvalidTransition, NotFound, ValidationError
 from app.core.parsing import parse_amount
 from app.extensions import db
+
+# Fines that count against a cap: levied or about to be; not rejected, withdrawn or waived.
+COUNTED_FINES = (FineStatus.PENDING_APPROVAL, FineStatus.APPROVED, FineStatus.PAID)
+
 
 # --- templates ------------------------------------------------------------------------------
 
@@ -273,16 +277,23 @@ def issue_letters_bulk(violations: list[Violation], kind: str, *, actor: User) -
 # --- hearings -------------------------------------------------------------------------------
 
 
-def schedule_hearing(
-    violation: Violation, *, scheduled_at: datetime, location: str, actor: User
-) -> Hearing:
-    """Schedule (or move) the hearing and issue its notice, within the profile's rules."""
-    association = violation.association
-    profile = profile_of(association.compliance_profile)
+def check_hearing(violation: Violation) -> None:
+    """Refuse scheduling or moving the hearing when the ladder does not allow it now (409)."""
     if violation.status in (ViolationStatus.CURED, ViolationStatus.CLOSED, ViolationStatus.FINED):
         raise refuse(_("The violation is %(status)s; no hearing is held.", status=violation.status))
     if violation.letter(LetterKind.VIOLATION) is None:
         raise refuse(_("A hearing follows the notice of violation; issue that first."))
+    if hearing_held(violation):
+        raise refuse(_("The hearing was held; it cannot be moved."))
+
+
+def schedule_hearing(
+    violation: Violation, *, scheduled_at: datetime, location: str, actor: User
+) -> Hearing:
+    """Schedule (or move) the hearing and issue its notice, within the profile's rules."""
+    check_hearing(violation)
+    association = violation.association
+    profile = profile_of(association.compliance_profile)
     if not isinstance(scheduled_at, datetime) or scheduled_at.tzinfo is None:
         raise ValidationError(
             "scheduled_at",
@@ -364,10 +375,8 @@ def hearing_held(violation: Violation) -> bool:
 # --- fines ----------------------------------------------------------------------------------
 
 
-def propose_fine(
-    violation: Violation, *, amount, reason: str, health_safety_finding: bool, actor: User
-) -> Fine:
-    """Propose a fine to the board, once notice, hearing and missed cure allow it."""
+def check_fine(violation: Violation) -> None:
+    """Refuse a fine proposal the ladder does not allow now (409 naming the rule and date)."""
     association = violation.association
     profile = profile_of(association.compliance_profile)
     now = today(association)
@@ -412,18 +421,28 @@ def propose_fine(
         )
     if any(f.status == FineStatus.PENDING_APPROVAL for f in violation.fines):
         raise refuse(_("A fine for this violation is already before the board."))
+
+
+def propose_fine(
+    violation: Violation, *, amount, reason: str, health_safety_finding: bool, actor: User
+) -> Fine:
+    """Propose a fine to the board, once notice, hearing and missed cure allow it."""
+    check_fine(violation)
+    profile = profile_of(violation.association.compliance_profile)
     amount = parse_amount(amount, "amount")
     if amount <= 0:
         raise ValidationError("amount", _("Enter an amount greater than zero."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("reason", _("Give the reason the owner will read."))
-    so_far = sum(
-        (f.amount for f in violation.fines if f.status in (FineStatus.APPROVED, FineStatus.PAID)),
-        Decimal(0),
-    )
     check_fine_amount(
-        profile, amount, health_safety=bool(health_safety_finding), fined_so_far=so_far
+        profile,
+        amount,
+        health_safety=bool(health_safety_finding),
+        fined_on_violation=sum(
+            (f.amount for f in violation.fines if f.status in COUNTED_FINES), Decimal(0)
+        ),
+        fined_on_unit=fined_on_unit(violation.unit_id),
     )
     fine = Fine(
         amount=amount,
@@ -452,6 +471,16 @@ def propose_fine(
     )
     approvals.open_request("fine", fine, actor=actor)
     return fine
+
+
+def fined_on_unit(unit_id: int) -> Decimal:
+    """Return what the unit's violations are fined in all (approved, paid or pending)."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Fine.amount), 0))
+        .join(Violation, Fine.violation_id == Violation.id)
+        .where(Violation.unit_id == unit_id, Fine.status.in_(COUNTED_FINES))
+    )
+    return Decimal(total)
 
 
 def withdraw_pending_fines(violation: Violation, *, actor: User) -> int:

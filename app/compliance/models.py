@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    DDL,
     Boolean,
     CheckConstraint,
     Date,
@@ -17,7 +18,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    event,
+    inspect,
 )
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.associations.models import Association, Unit
@@ -35,6 +40,11 @@ class ViolationStatus(enum.StrEnum):
     FINED = "fined"
     CURED = "cured"
     CLOSED = "closed"
+
+
+# Overdue: past the cure date and still waiting for the next step (re-inspection, the notice of
+# violation or a hearing); a scheduled hearing, a cure or a closure ends it.
+OVERDUE_STATUSES = (ViolationStatus.OPEN.value, ViolationStatus.NOTICED.value)
 
 
 class LetterKind(enum.StrEnum):
@@ -156,6 +166,16 @@ class Violation(db.Model):
         back_populates="violation", order_by="OwnerResponse.id"
     )
     hearing: Mapped[Hearing | None] = relationship(back_populates="violation", uselist=False)
+
+    @hybrid_method
+    def is_overdue(self, today: date) -> bool:
+        """Tell whether the cure date has passed with no hearing, cure or closure since."""
+        return self.cure_by is not None and self.cure_by < today and self.status in OVERDUE_STATUSES
+
+    @is_overdue.expression
+    def is_overdue(cls, today: date):
+        """The same rule as a SQL condition."""
+        return and_(cls.cure_by < today, cls.status.in_(OVERDUE_STATUSES))
 
     def letter(self, kind: str) -> Letter | None:
         """Return the latest issued letter of a kind."""
@@ -332,6 +352,26 @@ class Letter(db.Model):
     batch: Mapped[LetterBatch | None] = relationship(back_populates="letters")
 
 
+# What was issued: the bytes, their hash and their page count. Other columns (mailing, the
+# batch, a later void flag or an English rendering beside a translation) may still change.
+ISSUED_BYTES = ("pdf", "sha256", "page_count")
+
+
+class IssuedLetterChanged(RuntimeError):
+    """An attempt to change the bytes of an issued letter."""
+
+
+@event.listens_for(Letter, "before_update")
+def _keep_issued_bytes(mapper, connection, target):
+    """Refuse, through the ORM, any change of an issued letter's bytes."""
+    state = inspect(target)
+    changed = [name for name in ISSUED_BYTES if state.attrs[name].history.has_changes()]
+    if changed:
+        raise IssuedLetterChanged(
+            f"letter {target.id} was issued: its {', '.join(changed)} never change"
+        )
+
+
 class LetterTemplate(db.Model):
     """An association's own wording for a letter kind (the default is used otherwise)."""
 
@@ -348,3 +388,40 @@ class LetterTemplate(db.Model):
     kind: Mapped[str] = mapped_column(String(12))
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# The same guard in the database, for writes that bypass the ORM. The migration that added it
+# carries its own copy of these statements, as migrations do.
+_KEEP_BYTES_MESSAGE = "issued letters keep their pdf, sha256 and page_count"
+event.listen(
+    Letter.__table__,
+    "after_create",
+    DDL(
+        "CREATE OR REPLACE FUNCTION compliance_letters_keep_issued_bytes() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.pdf IS DISTINCT FROM OLD.pdf OR NEW.sha256 IS DISTINCT FROM OLD.sha256 "
+        "OR NEW.page_count IS DISTINCT FROM OLD.page_count THEN "
+        f"RAISE EXCEPTION '{_KEEP_BYTES_MESSAGE}' USING ERRCODE = 'restrict_violation'; "
+        "END IF; RETURN NEW; END $$"
+    ).execute_if(dialect="postgresql"),
+)
+event.listen(
+    Letter.__table__,
+    "after_create",
+    DDL(
+        "CREATE TRIGGER compliance_letters_keep_issued_bytes BEFORE UPDATE OF pdf, sha256, "
+        "page_count ON compliance_letters "
+        "FOR EACH ROW EXECUTE FUNCTION compliance_letters_keep_issued_bytes()"
+    ).execute_if(dialect="postgresql"),
+)
+event.listen(
+    Letter.__table__,
+    "after_create",
+    DDL(
+        "CREATE TRIGGER compliance_letters_keep_issued_bytes "
+        "BEFORE UPDATE OF pdf, sha256, page_count ON compliance_letters FOR EACH ROW "
+        "WHEN NEW.pdf IS NOT OLD.pdf OR NEW.sha256 IS NOT OLD.sha256 "
+        "OR NEW.page_count IS NOT OLD.page_count "
+        f"BEGIN SELECT RAISE(ABORT, '{_KEEP_BYTES_MESSAGE}'); END"
+    ).execute_if(dialect="sqlite"),
+)

@@ -16,6 +16,25 @@ from flask_babel import gettext as _
 from app.core.errors import Conflict, ValidationError
 from app.core.formatting import long_date, money
 
+PER_VIOLATION = "per_violation"
+AGGREGATE = "aggregate"
+
+
+@dataclass(frozen=True)
+class FineCap:
+    """A limit the law puts on fines, with the words and the section it comes from.
+
+    ``per_violation`` bounds what one violation is fined in all; ``aggregate`` bounds what the
+    unit's owners are fined across all of its violations (fines approved, paid, or before the
+    board).
+    """
+
+    amount: Decimal
+    scope: str
+    words: str
+    citation: str
+    health_safety_lifts: bool = False
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -26,15 +45,22 @@ class Profile:
     citation: str
     hearing_notice_days: int
     no_fine_after_cure: bool = False
-    fine_cap: Decimal | None = None
-    total_fine_cap: Decimal | None = None
-    health_safety_lifts_cap: bool = False
+    fine_caps: tuple[FineCap, ...] = ()
     certified_mail: frozenset[str] = field(default_factory=frozenset)
     requested_hearing_within_days: int | None = None
     decision_letter_days: int | None = None
     evidence_packet_days: int | None = None
     hearing_request_days: int | None = None
     wording: dict[str, str] = field(default_factory=dict)
+
+    def cap(self, scope: str) -> FineCap | None:
+        """Return the profile's cap of a scope, if it has one."""
+        return next((cap for cap in self.fine_caps if cap.scope == scope), None)
+
+    @property
+    def health_safety_lifts_cap(self) -> bool:
+        """Tell whether a board's health or safety finding lifts a cap (CA)."""
+        return any(cap.health_safety_lifts for cap in self.fine_caps)
 
 
 PROFILES: dict[str, Profile] = {
@@ -45,8 +71,20 @@ PROFILES: dict[str, Profile] = {
         "Civil Code §§ 5850, 5855",
         10,
         no_fine_after_cure=True,
-        fine_cap=Decimal("100.00"),
-        health_safety_lifts_cap=True,
+        fine_caps=(
+            FineCap(
+                Decimal("100.00"),
+                PER_VIOLATION,
+                "A monetary penalty for a violation of the governing documents shall not "
+                "exceed the lesser of the following: ... One hundred dollars ($100) per "
+                "violation. ... Notwithstanding subdivision (c), the board may impose a penalty "
+                "... that is greater than one hundred dollars ($100) per violation, if the "
+                "violation may result in an adverse health or safety impact on the common area "
+                "or another association member's property.",
+                "Civil Code § 5850(c), (d)",
+                health_safety_lifts=True,
+            ),
+        ),
         decision_letter_days=15,
         wording={
             "violation": "Under Civil Code § 5855 you may attend a hearing before the board and "
@@ -88,8 +126,27 @@ PROFILES: dict[str, Profile] = {
         "Florida Statutes § 720.305",
         14,
         no_fine_after_cure=True,
-        fine_cap=Decimal("100.00"),
-        total_fine_cap=Decimal("1000.00"),
+        fine_caps=(
+            FineCap(
+                Decimal("100.00"),
+                PER_VIOLATION,
+                "A fine may not exceed $100 per violation against any member or any member's "
+                "tenant, guest, or invitee for the failure of the owner of the parcel or its "
+                "occupant, licensee, or invitee to comply with any provision of the declaration, "
+                "the association bylaws, or reasonable rules of the association unless otherwise "
+                "provided in the governing documents.",
+                "Florida Statutes § 720.305(2)",
+            ),
+            FineCap(
+                Decimal("1000.00"),
+                AGGREGATE,
+                "A fine may be levied by the board for each day of a continuing violation, "
+                "with a single notice and opportunity for hearing, except that the fine may "
+                "not exceed $1,000 in the aggregate unless otherwise provided in the governing "
+                "documents.",
+                "Florida Statutes § 720.305(2)",
+            ),
+        ),
         wording={
             "violation": "Before a fine is imposed you are entitled to at least 14 days' "
             "notice and an opportunity for a hearing before a committee of at "
@@ -118,38 +175,47 @@ def refuse(rule: str, when: date | None = None) -> Conflict:
 
 
 def check_fine_amount(
-    profile: Profile, amount: Decimal, *, health_safety: bool, fined_so_far: Decimal
+    profile: Profile,
+    amount: Decimal,
+    *,
+    health_safety: bool,
+    fined_on_violation: Decimal,
+    fined_on_unit: Decimal,
 ) -> None:
-    """Refuse a fine over the profile's caps (422)."""
-    if (
-        profile.fine_cap is not None
-        and fined_so_far + amount > profile.fine_cap
-        and not (profile.health_safety_lifts_cap and health_safety)
-    ):
-        lift = (
-            _(" unless the board records a health or safety finding")
-            if profile.health_safety_lifts_cap
-            else ""
-        )
-        raise ValidationError(
-            "amount",
-            _(
-                "%(name)s (%(citation)s) caps fines at %(cap)s per violation%(lift)s.",
+    """Refuse a fine over the profile's caps (422), naming the cap and its section.
+
+    ``fined_on_violation`` is what this violation is already fined; ``fined_on_unit`` what
+    all of the unit's violations are.
+    """
+    for cap in profile.fine_caps:
+        if cap.health_safety_lifts and health_safety:
+            continue
+        so_far = fined_on_violation if cap.scope == PER_VIOLATION else fined_on_unit
+        if so_far + amount <= cap.amount:
+            continue
+        if cap.scope == PER_VIOLATION:
+            lift = (
+                _(" unless the board records a health or safety finding")
+                if cap.health_safety_lifts
+                else ""
+            )
+            message = _(
+                "%(name)s (%(citation)s) caps fines at %(cap)s per violation%(lift)s; this "
+                "violation is already fined %(so_far)s.",
                 name=profile.name,
-                citation=profile.citation,
-                cap=money(profile.fine_cap),
+                citation=cap.citation,
+                cap=money(cap.amount),
                 lift=lift,
-            ),
-        )
-    if profile.total_fine_cap is not None and fined_so_far + amount > profile.total_fine_cap:
-        raise ValidationError(
-            "amount",
-            _(
-                "%(name)s (%(citation)s) caps fines at %(cap)s in total; %(so_far)s is already "
-                "fined or proposed.",
+                so_far=money(so_far),
+            )
+        else:
+            message = _(
+                "%(name)s (%(citation)s) caps fines at %(cap)s in the aggregate; the "
+                "violations of this unit are already fined %(so_far)s (approved, paid or "
+                "before the board).",
                 name=profile.name,
-                citation=profile.citation,
-                cap=money(profile.total_fine_cap),
-                so_far=money(fined_so_far),
-            ),
-        )
+                citation=cap.citation,
+                cap=money(cap.amount),
+                so_far=money(so_far),
+            )
+        raise ValidationError("amount", message)

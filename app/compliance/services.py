@@ -582,7 +582,5 @@ def violation_query(
     if unit_id:
         statement = statement.where(Violation.unit_id == unit_id)
     if overdue:
-        statement = statement.where(
-            Violation.cure_by < today, Violation.status.in_(["open", "noticed"])
-        )
+        statement = statement.where(Violation.is_overdue(today))
     return statement

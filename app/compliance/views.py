@@ -339,11 +339,7 @@ def due(aid: int):
     today = compliance.today(association)
     items = db.session.scalars(
         select(Violation)
-        .where(
-            Violation.association_id == aid,
-            Violation.cure_by < today,
-            Violation.status.in_(["open", "noticed"]),
-        )
+        .where(Violation.association_id == aid, Violation.is_overdue(today))
         .options(
             selectinload(Violation.unit),
             selectinload(Violation.rule),
@@ -416,6 +412,15 @@ def _violation(aid: int, violation_id: int) -> Violation:
     return violation
 
 
+def _refusal(check, *args) -> str | None:
+    """Return why the ladder refuses a step now, or None when it allows it."""
+    try:
+        check(*args)
+    except DomainError as error:
+        return error.message
+    return None
+
+
 @bp.route("/violations/<int:violation_id>")
 @login_required
 def violation(aid: int, violation_id: int):
@@ -426,14 +431,10 @@ def violation(aid: int, violation_id: int):
         return redirect(url_for("portal.violation", aid=aid, violation_id=violation_id))
     association = g.association
     profile = profile_of(association.compliance_profile)
-    allowed_letters = {}
-    for kind in ("courtesy", "violation", "fine", "closure"):
-        try:
-            ladder.check_letter(violation, kind)
-        except DomainError as error:
-            allowed_letters[kind] = error.message
-        else:
-            allowed_letters[kind] = None
+    allowed_letters = {
+        kind: _refusal(ladder.check_letter, violation, kind)
+        for kind in ("courtesy", "violation", "fine", "closure")
+    }
     entries = db.session.scalars(
         select(AuditEntry)
         .where(
@@ -468,6 +469,8 @@ def violation(aid: int, violation_id: int):
         entries=entries,
         hearing_form=hearing_form,
         fine_form=fine_form,
+        fine_refusal=_refusal(ladder.check_fine, violation),
+        hearing_refusal=_refusal(ladder.check_hearing, violation),
         notes_form=NotesForm(),
         confirm=ConfirmForm(),
         can_manage=compliance_policies.can_manage(user, aid),

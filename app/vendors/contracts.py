@@ -12,7 +12,6 @@ from sqlalchemy import select
 from app.approvals import services as approvals
 from app.approvals.subjects import SubjectKind, register
 from app.associations.models import Association
-from app.auth import policies
 from app.auth.models import User
 from app.core import audit, clock, formatting, jobs
 from app.core.errors import Conflict, InvalidTransition, NotFound, ValidationError
@@ -369,10 +368,6 @@ class ContractSubject(SubjectKind):
     def recused_user_ids(self, subject: Contract) -> set[int]:
         """Board members who declared an interest in the vendor."""
         return vendors.interested_user_ids(subject.association_id, subject.vendor_id)
-
-    def concerns(self, user, subject: Contract) -> bool:
-        """Decided contracts are association business every member may read."""
-        return policies.is_member(user, subject.association_id)
 
     def summary(self, subject: Contract) -> list[tuple[str, str]]:
         """What the board decides on."""

@@ -1,4 +1,9 @@
-"""Who may see and change vendors and contracts."""
+"""Who may see and change vendors and contracts.
+
+Owners see none of it: the vendor directory, insurance, documents, contracts (decided or
+not), requests for proposals and bids are for the managers and the board. Pages, the API and
+the approvals pages all ask ``can_see_vendors``.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,6 @@ def can_manage(user: User, association_id: int) -> bool:
     return policies.is_manager(user, association_id)
 
 
-def can_see_private(user: User, association_id: int) -> bool:
-    """Managers, board and admins see tax ids, notes and drafts; owners see the directory."""
+def can_see_vendors(user: User, association_id: int) -> bool:
+    """Managers, board members and admins see vendors and contracts, tax ids and notes too."""
     return policies.is_manager(user, association_id) or policies.is_board(user, association_id)

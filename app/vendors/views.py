@@ -43,7 +43,7 @@ bp = Blueprint("vendors", __name__, url_prefix="/associations/<int:aid>")
 
 def _private(aid: int):
     association = load_association(aid)
-    require(vendor_policies.can_see_private(actor(), aid))
+    require(vendor_policies.can_see_vendors(actor(), aid))
     return association
 
 

@@ -367,16 +367,61 @@ def test_withdraw(world, api, budget_id):
     assert api(world.manager).post(f"/api/v1/approvals/{approval_id}/withdraw").status_code == 409
 
 
-def test_two_thirds_threshold_for_budgets(world, api, budget_id):
+def test_two_thirds_threshold_for_budgets(world, api, app, budget_id):
+    # Five eligible members: a majority is 3, two thirds is 4.
+    from app.associations.models import Association
+    from app.extensions import db
+    from tests import factories as f
+
+    with app.app_context():
+        db.session().expire_on_commit = False
+        association = db.session.get(Association, world.a.id)
+        extra = [f.UserFactory(name=f"Board {n}") for n in range(3)]
+        for user in extra:
+            f.MembershipFactory(user=user, association=association, role="board", office="director")
+        db.session.commit()
     response = api(world.manager).put(
         f"/api/v1/associations/{world.a.id}/approval-thresholds/budget",
         json={"numerator": 2, "denominator": 3},
     )
     assert response.status_code == 200
+    assert response.get_json() == {"numerator": 2, "denominator": 3}
     approval_id = (
         api(world.manager).post(f"/api/v1/budgets/{budget_id}/submit").get_json()["approval_id"]
     )
-    assert api(world.board).get(f"/api/v1/approvals/{approval_id}").get_json()["required"] == 2
+    body = api(world.board).get(f"/api/v1/approvals/{approval_id}").get_json()
+    assert body["required"] == 4 and body["threshold"] == "2/3"
+    assert len(body["eligible_voter_ids"]) == 5
+    for member in [world.board, world.board2, extra[0]]:
+        vote = api(member).post(
+            f"/api/v1/approvals/{approval_id}/votes", json={"choice": "approve"}
+        )
+        assert vote.status_code in (200, 201)
+    # Three approvals are a majority of five, but not two thirds.
+    assert (
+        api(world.board).get(f"/api/v1/approvals/{approval_id}").get_json()["status"] == "pending"
+    )
+    api(extra[1]).post(f"/api/v1/approvals/{approval_id}/votes", json={"choice": "approve"})
+    assert (
+        api(world.board).get(f"/api/v1/approvals/{approval_id}").get_json()["status"] == "approved"
+    )
+    assert api(world.manager).get(f"/api/v1/budgets/{budget_id}").get_json()["status"] == "approved"
+
+
+def test_minutes_is_no_subject_kind_yet(world, api):
+    response = api(world.manager).put(
+        f"/api/v1/associations/{world.a.id}/approval-thresholds/minutes",
+        json={"numerator": 2, "denominator": 3},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "subject_type": ["Choose one of: budget, contract, fine."]
+    }
+    response = api(world.manager).get(
+        f"/api/v1/associations/{world.a.id}/approvals?subject_type=minutes"
+    )
+    assert response.status_code == 422
+    assert "subject_type" in response.get_json()["errors"]
 
 
 def test_budget_pdf_holds_totals_and_assessment(world, api, budget_id):

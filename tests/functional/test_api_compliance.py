@@ -298,7 +298,13 @@ def test_letter_batches(world, api, violation):
     assert body["status"] == "done" and body["letter_count"] == 1
     merged = manager.get(body["pdf_url"])
     assert merged.status_code == 200 and merged.mimetype == "application/pdf"
-    assert len(PdfReader(io.BytesIO(merged.data)).pages) >= 1
+    letter = manager.get(f"/api/v1/violations/{violation['id']}").get_json()["letters"][0]
+    issued = manager.get(f"/api/v1/letters/{letter['id']}/pdf").data
+    merged_pages = PdfReader(io.BytesIO(merged.data)).pages
+    issued_pages = PdfReader(io.BytesIO(issued)).pages
+    assert len(merged_pages) == len(issued_pages)
+    assert [p.extract_text() for p in merged_pages] == [p.extract_text() for p in issued_pages]
+    assert "Notice of violation" in merged_pages[0].extract_text()
     merged.close()
     empty = manager.post(f"/api/v1/associations/{world.a.id}/letter-batches", json={})
     assert empty.status_code == 202 and empty.get_json()["letter_count"] == 0

@@ -122,7 +122,7 @@ def test_reading_a_vendor_by_role(world, api, vendor_id, role):
         "admin": 200,
         "manager": 200,
         "board": 200,
-        "owner": 200,
+        "owner": 403,
         "outsider": 404,
         "nobody": 404,
     }[role]
@@ -204,10 +204,10 @@ def test_contracts_by_role(world, api, vendor_id, role):
         "admin": 200,
         "manager": 200,
         "board": 200,
-        "owner": 404,
+        "owner": 403,
         "outsider": 404,
         "nobody": 404,
-    }[role]  # owners: decided contracts only
+    }[role]  # owners see no contracts
     assert create.status_code == expected_create
     assert read.status_code == expected_read
 
@@ -326,7 +326,7 @@ def test_vendor_documents(world, api, vendor_id):
     assert api(world.outsider).get(document["url"]).status_code == 404
 
 
-def test_owners_do_not_see_tax_ids_or_notes(world, api):
+def test_board_sees_tax_ids_and_notes(world, api):
     vendor = (
         api(world.manager)
         .post(
@@ -341,6 +341,39 @@ def test_owners_do_not_see_tax_ids_or_notes(world, api):
         .get_json()
     )
     assert (vendor["tax_id_last4"], vendor["notes"]) == ("4321", "Slow to invoice")
-    body = api(world.owner).get(f"/api/v1/vendors/{vendor['id']}").get_json()
-    assert (body["tax_id_last4"], body["notes"]) == (None, "")
+    body = api(world.board).get(f"/api/v1/vendors/{vendor['id']}").get_json()
+    assert (body["tax_id_last4"], body["notes"]) == ("4321", "Slow to invoice")
     assert body["association_ids"] == [world.a.id] and body["compliant"] is True
+
+
+def test_owners_see_nothing_of_vendors_and_contracts(world, api, app, vendor_id):
+    """The vendors policy: owners see neither the directory nor any contract, decided or not."""
+    manager = api(world.manager)
+    contract = manager.post(
+        f"/api/v1/associations/{world.a.id}/contracts", json=contract_body(vendor_id)
+    ).get_json()
+    approval_id = manager.post(f"/api/v1/contracts/{contract['id']}/submit").get_json()[
+        "approval_id"
+    ]
+    for member in (world.board, world.board2):
+        api(member).post(f"/api/v1/approvals/{approval_id}/votes", json={"choice": "approve"})
+    assert manager.get(f"/api/v1/contracts/{contract['id']}").get_json()["status"] == "approved"
+    owner = api(world.owner)
+    aid = world.a.id
+    for url in (
+        f"/api/v1/associations/{aid}/vendors",
+        f"/api/v1/vendors/{vendor_id}",
+        f"/api/v1/vendors/{vendor_id}/documents",
+        f"/api/v1/associations/{aid}/insurance-requirements/landscaping",
+        f"/api/v1/associations/{aid}/contracts",
+        f"/api/v1/associations/{aid}/contracts?expiring_within_days=365",
+        f"/api/v1/contracts/{contract['id']}",
+        f"/api/v1/contracts/{contract['id']}/signed.pdf",
+    ):
+        response = owner.get(url)
+        assert response.status_code == 403, url
+        assert "GreenCo" not in response.get_data(as_text=True)
+    # Nor the board's decision on it.
+    assert owner.get(f"/api/v1/approvals/{approval_id}").status_code == 404
+    listed = owner.get(f"/api/v1/associations/{aid}/approvals").get_json()
+    assert [item["subject_type"] for item in listed.get("items", [])] == []

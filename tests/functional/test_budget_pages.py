@@ -44,6 +44,9 @@ MATRIX = {
     "/associations/{a}/budgets/{approved}/report.pdf": [200, 200, 200, 200, 404, 404],
     "/associations/{a}/budgets/{draft}/report.pdf": [200, 200, 200, 404, 404, 404],
     "/associations/{a}/budgets/{approved}/actuals": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/budgets/{approved}/variance.pdf": [200, 200, 200, 403, 404, 404],
+    "/associations/{a}/budgets/{draft}/actuals": [403, 403, 403, 404, 404, 404],
+    "/associations/{a}/budgets/{draft}/variance.pdf": [403, 403, 403, 404, 404, 404],
     "/associations/{a}/budgets/cost-centers": [200, 200, 200, 403, 404, 404],
     "/associations/{a}/approvals": [200, 200, 200, 403, 404, 404],
     "/associations/{a}/approvals/{request}": [200, 200, 200, 200, 404, 404],
@@ -201,11 +204,11 @@ def test_submit_vote_and_decide_through_the_pages(world, client, app, setup):
 def test_thresholds_page(world, client, app, setup):
     login(client, world.manager)
     url = f"/associations/{world.a.id}/approvals/thresholds"
-    response = client.post(url, data={"budget": "1/2", "contract": "", "fine": "", "minutes": ""})
+    response = client.post(url, data={"budget": "1/2", "contract": "", "fine": ""})
     assert "A threshold must be more than half." in response.get_data(as_text=True)
     response = client.post(
         url,
-        data={"budget": "2/3", "contract": "", "fine": "", "minutes": ""},
+        data={"budget": "2/3", "contract": "", "fine": ""},
         follow_redirects=True,
     )
     text = response.get_data(as_text=True)
@@ -267,3 +270,61 @@ def test_import_refuses_a_binary_file(world, client, setup):
         url, data=data, content_type="multipart/form-data", follow_redirects=True
     ).get_data(as_text=True)
     assert "Nothing was imported. This is not a text file. Send a CSV file." in text
+
+
+@pytest.mark.parametrize("role", ["manager", "board", "owner"])
+@pytest.mark.parametrize("which", ["approved", "draft"])
+def test_budget_vs_actual_is_offered_exactly_where_it_opens(world, client, api, setup, role, which):
+    login(client, world.user(role))
+    base = f"/associations/{world.a.id}/budgets/{setup[which]}"
+    page = client.get(base)
+    offered = page.status_code == 200 and "Budget vs actual" in page.get_data(as_text=True)
+    opens = client.get(f"{base}/actuals").status_code == 200
+    in_api = api(world.user(role)).get(f"/api/v1/budgets/{setup[which]}/variance")
+    assert offered == opens == (in_api.status_code == 200)
+    assert opens == (which == "approved" and role != "owner")
+
+
+def test_owners_see_the_same_budget_versions_on_the_page_and_in_the_api(world, client, api, setup):
+    login(client, world.owner)
+    listing = client.get(f"/associations/{world.a.id}/budgets/").get_data(as_text=True)
+    on_page = set(map(int, re.findall(r"/budgets/(\d+)\"", listing)))
+    body = api(world.owner).get(f"/api/v1/associations/{world.a.id}/budgets").get_json()
+    assert on_page == {item["id"] for item in body["items"]} == {setup["approved"]}
+
+
+def test_a_late_budget_says_so_on_the_page_and_in_the_pdf(world, client, app):
+    from datetime import UTC, datetime
+
+    from app.associations.models import Association
+    from app.auth.models import User
+    from app.core import clock
+
+    # FY 2027 starts January 1, 2027: a 30–90 day window ends December 2, 2026.
+    clock.freeze(datetime(2026, 12, 10, 18, 0, tzinfo=UTC))
+    with app.app_context():
+        association = db.session.get(Association, world.a.id)
+        association.budget_notice_min_days, association.budget_notice_max_days = 30, 90
+        manager = db.session.get(User, world.manager.id)
+        budget = budgets.create_budget(association, fiscal_year=2027, actor=manager)
+        budgets.add_line(budget, dict(LINES[1]), actor=manager)
+        request = budgets.submit_budget(budget, actor=manager)
+        for uid in (world.board.id, world.board2.id):
+            approvals.cast_vote(request.id, voter=db.session.get(User, uid), choice="approve")
+        db.session.commit()
+        budget_id = budget.id
+    late = (
+        "Late: this budget was approved on December 10, 2026, after the last day it could "
+        "reach owners in time. The budget must reach owners between October 3, 2026 and "
+        "December 2, 2026 (30–90 days before the fiscal year starts on January 1, 2027)."
+    )
+    login(client, world.owner)
+    page = client.get(f"/associations/{world.a.id}/budgets/{budget_id}").get_data(as_text=True)
+    assert re.search(r'<div class="alert alert-danger" role="status">\s*' + re.escape(late), page)
+    pdf = client.get(f"/associations/{world.a.id}/budgets/{budget_id}/report.pdf")
+    from pypdf import PdfReader
+
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages
+    )
+    assert late in text

@@ -174,17 +174,38 @@ def test_owner_answers_from_the_portal(world, client, app, setup):
     assert any(m["Subject"].startswith("Owner response") for m in app.extensions["mail_outbox"])
 
 
-def test_template_editor_saves_and_previews(world, client, setup):
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_template_editor_saves_and_previews(world, client, api, setup):
     login(client, world.manager)
     url = f"/associations/{world.a.id}/compliance/templates/courtesy"
-    response = client.post(url, data={"body": "<p>Hello {{ owner_names }}</p>", "preview": "1"})
-    assert response.mimetype == "application/pdf"
+    body = "<p>Hello {{ owner_names }}, about {{ unit_address }}.</p>"
+    response = client.post(url, data={"body": body, "preview": "1"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    preview = _pdf_text(response.data)
+    assert "Hello Jordan Sample, about 100 Sample Street." in preview
+    assert "Alpha Grove HOA" in preview and "Courtesy notice" in preview
+    assert (
+        api(world.manager)
+        .get(f"/api/v1/associations/{world.a.id}/letter-templates/courtesy")
+        .get_json()["body"]
+        != body
+    )  # a preview saves nothing
     response = client.post(url, data={"body": "{{ nope }}", "submit": "1"})
-    assert "Unknown placeholders: nope." in response.get_data(as_text=True)
-    response = client.post(
-        url, data={"body": "<p>Hello {{ owner_names }}</p>", "submit": "1"}, follow_redirects=True
-    )
+    text = response.get_data(as_text=True)
+    assert "Unknown placeholders: nope." in text and "{{ nope }}" in text  # kept as typed
+    response = client.post(url, data={"body": body, "submit": "1"}, follow_redirects=True)
     assert "Saved the wording of the courtesy letter." in response.get_data(as_text=True)
+    assert (
+        api(world.manager)
+        .get(f"/api/v1/associations/{world.a.id}/letter-templates/courtesy")
+        .get_json()["body"]
+        == body
+    )
 
 
 def test_batch_pages(world, client, setup):
@@ -230,3 +251,62 @@ def test_d6_the_hearing_form_takes_a_date_and_time_and_refuses_year_one(world, c
     # The form takes the date and time; the ladder then answers with its own rule.
     assert "Enter a date between" not in page
     assert "A hearing follows the notice of violation; issue that first." in page
+
+
+def test_rules_page_states_the_florida_caps_in_the_statutes_words(world, client, app):
+    from app.associations.models import Association
+
+    with app.app_context():
+        db.session.get(Association, world.a.id).compliance_profile = "FL"
+        db.session.commit()
+    login(client, world.manager)
+    text = client.get(f"/associations/{world.a.id}/compliance/rules").get_data(as_text=True)
+    assert "Fines are capped at $100.00 per violation (Florida Statutes § 720.305(2))." in text
+    assert (
+        "All fines on one unit’s violations are capped at $1,000.00 in the aggregate "
+        "(Florida Statutes § 720.305(2))."
+    ) in text
+    assert "except that the fine may not exceed $1,000 in the aggregate" in text
+
+
+@pytest.mark.parametrize("profile", ["default", "CA"])
+def test_the_fine_form_is_offered_exactly_when_the_service_allows_a_fine(
+    world, client, api, app, profile
+):
+    """A violation cured late, after its hearing: the default profile may still fine it."""
+    from datetime import timedelta
+
+    from app.associations.models import Association
+    from app.auth.models import User
+    from app.compliance import services as compliance
+    from app.compliance.models import Violation
+    from tests.unit.compliance_helpers import through_hearing
+
+    with app.app_context():
+        db.session.get(Association, world.a.id).compliance_profile = profile
+        db.session.commit()
+        violation = through_hearing(world)
+        clock.advance(timedelta(days=1))
+        compliance.cure_violation(
+            db.session.get(Violation, violation.id),
+            notes="Late",
+            actor=db.session.get(User, world.manager.id),
+        )
+        db.session.commit()
+        violation_id = violation.id
+    login(client, world.manager)
+    page = client.get(f"/associations/{world.a.id}/compliance/violations/{violation_id}")
+    text = page.get_data(as_text=True)
+    response = api(world.manager).post(
+        f"/api/v1/violations/{violation_id}/fines", json={"amount": "50", "reason": "Late cure"}
+    )
+    assert "No hearing can be scheduled now: The violation is cured; no hearing is held." in text
+    assert "Move the hearing and issue a new notice" not in text
+    if profile == "default":
+        assert "Propose to the board" in text
+        assert response.status_code == 201
+    else:
+        assert "Propose to the board" not in text
+        reason = "California forbids fining a violation cured before the hearing"
+        assert f"No fine can be proposed now: {reason}" in text
+        assert response.status_code == 409 and reason in response.get_json()["detail"]

@@ -155,11 +155,22 @@ def test_every_request_status_and_action(world, status, action):
         act()
         if action == "withdraw":
             assert request.status == "withdrawn" and budget.status == "draft"
+            assert request.decided_at is not None
+        else:  # one abstention of three eligible decides nothing yet
+            assert request.vote_of(world.board.id).choice == "abstain"
+            assert request.status == "pending" and budget.status == "pending_approval"
     else:
-        decided_at = request.decided_at
-        with pytest.raises(expected):
+        decided_at, votes = request.decided_at, [(v.voter_id, v.choice) for v in request.votes]
+        with pytest.raises(expected) as info:
             act()
-        assert request.decided_at == decided_at
+        assert type(info.value) is expected
+        assert info.value.message == (
+            f"This request was already decided ({status}); votes are closed."
+            if action == "vote"
+            else f"Only a pending request can be withdrawn; this one is {status}."
+        )
+        assert request.decided_at == decided_at and request.status == status
+        assert [(v.voter_id, v.choice) for v in request.votes] == votes
 
 
 def test_board_members_cannot_withdraw(world):
@@ -219,3 +230,16 @@ def test_database_keeps_status_and_decision_time_consistent(world):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_databases_subject_types_are_the_registered_kinds():
+    from app.approvals.models import SUBJECT_TYPES
+    from app.approvals.subjects import registered_types
+
+    assert set(SUBJECT_TYPES) == set(registered_types()) == {"budget", "contract", "fine"}
+
+
+def test_minutes_cannot_get_a_threshold_until_a_kind_is_registered(world):
+    with pytest.raises(ValidationError) as info:
+        approvals.set_threshold(world.a, "minutes", 2, 3, actor=world.manager)
+    assert info.value.errors == {"subject_type": ["Choose one of: budget, contract, fine."]}

@@ -94,6 +94,168 @@ def test_allocation_shares_apply_only_when_every_covered_unit_has_one():
     assert [u.monthly for u in partial.by_unit] == [D("500.00"), D("500.00")]
 
 
+def _line(name, kind, amount, centre=1, fund="operating", prior=None):
+    return calc.LineIn(
+        None, name, "", fund, kind, D(amount), D(prior) if prior is not None else None, centre
+    )
+
+
+def test_totals_add_every_line_per_kind_fund_and_centre():
+    centres = [calc.CentreIn(1, "General", None), calc.CentreIn(2, "Pool", None)]
+    lines = [
+        _line("Dues", "income", "1000", prior="900"),
+        _line("Fees", "income", "200", prior="100"),
+        _line("Water", "expense", "300", prior="250"),
+        _line("Roof reserve", "expense", "150", fund="reserve"),  # no prior year: counts as 0
+        _line("Paint reserve", "expense", "50", fund="reserve", prior="40"),
+        _line("Pool care", "expense", "75", centre=2),
+        _line("Pool income", "income", "25", centre=2),
+        _line("Legacy", "expense", "10", centre=99),  # a centre no longer listed
+    ]
+    totals = calc.totals(lines, centres)
+    assert (totals.income, totals.expense) == (D("1225"), D("585"))
+    assert totals.reserve_contribution == D("200")
+    assert totals.net == D("640")
+    assert (totals.prior_income, totals.prior_expense) == (D("1000"), D("290"))
+    assert totals.prior_net == D("710")
+    assert totals.expense_change == D("295")
+    assert totals.by_fund == {
+        "operating": {"income": D("1225"), "expense": D("385")},
+        "reserve": {"income": D("0"), "expense": D("200")},
+    }
+    assert totals.by_centre == {
+        1: {"income": D("1200"), "expense": D("500")},
+        2: {"income": D("25"), "expense": D("75")},
+        99: {"income": D("0"), "expense": D("10")},
+    }
+
+
+def test_assessment_reports_each_centre_and_unit_in_full():
+    centres = [
+        calc.CentreIn(1, "General", None),
+        calc.CentreIn(2, "Townhomes", ("townhome",)),
+        calc.CentreIn(3, "Marina", ("boat",)),  # covers no unit, yet carries an expense
+        calc.CentreIn(4, "Gate", None),  # covers every unit, carries nothing
+    ]
+    lines = [
+        _line("Insurance", "expense", "1200"),
+        _line("Landscaping", "expense", "1200"),
+        _line("Laundry", "income", "5000"),  # income lowers no assessment
+        _line("Roofs", "expense", "2400", centre=2),
+        _line("Dock", "expense", "600", centre=3),
+        _line("Gate income", "income", "30", centre=4),
+    ]
+    units = [
+        calc.UnitIn(7, "T1", "townhome", None),
+        calc.UnitIn(8, "T2", "townhome", None),
+        calc.UnitIn(9, "H1", "house", None),
+    ]
+    result = calc.assess(lines, centres, units)
+    general, townhomes, marina, gate = result.centres
+    assert (general.id, general.name, general.unit_types) == (1, "General", None)
+    assert (general.expense, general.income, general.unit_count) == (D("2400"), D("5000"), 3)
+    assert general.by_allocation is False
+    assert general.monthly_by_type == {"house": D("66.67"), "townhome": D("66.67")}
+    assert (townhomes.unit_types, townhomes.expense, townhomes.unit_count) == (
+        ("townhome",),
+        D("2400"),
+        2,
+    )
+    assert townhomes.monthly_by_type == {"townhome": D("100.00")}
+    assert (marina.expense, marina.unit_count, marina.monthly_by_type) == (D("600"), 0, {})
+    assert result.empty_centres == [marina]
+    assert (gate.expense, gate.income) == (D("0"), D("30"))
+    assert gate.monthly_by_type == {"house": D("0.00"), "townhome": D("0.00")}
+    assert [(u.unit_id, u.label, u.unit_type) for u in result.by_unit] == [
+        (7, "T1", "townhome"),
+        (8, "T2", "townhome"),
+        (9, "H1", "house"),
+    ]
+    assert [u.parts for u in result.by_unit] == [
+        {1: D("66.67"), 2: D("100.00")},
+        {1: D("66.67"), 2: D("100.00")},
+        {1: D("66.67")},
+    ]
+    # The marina's expense reaches nobody, so it is not among the shared expenses.
+    assert result.shared_expense == D("4800")
+    assert result.collected == D("4800.12")
+    assert result.rounding_difference == D("0.12")
+
+
+def test_a_unit_no_centre_charges_pays_zero_cents():
+    centres = [calc.CentreIn(1, "Townhomes", ("townhome",))]
+    lines = [_line("Roofs", "expense", "1200")]
+    result = calc.assess(lines, centres, [calc.UnitIn(1, "H1", "house", None)])
+    (unit,) = result.by_unit
+    assert str(unit.monthly) == "0.00" and str(unit.annual) == "0.00" and unit.parts == {}
+    assert str(calc.assess(lines, centres, []).collected) == "0.00"
+
+
+def test_weighted_shares_of_one_type_have_no_single_monthly_figure():
+    centres = [calc.CentreIn(1, "General", None)]
+    lines = [_line("Costs", "expense", "1200")]
+    result = calc.assess(lines, centres, _units(("standard", D("1")), ("standard", D("2"))))
+    (centre,) = result.centres
+    assert centre.by_allocation is True
+    assert centre.monthly_by_type == {"standard": None}
+    assert [u.monthly for u in result.by_unit] == [D("33.33"), D("66.67")]
+
+
+@pytest.mark.parametrize(
+    ("value", "rounded"),
+    [
+        ("0.125", "0.13"),  # banker's rounding gives 0.12
+        ("1.025", "1.03"),  # banker's: 1.02
+        ("2.675", "2.68"),  # a float would give 2.67
+        ("0.135", "0.14"),
+        ("0.1249", "0.12"),
+        ("-0.125", "-0.13"),  # half away from zero
+    ],
+)
+def test_cents_round_half_up(value, rounded):
+    assert calc.cents(D(value)) == D(rounded)
+
+
+def test_a_true_half_cent_share_rounds_up():
+    centres = [calc.CentreIn(1, "General", None)]
+    # 24.60 a year between two homes: 1.025 a month each, exactly half a cent.
+    lines = [calc.LineIn(None, "Lights", "", "operating", "expense", D("24.60"), None, 1)]
+    result = calc.assess(lines, centres, _units(("standard", None), ("standard", None)))
+    assert [u.monthly for u in result.by_unit] == [D("1.03"), D("1.03")]
+    assert result.annual_per_unit == D("12.36")
+    assert result.rounding_difference == D("0.12")
+
+
+def test_each_cost_centre_share_is_rounded_before_the_units_total():
+    centres = [calc.CentreIn(1, "General", None), calc.CentreIn(2, "Townhomes", ("townhome",))]
+    lines = [
+        calc.LineIn(None, "Shared", "", "operating", "expense", D("1.50"), None, 1),
+        calc.LineIn(None, "Roofs", "", "reserve", "expense", D("1.50"), None, 2),
+    ]
+    result = calc.assess(lines, centres, _units(("townhome", None)))
+    (unit,) = result.by_unit
+    # 0.125 + 0.125 a month: each share rounds to 0.13, so 0.26; rounding the unit's total
+    # (3.00 / 12 = 0.25) would give 0.25, and banker's rounding of each share 0.24.
+    assert unit.parts == {1: D("0.13"), 2: D("0.13")}
+    assert unit.monthly == D("0.26") and unit.annual == D("3.12")
+    assert result.centres[0].monthly_by_type == {"townhome": D("0.13")}
+    assert result.rounding_difference == D("0.12")
+
+
+def test_allocation_shares_round_each_part_half_up():
+    centres = [calc.CentreIn(1, "General", None)]
+    lines = [calc.LineIn(None, "Costs", "", "operating", "expense", D("6.00"), None, 1)]
+    # Shares 1 and 3 of 6.00 a year: 0.125 and 0.375 a month.
+    result = calc.assess(lines, centres, _units(("standard", D("1")), ("standard", D("3"))))
+    assert [u.monthly for u in result.by_unit] == [D("0.13"), D("0.38")]
+
+
+def test_the_change_in_percent_rounds_half_up():
+    # +0.25 on 100 is 0.25 %: half-up gives 0.3 (banker's 0.2).
+    assert calc.change(D("100.25"), D("100")) == (D("0.25"), D("0.3"))
+    assert calc.change(D("99.75"), D("100")) == (D("-0.25"), D("-0.3"))
+
+
 def test_change_against_prior_year():
     assert calc.change(D("110"), D("100")) == (D("10"), D("10.0"))
     assert calc.change(D("50"), None) == (None, None)
@@ -129,6 +291,29 @@ def _act(world, budget, action):
     raise AssertionError(action)
 
 
+def _locked(status):
+    return (
+        f"This budget is {status.replace('_', ' ')}: its lines are locked. Revise it into a new "
+        "draft version to change them."
+    )
+
+
+def _refusal(status, action):
+    """The exact refusal of a (status, action) pair the workflow does not allow."""
+    label = status.replace("_", " ")
+    if action == "revise":
+        return InvalidTransition, (
+            f"Only a rejected or approved budget can be revised; this one is {label}."
+        )
+    if action == "import_actuals":
+        return InvalidTransition, (
+            f"Actuals are compared with an approved budget; this one is {label}."
+        )
+    if status == "draft" and action == "copy":
+        return Conflict, "This draft already has lines; copying would mix two budgets."
+    return InvalidTransition, _locked(status)
+
+
 ALLOWED = {
     "draft": {"add_line", "save_lines", "delete_line", "import_lines", "submit"},
     "pending_approval": set(),
@@ -147,16 +332,49 @@ ACTIONS = [
 ]
 
 
+def _check_effect(world, budget, action, result, names_before):
+    """Assert what an allowed action did."""
+    names = [ln.name for ln in budget.lines]
+    if action == "add_line":
+        assert names == [*names_before, LINES[1]["name"]]
+    elif action == "save_lines":
+        assert names == [LINES[0]["name"]]
+    elif action == "delete_line":
+        assert names == names_before[1:]
+    elif action == "import_lines":
+        assert names == [*names_before, "Pool"]
+    elif action == "submit":
+        assert budget.status == "pending_approval" and budget.approval_id == result.id
+        assert result.status == "pending" and result.subject_id == budget.id
+    elif action == "revise":
+        assert result.status == "draft" and result.version == budget.version + 1
+        assert [ln.name for ln in result.lines] == names_before
+        assert names == names_before
+    elif action == "import_actuals":
+        assert result == 1
+        assert [
+            (r.account_code, r.actual_ytd)
+            for r in budgets.variance_report(budget).rows
+            if r.actual_ytd
+        ] == [("5100", D("10"))]
+
+
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("status", STATUSES)
 def test_every_budget_status_and_action(world, status, action):
     budget = in_state(world, status)
     lines_before = [(ln.name, ln.amount) for ln in budget.lines]
     if action in ALLOWED[status]:
-        _act(world, budget, action)
+        result = _act(world, budget, action)
+        db.session.flush()
+        _check_effect(world, budget, action, result, [name for name, _a in lines_before])
+        if action != "submit":
+            assert budget.status == status
     else:
-        with pytest.raises((InvalidTransition, Conflict)):
+        error, message = _refusal(status, action)
+        with pytest.raises(error) as info:
             _act(world, budget, action)
+        assert type(info.value) is error and info.value.message == message
         assert [(ln.name, ln.amount) for ln in budget.lines] == lines_before
         assert budget.status == status
 

@@ -2,22 +2,26 @@
 
 import hashlib
 import io
+import itertools
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.approvals import services as approvals
 from app.compliance import batches, ladder
 from app.compliance import services as compliance
-from app.compliance.models import Letter, Violation
+from app.compliance.models import Fine, IssuedLetterChanged, Letter, Violation
+from app.compliance.profiles import AGGREGATE, PER_VIOLATION, profile_of
 from app.core import clock, jobs
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
 from app.core.storage import TooLarge, UnsupportedMedia
 from app.extensions import db
+from tests import factories as f
 from tests.unit.compliance_helpers import (
     days,
     hearing_time,
@@ -112,6 +116,50 @@ def test_violation_letter_sets_the_cure_date_and_is_immutable(world):
         assert words in text, words
     with pytest.raises(Conflict, match="already issued"):
         ladder.issue_letter(violation, "violation", actor=world.manager)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("pdf", b"%PDF-1.7 other"), ("sha256", "0" * 64), ("page_count", 9)]
+)
+def test_the_orm_refuses_to_change_an_issued_letters_bytes(world, column, value):
+    letter = ladder.issue_letter(open_violation(world), "courtesy", actor=world.manager)
+    db.session.commit()
+    setattr(letter, column, value)
+    with pytest.raises(IssuedLetterChanged, match=f"its {column} never change"):
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("pdf", b"%PDF-1.7 other"), ("sha256", "0" * 64), ("page_count", 9)]
+)
+def test_the_database_refuses_to_change_an_issued_letters_bytes(world, column, value):
+    letter = ladder.issue_letter(open_violation(world), "courtesy", actor=world.manager)
+    db.session.commit()
+    statement = update(Letter.__table__).where(Letter.__table__.c.id == letter.id)
+    with pytest.raises(IntegrityError, match="issued letters keep their pdf, sha256"):
+        db.session.execute(statement.values({column: value}))
+    db.session.rollback()
+    db.session.execute(statement.values(pdf=letter.pdf, sha256=letter.sha256))  # no change
+    db.session.rollback()
+
+
+def test_what_follows_issue_may_still_be_recorded_on_a_letter(world):
+    letter = ladder.issue_letter(open_violation(world), "courtesy", actor=world.manager)
+    db.session.commit()
+    issued = (letter.pdf, letter.sha256, letter.page_count)
+    letter.tracking_number = "9400 1000 0000 0000 0000 00"
+    db.session.commit()
+    db.session.execute(
+        update(Letter.__table__)
+        .where(Letter.__table__.c.id == letter.id)
+        .values(tracking_number="9400 2")
+    )
+    db.session.commit()
+    db.session.expire_all()
+    letter = db.session.get(Letter, letter.id)
+    assert letter.tracking_number == "9400 2"
+    assert (letter.pdf, letter.sha256, letter.page_count) == issued
 
 
 def test_owner_text_is_printed_as_written(world):
@@ -334,6 +382,123 @@ def test_fine_caps(world, profile, amount, health, ok):
             )
 
 
+_codes = itertools.count()
+
+
+def _fined_elsewhere(world, amounts, *, status="approved", unit=None):
+    """Other violations of the unit (another rule each), each already fined an amount."""
+    unit = unit or world.owner_unit
+    for amount in amounts:
+        rule = make_rule(world, code=f"OTHER-{next(_codes)}")
+        other = Violation(
+            association_id=world.a.id,
+            unit_id=unit.id,
+            rule_id=rule.id,
+            status="fined",
+            opened_on=clock.today(),
+        )
+        other.fines.append(
+            Fine(amount=Decimal(amount), reason="r", status=status, proposed_at=clock.now())
+        )
+        db.session.add(other)
+    db.session.flush()
+
+
+def _propose(violation, world, amount):
+    return ladder.propose_fine(
+        violation, amount=amount, reason="r", health_safety_finding=False, actor=world.manager
+    )
+
+
+def test_florida_caps_each_violation_at_100(world):
+    world.a.compliance_profile = "FL"
+    violation = through_hearing(world)
+    with pytest.raises(ValidationError) as info:
+        _propose(violation, world, "100.01")
+    assert info.value.errors["amount"] == [
+        "Florida (Florida Statutes § 720.305(2)) caps fines at $100.00 per violation; this "
+        "violation is already fined $0.00."
+    ]
+    assert _propose(violation, world, "100.00").amount == Decimal("100.00")
+
+
+def test_florida_caps_a_units_fines_at_1000_in_the_aggregate(world):
+    world.a.compliance_profile = "FL"
+    violation = through_hearing(world)
+    _fined_elsewhere(world, ["100"] * 9 + ["99.99"])
+    _fined_elsewhere(world, ["100"], status="waived")  # not levied: does not count
+    _fined_elsewhere(world, ["100"] * 3, unit=f.UnitFactory(association=world.a))
+    with pytest.raises(ValidationError) as info:
+        _propose(violation, world, "0.02")
+    assert info.value.errors["amount"] == [
+        "Florida (Florida Statutes § 720.305(2)) caps fines at $1,000.00 in the aggregate; the "
+        "violations of this unit are already fined $999.99 (approved, paid or before the board)."
+    ]
+    assert _propose(violation, world, "0.01").status == "pending_approval"
+
+
+def test_a_pending_fine_counts_against_the_aggregate(world):
+    world.a.compliance_profile = "FL"
+    violation = through_hearing(world)
+    _fined_elsewhere(world, ["100"] * 9, status="paid")
+    _fined_elsewhere(world, ["100"], status="pending_approval")
+    with pytest.raises(ValidationError, match="in the aggregate"):
+        _propose(violation, world, "1")
+
+
+def test_california_has_no_aggregate_cap(world):
+    world.a.compliance_profile = "CA"
+    violation = through_hearing(world)
+    _fined_elsewhere(world, ["100"] * 12)
+    assert _propose(violation, world, "100").amount == Decimal("100")
+
+
+def test_an_unknown_profile_code_is_the_default_profile():
+    assert profile_of("ZZ") is profile_of(None) is profile_of("") is profile_of("default")
+    assert profile_of("ZZ").code == "default"
+
+
+def test_california_names_the_health_or_safety_exception_when_refusing(world):
+    violation = through_hearing(world)
+    with pytest.raises(ValidationError) as info:
+        _propose(violation, world, "150")
+    assert info.value.errors["amount"] == [
+        "California (Civil Code § 5850(c), (d)) caps fines at $100.00 per violation unless the "
+        "board records a health or safety finding; this violation is already fined $0.00."
+    ]
+
+
+def test_a_health_or_safety_finding_lifts_only_the_cap_it_belongs_to():
+    from app.compliance.profiles import FineCap, Profile, check_fine_amount
+
+    profile = Profile(
+        "XX",
+        "Testland",
+        "Test Code § 1",
+        10,
+        fine_caps=(
+            FineCap(Decimal("100"), PER_VIOLATION, "w", "§ 1(a)", health_safety_lifts=True),
+            FineCap(Decimal("500"), AGGREGATE, "w", "§ 1(b)"),
+        ),
+    )
+    check = dict(health_safety=True, fined_on_violation=Decimal("0"))
+    check_fine_amount(profile, Decimal("400"), fined_on_unit=Decimal("100"), **check)
+    with pytest.raises(ValidationError) as info:
+        check_fine_amount(profile, Decimal("401"), fined_on_unit=Decimal("100"), **check)
+    assert "caps fines at $500.00 in the aggregate" in info.value.errors["amount"][0]
+    assert "(§ 1(b))" in info.value.errors["amount"][0]
+
+
+def test_the_caps_are_data_with_the_statutes_words():
+    florida = profile_of("FL")
+    per_violation, aggregate = florida.cap(PER_VIOLATION), florida.cap(AGGREGATE)
+    assert per_violation.amount == Decimal("100.00") and aggregate.amount == Decimal("1000.00")
+    assert per_violation.words.startswith("A fine may not exceed $100 per violation")
+    assert "may not exceed $1,000 in the aggregate" in aggregate.words
+    assert {cap.citation for cap in florida.fine_caps} == {"Florida Statutes § 720.305(2)"}
+    assert profile_of("CA").cap(AGGREGATE) is None and profile_of("TX").fine_caps == ()
+
+
 def test_california_cure_withdraws_pending_fines_and_forbids_new_ones(world):
     world.a.compliance_profile = "CA"
     violation = through_hearing(world)
@@ -346,6 +511,36 @@ def test_california_cure_withdraws_pending_fines_and_forbids_new_ones(world):
         ladder.propose_fine(
             violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
         )
+
+
+def test_florida_cure_withdraws_pending_fines_and_forbids_new_ones(world):
+    world.a.compliance_profile = "FL"
+    violation = through_hearing(world)
+    fine = _propose(violation, world, "50")
+    compliance.cure_violation(violation, notes="Bins stored", actor=world.manager)
+    assert fine.status == "withdrawn" and violation.status == "cured"
+    assert approvals.get_request(fine.approval_id).status == "withdrawn"
+    with pytest.raises(Conflict) as info:
+        _propose(violation, world, "50")
+    assert info.value.message == (
+        "Florida forbids fining a violation cured before the hearing (Florida Statutes § 720.305)."
+    )
+    assert [f.status for f in violation.fines] == ["withdrawn"]
+
+
+def test_no_fine_before_the_cure_deadline_has_passed(world):
+    # A held hearing falls after the cure date, so only a cure date moved later (a record
+    # corrected by hand) reaches this rule; it still refuses and names the day it allows.
+    violation = through_hearing(world)
+    violation.cure_by = clock.today(world.a.time_zone) + timedelta(days=3)
+    with pytest.raises(Conflict) as info:
+        _propose(violation, world, "50")
+    day = violation.cure_by + timedelta(days=1)
+    assert info.value.message == (
+        "The cure deadline has not passed yet. It becomes possible on "
+        f"{day:%B} {day.day}, {day.year}."
+    )
+    assert violation.fines == []
 
 
 def test_default_profile_keeps_pending_fines_on_cure(world):
@@ -401,30 +596,129 @@ ACTIONS = {
     "cure": lambda w, v: compliance.cure_violation(v, notes="ok", actor=w.manager),
     "close": lambda w, v: compliance.close_violation(v, notes="dismissed", actor=w.manager),
 }
-ALLOWED = {
-    "open": {"courtesy", "violation", "cure", "close"},
-    "noticed": {"hearing", "cure", "close"},
-    "hearing_scheduled": {"hearing", "fine", "cure", "close"},
-    "fined": {"fine_letter", "cure"},
-    "cured": {"closure", "close"},  # association A is Californian: no fine after a cure
-    "closed": {"closure"},
+NOTICE_ISSUED = (
+    "The notice of violation was already issued on March 1, 2027; each letter is issued once."
+)
+NO_COURTESY = "The notice of violation was already issued; a courtesy notice cannot follow it."
+NO_FINE_LETTER = "A fine notice needs a fine the board has approved."
+NO_CLOSURE = "A closure letter follows a cure or the closing of the violation."
+# Allowed: (status afterwards, letters added, (amount, status) of the fines afterwards).
+# Refused: (the exception, its exact message).
+OUTCOMES = {
+    ("open", "courtesy"): ("open", 1, []),
+    ("open", "violation"): ("noticed", 1, []),
+    ("open", "fine_letter"): (Conflict, NO_FINE_LETTER),
+    ("open", "closure"): (Conflict, NO_CLOSURE),
+    ("open", "hearing"): (Conflict, "A hearing follows the notice of violation; issue that first."),
+    ("open", "fine"): (Conflict, "No fine before a notice of violation has been issued."),
+    ("open", "cure"): ("cured", 0, []),
+    ("open", "close"): ("closed", 0, []),
+    ("noticed", "courtesy"): (Conflict, NO_COURTESY),
+    ("noticed", "violation"): (Conflict, NOTICE_ISSUED),
+    ("noticed", "fine_letter"): (Conflict, NO_FINE_LETTER),
+    ("noticed", "closure"): (Conflict, NO_CLOSURE),
+    ("noticed", "hearing"): ("hearing_scheduled", 1, []),
+    ("noticed", "fine"): (Conflict, "No fine before a hearing: schedule the hearing first."),
+    ("noticed", "cure"): ("cured", 0, []),
+    ("noticed", "close"): ("closed", 0, []),
+    ("hearing_scheduled", "courtesy"): (Conflict, NO_COURTESY),
+    ("hearing_scheduled", "violation"): (Conflict, NOTICE_ISSUED),
+    ("hearing_scheduled", "fine_letter"): (Conflict, NO_FINE_LETTER),
+    ("hearing_scheduled", "closure"): (Conflict, NO_CLOSURE),
+    ("hearing_scheduled", "hearing"): (Conflict, "The hearing was held; it cannot be moved."),
+    ("hearing_scheduled", "fine"): ("hearing_scheduled", 0, [("25.00", "pending_approval")]),
+    ("hearing_scheduled", "cure"): ("cured", 0, []),
+    ("hearing_scheduled", "close"): ("closed", 0, []),
+    ("fined", "courtesy"): (Conflict, NO_COURTESY),
+    ("fined", "violation"): (Conflict, NOTICE_ISSUED),
+    ("fined", "fine_letter"): ("fined", 1, [("50.00", "approved")]),
+    ("fined", "closure"): (Conflict, NO_CLOSURE),
+    ("fined", "hearing"): (Conflict, "The violation is fined; no hearing is held."),
+    ("fined", "fine"): (Conflict, "The board already fined this violation after its hearing."),
+    ("fined", "cure"): ("cured", 0, [("50.00", "approved")]),
+    ("fined", "close"): (
+        InvalidTransition,
+        "A fine of this violation is neither paid nor waived yet; record that first.",
+    ),
+    ("cured", "courtesy"): (Conflict, "The violation is cured; only a closure letter may follow."),
+    ("cured", "violation"): (
+        Conflict,
+        "The violation is cured; only a closure letter may follow.",
+    ),
+    ("cured", "fine_letter"): (
+        Conflict,
+        "The violation is cured; only a closure letter may follow.",
+    ),
+    ("cured", "closure"): ("cured", 1, []),
+    ("cured", "hearing"): (Conflict, "The violation is cured; no hearing is held."),
+    # Association A is Californian: no fine after a cure.
+    ("cured", "fine"): (
+        Conflict,
+        "California forbids fining a violation cured before the hearing "
+        "(Civil Code §§ 5850, 5855).",
+    ),
+    ("cured", "cure"): (InvalidTransition, "This violation is already cured."),
+    ("cured", "close"): ("closed", 0, []),
+    ("closed", "courtesy"): (
+        Conflict,
+        "The violation is closed; only a closure letter may follow.",
+    ),
+    ("closed", "violation"): (
+        Conflict,
+        "The violation is closed; only a closure letter may follow.",
+    ),
+    ("closed", "fine_letter"): (
+        Conflict,
+        "The violation is closed; only a closure letter may follow.",
+    ),
+    ("closed", "closure"): ("closed", 1, []),
+    ("closed", "hearing"): (Conflict, "The violation is closed; no hearing is held."),
+    ("closed", "fine"): (Conflict, "The violation is closed; it cannot be fined."),
+    ("closed", "cure"): (InvalidTransition, "This violation is already closed."),
+    ("closed", "close"): (InvalidTransition, "This violation is already closed."),
 }
+KIND_OF_ACTION = {"fine_letter": "fine", "courtesy": "courtesy", "violation": "violation"}
 
 
-@pytest.mark.parametrize("action", list(ACTIONS))
-@pytest.mark.parametrize("status", STATUSES)
+def test_the_matrix_covers_every_status_and_action():
+    assert set(OUTCOMES) == {(s, a) for s in STATUSES for a in ACTIONS}
+
+
+@pytest.mark.parametrize(("status", "action"), list(OUTCOMES))
 def test_every_violation_status_and_action(world, status, action):
     violation = _in_status(world, status)
     assert violation.status == status
-    letters_before = len(violation.letters)
-    if action in ALLOWED[status]:
+    letters_before = [le.kind for le in violation.letters]
+    fines_before = [(str(f.amount), f.status) for f in violation.fines]
+    expected = OUTCOMES[(status, action)]
+    if isinstance(expected[0], str):
+        after, added, fines = expected
         ACTIONS[action](world, violation)
+        db.session.flush()
+        db.session.expire(violation)
+        assert violation.status == after
+        kinds = [le.kind for le in violation.letters]
+        assert kinds[: len(letters_before)] == letters_before
+        assert len(kinds) == len(letters_before) + added
+        if action in ("courtesy", "violation", "fine_letter", "closure"):
+            assert kinds[-1] == KIND_OF_ACTION.get(action, action)
+        if action == "hearing":
+            assert kinds[-1] == "hearing" and violation.hearing.location == "Hall"
+        assert [(str(f.amount), f.status) for f in violation.fines] == fines
+        if action == "cure":
+            assert violation.cured_on == clock.today(world.a.time_zone)
+        if action == "close":
+            assert violation.closed_at is not None
     else:
-        with pytest.raises((Conflict, InvalidTransition, ValidationError)):
+        error, message = expected
+        with pytest.raises(error) as info:
             ACTIONS[action](world, violation)
+        assert type(info.value) is error
+        assert info.value.message == message
         db.session.expire(violation)
         assert violation.status == status
-        assert len(violation.letters) == letters_before
+        assert [le.kind for le in violation.letters] == letters_before
+        assert [(str(f.amount), f.status) for f in violation.fines] == fines_before
 
 
 # --- batches ------------------------------------------------------------------------------
@@ -434,15 +728,36 @@ def test_batch_merges_letters_once_and_confirms(world, app, monkeypatch):
     monkeypatch.setitem(app.config, "JOBS_MODE", "eager")
     violation = open_violation(world)
     first = ladder.issue_letter(violation, "violation", actor=world.manager)
+    other_unit = f.UnitFactory(association=world.a, label="7C", street_address="7 Pine Court")
+    inspection = compliance.create_inspection(
+        world.a, scheduled_for=clock.today(), actor=world.manager
+    )
+    second = ladder.issue_letter(
+        compliance.record_finding(
+            inspection,
+            unit_id=other_unit.id,
+            rule_id=violation.rule_id,
+            notes="Bins by the garage",
+            actor=world.manager,
+        ).violation,
+        "courtesy",
+        actor=world.manager,
+    )
     db.session.commit()
     batch = batches.create_batch(world.a, actor=world.manager)
     db.session.commit()
     db.session.refresh(batch)
-    assert batch.status == "done" and batch.letter_count == 1
+    assert batch.status == "done" and batch.letter_count == 2
     from app.core.storage import batch_path
 
-    merged = batch_path(batch.id).read_bytes()
-    assert len(PdfReader(io.BytesIO(merged)).pages) == first.page_count
+    merged = PdfReader(io.BytesIO(batch_path(batch.id).read_bytes()))
+    assert len(merged.pages) == first.page_count + second.page_count
+    # The letters' own pages, in issue order, not re-rendered.
+    first_text = "\n".join(p.extract_text() for p in merged.pages[: first.page_count])
+    second_text = "\n".join(p.extract_text() for p in merged.pages[first.page_count :])
+    assert first_text == pdf_text(first.pdf) and "12 Oak Lane" in first_text
+    assert second_text == pdf_text(second.pdf) and "7 Pine Court" in second_text
+    assert "Notice of violation" in first_text and "Courtesy notice" in second_text
     # Nothing left: a new batch takes no letter.
     empty = batches.create_batch(world.a, actor=world.manager)
     assert empty.letter_count == 0 and empty.status == "done"

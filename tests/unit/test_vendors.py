@@ -269,12 +269,37 @@ def test_every_contract_status_and_action(world, vendor, status, action):
             return contracts.revise_contract(contract, actor=world.manager)
         return contracts.amend_contract(contract, actor=world.manager)
 
+    before = (contract.status, contract.title, contract.amount)
     if action in ALLOWED[status]:
-        act()
+        result = act()
+        db.session.flush()
+        if action == "update":
+            assert (contract.status, contract.title, contract.amount) == ("draft", "Changed", 1)
+        elif action == "submit":
+            assert contract.status == "pending_approval" and result.status == "pending"
+            assert contract.approval_id == result.id
+        elif action == "terminate":
+            assert contract.status == "terminated" and contract.termination_reason == "Moving on"
+        else:  # revise, amend: a new draft; the contract itself stays as it was
+            assert result.id != contract.id and result.status == "draft"
+            assert (result.title, result.amount) == (contract.title, contract.amount)
+            assert result.amends_id == (contract.id if action == "amend" else None)
+            assert (contract.status, contract.title, contract.amount) == before
     else:
-        with pytest.raises((InvalidTransition, Conflict)):
+        label = status.replace("_", " ")
+        message = {
+            "update": f"This contract is {label} and locked; amend it instead.",
+            "submit": f"Only a draft goes to the board; this contract is {label}.",
+            "terminate": (
+                f"Only an approved or active contract can be terminated; this one is {label}."
+            ),
+            "revise": "Only a rejected contract is revised; amend an approved one.",
+            "amend": "Only an approved or active contract is amended.",
+        }[action]
+        with pytest.raises(InvalidTransition) as info:
             act()
-        assert contract.status == status
+        assert type(info.value) is InvalidTransition and info.value.message == message
+        assert (contract.status, contract.title, contract.amount) == before
 
 
 def test_an_approved_amendment_replaces_the_contract(world, vendor):
