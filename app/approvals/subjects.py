@@ -48,6 +48,15 @@ class SubjectKind(ABC):
         """Return the subject's page, if it has one."""
         return None
 
+    # The evidence a board member reads beside the vote buttons (photos, answers, bids, the
+    # report). A kind names a template partial and gives it plain values; the engine's page
+    # includes it and knows nothing of what it shows.
+    evidence_template: str | None = None
+
+    def evidence(self, subject: Any) -> dict[str, Any]:
+        """Return the values the evidence partial shows (plain values, no ORM writes)."""
+        return {}
+
     @abstractmethod
     def on_submit(self, subject: Any, request: Any) -> None:
         """Lock the subject while the board decides."""

@@ -101,6 +101,8 @@ def detail(aid: int, request_id: int):
         approval=approval,
         summary=kind.summary(subject) if subject else [],
         subject_url=kind.url(subject) if subject else None,
+        evidence_template=kind.evidence_template if subject else None,
+        evidence=kind.evidence(subject) if subject and kind.evidence_template else {},
         mine=mine,
         not_voted=not_voted,
         can_vote=approval_policies.can_vote(user, approval),
