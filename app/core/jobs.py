@@ -268,7 +268,9 @@ def enqueue_many(name: str, args_list: list[tuple]) -> list[int]:
         }
         for args in args_list
     ]
-    ids = list(db.session.scalars(insert(Job).returning(Job.id, sort_by_parameter_order=True), rows))
+    ids = list(
+        db.session.scalars(insert(Job).returning(Job.id, sort_by_parameter_order=True), rows)
+    )
     app = current_app._get_current_object()
     pending = db.session.info.setdefault(_PENDING_KEY, [])
     pending.extend((app, job_id, now) for job_id in ids)
@@ -694,7 +696,7 @@ def retry(job_row: Job) -> Job:
     job_row.status, job_row.attempts, job_row.run_after = JobStatus.QUEUED, 0, now
     job_row.dispatched_at, job_row.finished_at, job_row.claim = now, None, None
     app = current_app._get_current_object()
-    db.session.info.setdefault(_PENDING_KEY, []).append((app, job_row.id))
+    db.session.info.setdefault(_PENDING_KEY, []).append((app, job_row.id, now))
     return job_row
 
 

@@ -66,7 +66,7 @@ class OutgoingMessage(db.Model):
     # The HTML alternative of a multipart message (none: plain text only), and extra
     # headers such as List-Unsubscribe.
     html: Mapped[str | None] = deferred(mapped_column(Text, info={"unbounded": True}))
-    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    headers: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     # What the message is about, for the records that wait for it: ("vendors.reminder", 12).
     topic: Mapped[str] = mapped_column(String(60), default="")
     topic_id: Mapped[int | None] = mapped_column(Integer)

@@ -61,9 +61,7 @@ class Preference(db.Model):
     __table_args__ = (
         CheckConstraint(_in("delivery", Choice), name="delivery"),
         # E-mail needs the person's own consent, recorded when they gave it.
-        CheckConstraint(
-            "delivery = 'mail' OR email_consent_at IS NOT NULL", name="email_consent"
-        ),
+        CheckConstraint("delivery = 'mail' OR email_consent_at IS NOT NULL", name="email_consent"),
     )
 
     user_id: Mapped[int] = mapped_column(
@@ -88,11 +86,11 @@ class Delivery(db.Model):
         UniqueConstraint("subject_type", "subject_id", "user_id", "method"),
         CheckConstraint(_in("method", Method), name="method"),
         CheckConstraint(_in("status", Status), name="status"),
-        CheckConstraint(
-            "(status IN ('sent', 'mailed')) = (sent_at IS NOT NULL)", name="sent_at"
-        ),
+        CheckConstraint("(status IN ('sent', 'mailed')) = (sent_at IS NOT NULL)", name="sent_at"),
         # The delivery page: one subject's deliveries by method and status.
-        Index("ix_deliveries_subject_method_status", "subject_type", "subject_id", "method", "status"),
+        Index(
+            "ix_deliveries_subject_method_status", "subject_type", "subject_id", "method", "status"
+        ),
         Index("ix_deliveries_user_subject", "user_id", "subject_type", "subject_id"),
         # The communications page: an association's deliveries over time.
         Index("ix_deliveries_association_created", "association_id", "subject_type", "created_at"),

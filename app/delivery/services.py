@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, insert, select, update
 
@@ -209,7 +208,9 @@ def deliver(
                     )
                     mail_rows.append({**base, "method": method, "status": Status.QUEUED})
                 elif method == Method.MAIL:
-                    rows.append({**base, "method": method, "status": Status.QUEUED, "sent_at": None})
+                    rows.append(
+                        {**base, "method": method, "status": Status.QUEUED, "sent_at": None}
+                    )
         message_ids = _queue_emails(mails)
         for row, message_id in zip(mail_rows, message_ids, strict=True):
             row["message_id"], row["sent_at"] = message_id, None
@@ -300,9 +301,9 @@ def mark_read(
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     result = db.session.execute(
-        dialect_insert(Read).values(**values).on_conflict_do_nothing(
-            index_elements=["subject_type", "subject_id", "user_id"]
-        )
+        dialect_insert(Read)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["subject_type", "subject_id", "user_id"])
     )
     return bool(result.rowcount)
 
@@ -420,8 +421,7 @@ def take_for_batch(association_id: int, batch_id: int) -> int:
 def count_in_batch(batch_id: int) -> int:
     """Return how many printed copies a batch holds."""
     return (
-        db.session.scalar(select(func.count(Delivery.id)).where(Delivery.batch_id == batch_id))
-        or 0
+        db.session.scalar(select(func.count(Delivery.id)).where(Delivery.batch_id == batch_id)) or 0
     )
 
 
@@ -529,7 +529,11 @@ def set_preferences(
             errors[name] = [_("Enter text.")]
         elif value is not None and len(value.strip()) > SECONDARY_MAX:
             errors[name] = [
-                _("Use at most %(max)d characters (this has %(n)d).", max=SECONDARY_MAX, n=len(value))
+                _(
+                    "Use at most %(max)d characters (this has %(n)d).",
+                    max=SECONDARY_MAX,
+                    n=len(value),
+                )
             ]
     if errors:
         raise ValidationError(errors)
@@ -620,4 +624,3 @@ def unreached(association_id: int, owner_ids: list[int], *, days: int = 90) -> l
         )
     )
     return [uid for uid in owner_ids if uid not in emailed and uid not in readers]
-

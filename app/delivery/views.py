@@ -55,11 +55,13 @@ def read_link(token: str):
     from app.delivery.models import Delivery
 
     row = db.session.scalar(
-        db.select(Delivery).where(
+        db.select(Delivery)
+        .where(
             Delivery.subject_type == subject_type,
             Delivery.subject_id == subject_id,
             Delivery.user_id == user_id,
-        ).limit(1)
+        )
+        .limit(1)
     )
     if kind is None or row is None:
         abort(404)

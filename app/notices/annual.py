@@ -154,7 +154,9 @@ def answer(
     errors = {}
     for unit in units:
         if occupancy.get(unit.id) not in OCCUPANCY:
-            errors[f"occupancy_{unit.id}"] = [_("Say how unit %(label)s is used.", label=unit.label)]
+            errors[f"occupancy_{unit.id}"] = [
+                _("Say how unit %(label)s is used.", label=unit.label)
+            ]
     if errors:
         raise ValidationError(errors)
     delivery.set_preferences(
@@ -187,6 +189,8 @@ def answer(
         association_id=association.id,
         subject_type="annual_request",
         subject_id=request.id,
-        summary=_("%(name)s answered the %(year)d annual request", name=user.name, year=request.year),
+        summary=_(
+            "%(name)s answered the %(year)d annual request", name=user.name, year=request.year
+        ),
         data={"occupancy": {str(k): v for k, v in occupancy.items()}},
     )

@@ -23,10 +23,20 @@ AUDIENCES = [
     ("units", _l("The owners of chosen units")),
 ]
 DELIVERIES = [
-    ("general", _l("General notice (announcements, meeting notices): portal, e-mail for "
-                   "those who chose it, paper for those who asked for general notices on paper")),
-    ("individual", _l("Individual notice: portal, and each person's own choice of e-mail "
-                      "and/or paper (paper when they made no choice)")),
+    (
+        "general",
+        _l(
+            "General notice (announcements, meeting notices): portal, e-mail for "
+            "those who chose it, paper for those who asked for general notices on paper"
+        ),
+    ),
+    (
+        "individual",
+        _l(
+            "Individual notice: portal, and each person's own choice of e-mail "
+            "and/or paper (paper when they made no choice)"
+        ),
+    ),
 ]
 WHEN = [("now", _l("Publish now")), ("later", _l("Publish at a set time"))]
 

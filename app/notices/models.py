@@ -56,9 +56,7 @@ class Notice(db.Model):
         CheckConstraint(_in("audience", Audience), name="audience"),
         CheckConstraint(_in("delivery", DeliveryKind), name="delivery"),
         CheckConstraint(_in("status", NoticeStatus), name="status"),
-        CheckConstraint(
-            "(status = 'published') = (published_at IS NOT NULL)", name="published_at"
-        ),
+        CheckConstraint("(status = 'published') = (published_at IS NOT NULL)", name="published_at"),
         CheckConstraint("status = 'published' OR publish_at IS NOT NULL", name="scheduled_at"),
         Index("ix_notices_association_status", "association_id", "status", "published_at"),
     )
@@ -90,8 +88,10 @@ class Notice(db.Model):
     def text(self, language: str | None = None) -> NoticeText:
         """Return the text in a language, else in the notice's own language."""
         by_language = {t.language: t for t in self.texts}
-        return by_language.get(language or "") or by_language.get(self.default_language) or (
-            self.texts[0]
+        return (
+            by_language.get(language or "")
+            or by_language.get(self.default_language)
+            or (self.texts[0])
         )
 
     @property

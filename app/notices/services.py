@@ -261,8 +261,8 @@ def audience_ids(association_id: int, audience: str, unit_ids: list[int]) -> lis
 
 
 def _mailing_addresses(association_id: int, user_ids: list[int]) -> dict[int, list[str]]:
-    """Return, per owner among ``user_ids``, the address on the books (Civil Code 4041(c): the unit's mailing
-    address, else the property address)."""
+    """Return, per owner among ``user_ids``, the address on the books (Civil Code 4041(c):
+    the unit's mailing address, else the property address)."""
     rows = db.session.execute(
         select(Membership.user_id, Unit.street_address, Unit.mailing_address)
         .join(Unit, Unit.id == Membership.unit_id)
@@ -331,7 +331,9 @@ def deliver_notice(notice: Notice) -> delivery.Outcome:
             "contact": _contact_line(association),
         }
         return delivery.Email(
-            subject=_("%(title)s — %(association)s", title=text.title, association=association.name),
+            subject=_(
+                "%(title)s — %(association)s", title=text.title, association=association.name
+            ),
             text=render_template("email/notices/notice.txt", **values),
             html=render_template("email/notices/notice.html", **values),
             headers=links.unsubscribe_header(),
@@ -584,7 +586,6 @@ def read_rates(association: Association, *, months: int = 12) -> dict:
 def notice_list_query(association_id: int):
     """Return the association's notices for managers and the board."""
     return select(Notice).where(Notice.association_id == association_id)
-
 
 
 def _open_url(notice_id: int) -> str:

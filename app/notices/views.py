@@ -58,16 +58,18 @@ def index(aid: int):
     page = paginate(
         statement,
         search=[NoticeText.title],
-        sortable={"created": Notice.id, "title": NoticeText.title, "published": Notice.published_at},
+        sortable={
+            "created": Notice.id,
+            "title": NoticeText.title,
+            "published": Notice.published_at,
+        },
         default_sort="created",
         tiebreak=Notice.id,
         **args,
     )
     page.extra["status"] = status
     reach = delivery.counts(services.SUBJECT, [n.id for n in page.items])
-    return render_template(
-        "notices/index.html", association=association, page=page, reach=reach
-    )
+    return render_template("notices/index.html", association=association, page=page, reach=reach)
 
 
 def _my_notices(association, user):
@@ -88,7 +90,9 @@ def _my_notices(association, user):
 def _unit_choices(aid: int):
     return [
         (u.id, f"{u.label} — {u.street_address}")
-        for u in db.session.scalars(select(Unit).where(Unit.association_id == aid).order_by(Unit.label))
+        for u in db.session.scalars(
+            select(Unit).where(Unit.association_id == aid).order_by(Unit.label)
+        )
     ]
 
 
@@ -259,8 +263,13 @@ def deliveries(aid: int, notice_id: int):
     page = paginate(
         statement,
         search=[User.name],
-        sortable={"name": User.name, "method": Delivery.method, "status": Delivery.status,
-                  "sent": Delivery.sent_at, "read": Read.read_at},
+        sortable={
+            "name": User.name,
+            "method": Delivery.method,
+            "status": Delivery.status,
+            "sent": Delivery.sent_at,
+            "read": Read.read_at,
+        },
         default_sort="name",
         tiebreak=Delivery.id,
         scalars=False,
@@ -334,11 +343,15 @@ def communications(aid: int):
     percent = charts.percent
     months = _percent_items(rates["by_month"])
     chart_month = charts.bar_chart(
-        months, title=_("Read rate by month of publication"), fmt=percent, sort=False,
+        months,
+        title=_("Read rate by month of publication"),
+        fmt=percent,
+        sort=False,
         max_bars=12,
     )
     chart_method = charts.bar_chart(
-        _percent_items(rates["by_method"], method_labels), title=_("Read rate by method"),
+        _percent_items(rates["by_method"], method_labels),
+        title=_("Read rate by method"),
         fmt=percent,
     )
     chart_language = charts.bar_chart(
