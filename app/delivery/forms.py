@@ -26,7 +26,7 @@ class PreferencesForm(Form):
     """How a person wants to hear from their association."""
 
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_NAMES))
-    delivery = RadioField(_l("Send me notices and letters"), choices=DELIVERY_CHOICES)
+    delivery = RadioField(_l("Send me notices and letters"), choices=choices(DELIVERY_CHOICES))
     general_by_mail = BooleanField(
         _l("Also mail me general notices (meeting notices, announcements) on paper")
     )

@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.forms import Form
+from app.core.forms import Form, choices
 
 AUDIENCES = [
     ("owners", _l("All owners")),
@@ -49,10 +49,10 @@ class NoticeForm(Form):
         _l("Text (Markdown: **bold**, *italic*, lists with -, links as [text](https://…))"),
         validators=[DataRequired()],
     )
-    audience = RadioField(_l("Who receives it"), choices=AUDIENCES, default="owners")
+    audience = RadioField(_l("Who receives it"), choices=choices(AUDIENCES), default="owners")
     unit_ids = SelectMultipleField(_l("Units"), coerce=int, validators=[Optional()])
-    delivery = RadioField(_l("Delivery"), choices=DELIVERIES, default="general")
-    when = RadioField(_l("When"), choices=WHEN, default="now")
+    delivery = RadioField(_l("Delivery"), choices=choices(DELIVERIES), default="general")
+    when = RadioField(_l("When"), choices=choices(WHEN), default="now")
     publish_at = DateTimeLocalField(
         _l("Publish at (association time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
