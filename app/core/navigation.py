@@ -81,8 +81,6 @@ def for_request() -> Navigation | None:
             items.append(_item(_("Approvals"), "approvals.index", aid=aid))
         if policies.can_read_audit(user, aid):
             items.append(_item(_("Audit log"), "associations.audit_log", aid=aid))
-        if policies.is_manager(user, aid) or policies.is_board(user, aid):
-            items.append(_item(_("Communications"), "notices.communications", aid=aid))
         if policies.is_manager(user, aid):
             items.append(_item(_("Mail"), "outbox.mail", aid=aid))
         if policies.can_edit_association(user, aid):

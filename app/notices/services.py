@@ -536,8 +536,11 @@ def read_rates(association: Association, *, months: int = 12) -> dict:
         & (Read.subject_id == Delivery.subject_id)
         & (Read.user_id == Delivery.user_id)
     )
+    # By the recipient's own language (not the text they were sent), so that a notice
+    # written only in English shows whether Spanish speakers read it.
     base = (
-        select(Delivery.method, Delivery.language, Delivery.subject_id, Read.id.is_not(None))
+        select(Delivery.method, User.language, Delivery.subject_id, Read.id.is_not(None))
+        .join(User, User.id == Delivery.user_id)
         .outerjoin(Read, read_join)
         .where(Delivery.subject_type == SUBJECT, Delivery.subject_id.in_(published))
     )
