@@ -65,9 +65,7 @@ DOCUMENTS = [
 def _pdf(title: str, association: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(
-        string=f"<h1>{title}</h1><p>{association}</p><p>Demo document.</p>"
-    ).write_pdf()
+    return HTML(string=f"<h1>{title}</h1><p>{association}</p><p>Demo document.</p>").write_pdf()
 
 
 def load_notice_demo(manager: User, seed: int = 11) -> None:
@@ -109,8 +107,12 @@ def load_notice_demo(manager: User, seed: int = 11) -> None:
             )
         for days_ago, title, body, kind, read_share in NOTICES:
             notice = services.create_notice(
-                association, title=title, body=body, audience="owners",
-                delivery_kind=kind, actor=manager,
+                association,
+                title=title,
+                body=body,
+                audience="owners",
+                delivery_kind=kind,
+                actor=manager,
             )
             services.deliver_notice(notice)
             published = clock.now() - timedelta(days=days_ago)

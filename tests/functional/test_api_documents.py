@@ -34,7 +34,11 @@ def test_versions_and_visibility(world, api):
     again = _upload(api, world.manager, world.a.id, replaces_id=str(first["id"]))
     assert again.status_code == 409
     board_only = _upload(
-        api, world.manager, world.a.id, title="Reserve study", category="financial",
+        api,
+        world.manager,
+        world.a.id,
+        title="Reserve study",
+        category="financial",
         visibility="board",
     ).get_json()
     url = f"/api/v1/associations/{world.a.id}/documents"
@@ -73,15 +77,20 @@ def test_a_file_that_is_not_a_clean_pdf_is_a_415_with_the_reason(world, api, dat
     response = _upload(api, world.manager, world.a.id, data=data)
     assert response.status_code == 415
     assert reason in response.get_json()["detail"]
-    assert api(world.manager).get(f"/api/v1/associations/{world.a.id}/documents").get_json()[
-        "total"
-    ] == 0
+    assert (
+        api(world.manager).get(f"/api/v1/associations/{world.a.id}/documents").get_json()["total"]
+        == 0
+    )
 
 
 @pytest.mark.parametrize(
     ("fields", "field"),
-    [({"category": "recipes"}, "category"), ({"visibility": "public"}, "visibility"),
-     ({"title": ""}, "title"), ({"replaces_id": "999999"}, "replaces_id")],
+    [
+        ({"category": "recipes"}, "category"),
+        ({"visibility": "public"}, "visibility"),
+        ({"title": ""}, "title"),
+        ({"replaces_id": "999999"}, "replaces_id"),
+    ],
 )
 def test_bad_fields_are_a_422_naming_them(world, api, fields, field):
     response = _upload(api, world.manager, world.a.id, **fields)

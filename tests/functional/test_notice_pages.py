@@ -23,8 +23,13 @@ def _publish(api, world, **body):
 
 def test_manager_reviews_then_publishes(world, client, app):
     login(client, world.manager)
-    form = {"title": "Water shut-off", "body": "Water is off **Tuesday**.", "audience": "owners",
-            "delivery": "general", "when": "now"}
+    form = {
+        "title": "Water shut-off",
+        "body": "Water is off **Tuesday**.",
+        "audience": "owners",
+        "delivery": "general",
+        "when": "now",
+    }
     review = client.post(f"/associations/{world.a.id}/notices/new", data={**form, "review": "1"})
     text = review.get_data(as_text=True)
     assert review.status_code == 200 and "Review before it goes out" in text
@@ -32,7 +37,8 @@ def test_manager_reviews_then_publishes(world, client, app):
     with app.app_context():
         assert db.session.scalars(select(Notice)).all() == []  # a review creates nothing
     done = client.post(
-        f"/associations/{world.a.id}/notices/new", data={**form, "publish": "1"},
+        f"/associations/{world.a.id}/notices/new",
+        data={**form, "publish": "1"},
         follow_redirects=True,
     )
     assert "The notice is published" in done.get_data(as_text=True)
@@ -45,8 +51,14 @@ def test_the_form_keeps_what_was_typed_and_names_the_problem(world, client):
     login(client, world.manager)
     response = client.post(
         f"/associations/{world.a.id}/notices/new",
-        data={"title": "Big", "body": "x" * (100 * 1024 + 5), "audience": "owners",
-              "delivery": "general", "when": "now", "review": "1"},
+        data={
+            "title": "Big",
+            "body": "x" * (100 * 1024 + 5),
+            "audience": "owners",
+            "delivery": "general",
+            "when": "now",
+            "review": "1",
+        },
     )
     text = response.get_data(as_text=True)
     assert "at most 100 KB" in text and 'value="Big"' in text
@@ -56,8 +68,15 @@ def test_a_scheduled_time_from_the_form_is_the_associations_time(world, client, 
     login(client, world.manager)
     client.post(
         f"/associations/{world.a.id}/notices/new",
-        data={"title": "Later", "body": "Soon.", "audience": "owners", "delivery": "general",
-              "when": "later", "publish_at": "2099-03-04T09:00", "publish": "1"},
+        data={
+            "title": "Later",
+            "body": "Soon.",
+            "audience": "owners",
+            "delivery": "general",
+            "when": "later",
+            "publish_at": "2099-03-04T09:00",
+            "publish": "1",
+        },
     )
     with app.app_context():
         (notice,) = db.session.scalars(select(Notice)).all()
@@ -74,7 +93,10 @@ def test_live_preview_sanitizes(world, client):
     text = response.get_data(as_text=True)
     assert "<strong>hi</strong>" in text and "<img" not in text
     login(client, world.owner)
-    assert client.post(f"/associations/{world.a.id}/notices/preview", data={"body": "x"}).status_code == 403
+    assert (
+        client.post(f"/associations/{world.a.id}/notices/preview", data={"body": "x"}).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,7 +119,9 @@ def test_board_notice_is_not_for_owners(world, client, api):
     notice_id = _publish(api, world, audience="board")
     login(client, world.owner)
     assert client.get(f"/associations/{world.a.id}/notices/{notice_id}").status_code == 404
-    assert "Pool opening" not in client.get(f"/associations/{world.a.id}/notices").get_data(as_text=True)
+    assert "Pool opening" not in client.get(f"/associations/{world.a.id}/notices").get_data(
+        as_text=True
+    )
 
 
 def test_owner_reads_in_the_portal_unread_first(world, client, api, app):
@@ -144,21 +168,28 @@ def test_communications_page_shows_rates_and_the_unreached(world, client, api):
 
 def test_annual_request_from_launch_to_answer(world, client, app):
     login(client, world.manager)
-    done = client.post(f"/associations/{world.a.id}/communications/annual-request",
-                       follow_redirects=True)
+    done = client.post(
+        f"/associations/{world.a.id}/communications/annual-request", follow_redirects=True
+    )
     assert "on its way to every owner" in done.get_data(as_text=True)
-    again = client.post(f"/associations/{world.a.id}/communications/annual-request",
-                        follow_redirects=True)
+    again = client.post(
+        f"/associations/{world.a.id}/communications/annual-request", follow_redirects=True
+    )
     assert "4041" in again.get_data(as_text=True)
     login(client, world.owner)
     page = client.get(f"/associations/{world.a.id}/my/annual-request").get_data(as_text=True)
     assert "You do not have to give us an e-mail address." in page
-    missing = client.post(f"/associations/{world.a.id}/my/annual-request", data={"delivery": "mail"})
+    missing = client.post(
+        f"/associations/{world.a.id}/my/annual-request", data={"delivery": "mail"}
+    )
     assert "Say how unit 12B is used." in missing.get_data(as_text=True)
     answer = client.post(
         f"/associations/{world.a.id}/my/annual-request",
-        data={"delivery": "both", "legal_representative": "Sam Owner, 1 Elm St",
-              f"occupancy_{world.owner_unit.id}": "rented"},
+        data={
+            "delivery": "both",
+            "legal_representative": "Sam Owner, 1 Elm St",
+            f"occupancy_{world.owner_unit.id}": "rented",
+        },
         follow_redirects=True,
     )
     assert "Your answer is on file." in answer.get_data(as_text=True)
@@ -173,7 +204,8 @@ def test_annual_request_from_launch_to_answer(world, client, app):
         assert row.occupancy == "rented"
     login(client, world.manager)
     assert "1 of 1 owners have answered" in client.get(
-        f"/associations/{world.a.id}/communications").get_data(as_text=True)
+        f"/associations/{world.a.id}/communications"
+    ).get_data(as_text=True)
 
 
 def test_owner_home_in_plain_words(world, client, api):
@@ -203,7 +235,9 @@ def test_board_member_who_owns_has_a_home_link(world, client, app):
     login(client, world.board)
     dashboard = client.get(f"/associations/{world.a.id}/").get_data(as_text=True)
     assert "My home" in dashboard and "Welcome," not in dashboard
-    assert "Welcome, Bea Board" in client.get(f"/associations/{world.a.id}/home").get_data(as_text=True)
+    assert "Welcome, Bea Board" in client.get(f"/associations/{world.a.id}/home").get_data(
+        as_text=True
+    )
     login(client, world.manager)
     assert client.get(f"/associations/{world.a.id}/home").status_code == 404
 
@@ -212,18 +246,29 @@ def test_documents_pages(world, client):
     login(client, world.manager)
     response = client.post(
         f"/associations/{world.a.id}/documents/",
-        data={"title": "Bylaws", "category": "bylaws", "visibility": "owners",
-              "file": (io.BytesIO(pdf_bytes()), "bylaws.pdf")},
-        content_type="multipart/form-data", follow_redirects=True,
+        data={
+            "title": "Bylaws",
+            "category": "bylaws",
+            "visibility": "owners",
+            "file": (io.BytesIO(pdf_bytes()), "bylaws.pdf"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
     )
     assert "Uploaded “Bylaws”." in response.get_data(as_text=True)
     bad = client.post(
         f"/associations/{world.a.id}/documents/",
-        data={"title": "Bad", "category": "rules", "visibility": "owners",
-              "file": (io.BytesIO(b"%PDF-1.4 nothing"), "bad.pdf")},
+        data={
+            "title": "Bad",
+            "category": "rules",
+            "visibility": "owners",
+            "file": (io.BytesIO(b"%PDF-1.4 nothing"), "bad.pdf"),
+        },
         content_type="multipart/form-data",
     )
-    assert "not a complete PDF" in bad.get_data(as_text=True) and 'value="Bad"' in bad.get_data(as_text=True)
+    assert "not a complete PDF" in bad.get_data(as_text=True) and 'value="Bad"' in bad.get_data(
+        as_text=True
+    )
     login(client, world.owner)
     text = client.get(f"/associations/{world.a.id}/documents/").get_data(as_text=True)
     assert "Bylaws" in text and "Upload a document" not in text
@@ -236,5 +281,7 @@ def test_preferences_page_refuses_a_made_up_choice(world, client):
     login(client, world.owner)
     page = client.get("/account/preferences").get_data(as_text=True)
     assert "You do not have to give us an e-mail address" in page
-    response = client.post("/account/preferences", data={"delivery": "fax", "language": "en", "save": "1"})
+    response = client.post(
+        "/account/preferences", data={"delivery": "fax", "language": "en", "save": "1"}
+    )
     assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
