@@ -130,11 +130,21 @@ def register_blueprints(app: Flask) -> None:
     from app.approvals.views import bp as approvals_bp
     from app.associations.views import bp as associations_bp
     from app.auth.views import bp as auth_bp
+
+    # Each feature's part of the owner's home registers itself on import.
+    from app.budgets import home as _budgets_home  # noqa: F401
     from app.budgets.views import bp as budgets_bp
+    from app.compliance import home as _compliance_home  # noqa: F401
     from app.compliance.portal import bp as portal_bp
     from app.compliance.views import bp as compliance_bp
     from app.core.outbox_views import bp as outbox_bp
     from app.core.views import bp as core_bp
+    from app.delivery.views import bp as delivery_bp
+    from app.documents import home as _documents_home  # noqa: F401
+    from app.documents.views import bp as documents_bp
+    from app.home.views import bp as home_bp
+    from app.notices import home as _notices_home  # noqa: F401
+    from app.notices.views import bp as notices_bp
     from app.vendors.views import bp as vendors_bp
 
     app.register_blueprint(core_bp)
@@ -146,6 +156,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(compliance_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(vendors_bp)
+    app.register_blueprint(delivery_bp)
+    app.register_blueprint(notices_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(home_bp)
     init_api(app)
 
 

@@ -75,6 +75,9 @@ class Defaults:
     JOB_LEASE_SECONDS = 60  # a running job's lease, renewed every third of it
     JOBS_SWEEP_SECONDS = 15  # how often due retries and abandoned jobs are handed out
     JOBS_REDISPATCH_SECONDS = 300  # a waiting job handed out this long ago is handed out again
+    # When the daily work runs (UTC, HH:MM): reminders, contract renewals, housekeeping.
+    # 11:00 UTC is early morning across the United States.
+    DAILY_JOBS_AT = "11:00"
 
     PER_PAGE = 25
     MAX_PER_PAGE = 200
@@ -108,6 +111,7 @@ _ENV_VARS = {
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_TIMEOUT": int,
     "API_TOKEN_HOURS": int,
+    "DAILY_JOBS_AT": str,
     "PROXY_FIX": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
 }

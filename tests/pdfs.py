@@ -75,3 +75,10 @@ def embedded_file_pdf() -> bytes:
     writer.add_blank_page(612, 792)
     writer.add_attachment("payload.exe", b"MZ not really")
     return _write(writer)
+
+
+def pdf_text(data: bytes) -> str:
+    """Return the text a reader would extract from a PDF."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

@@ -96,7 +96,18 @@ api = HoaApi()
 
 def init_api(app: Flask) -> None:
     """Register the API blueprints, bearer-token authentication and the spec."""
-    from app.api import approvals, audit, auth, budgets, compliance, mail, setup, vendors
+    from app.api import (
+        approvals,
+        audit,
+        auth,
+        budgets,
+        compliance,
+        documents,
+        mail,
+        notices,
+        setup,
+        vendors,
+    )
 
     api.init_app(
         app,
@@ -130,6 +141,8 @@ def init_api(app: Flask) -> None:
         compliance.blp,
         vendors.blp,
         mail.blp,
+        notices.blp,
+        documents.blp,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
         csrf.exempt(blueprint)

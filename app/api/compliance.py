@@ -35,6 +35,7 @@ from app.core.inputs import DB_INT_MAX, LONG_TEXT_MAX
 from app.core.listing import paginate
 from app.core.parsing import as_id
 from app.core.pdf import pdf_response
+from app.delivery.services import count_in_batch
 from app.extensions import db
 
 blp = Blueprint("api_compliance", __name__, description="Compliance")
@@ -225,6 +226,10 @@ class BatchSchema(BaseSchema):
         lambda b: f"/api/v1/letter-batches/{b.id}/pdf" if b.pdf_path else None
     )
     letter_ids = fields.Function(lambda b: [le.id for le in b.letters])
+    notice_count = fields.Function(
+        lambda b: count_in_batch(b.id),
+        metadata={"description": "printed notice copies in the batch (one per mail delivery)"},
+    )
 
 
 class ConfirmSchema(BaseSchema):

@@ -94,6 +94,10 @@ class AssociationSchema(BaseSchema):
     letterhead_address = fields.String()
     budget_notice_min_days = fields.Integer(allow_none=True)
     budget_notice_max_days = fields.Integer(allow_none=True)
+    office_phone = fields.String()
+    office_email = fields.String()
+    portal_url = fields.String()
+    default_language = fields.String()
     roles = fields.Method("get_roles", metadata={"description": "the caller's roles here"})
 
     def get_roles(self, association):

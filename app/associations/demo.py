@@ -309,6 +309,9 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
     from app.vendors.demo import load_vendor_demo
 
     load_vendor_demo(manager)
+    from app.notices.demo import load_notice_demo
+
+    load_notice_demo(manager)
     return logins
 
 

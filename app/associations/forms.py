@@ -75,6 +75,13 @@ class AssociationForm(Form):
         description=_l("Printed at the top of letters and reports."),
         validators=[Optional(), Length(max=1000)],
     )
+    office_phone = StringField(_l("Office phone"), validators=[Optional(), Length(max=40)])
+    office_email = StringField(_l("Office e-mail"), validators=[Optional(), Length(max=254)])
+    portal_url = StringField(
+        _l("Owner portal address"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Printed on paper notices, e.g. https://portal.example.com."),
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):

@@ -73,6 +73,12 @@ class Association(db.Model):
     # The window before the fiscal year in which the budget must reach owners (CA: 30–90).
     budget_notice_min_days: Mapped[int | None]
     budget_notice_max_days: Mapped[int | None]
+    # How owners reach the management office (the owner's home shows them), and the
+    # language the association writes its notices in.
+    office_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    office_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    portal_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     units: Mapped[list[Unit]] = relationship(

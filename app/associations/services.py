@@ -160,8 +160,10 @@ def update_association(
     actor: User,
     budget_notice_min_days: int | None = None,
     budget_notice_max_days: int | None = None,
+    contact: dict[str, str] | None = None,
 ) -> Association:
-    """Change an association's settings."""
+    """Change an association's settings (``contact``: office_phone, office_email,
+    portal_url)."""
     if (
         budget_notice_min_days is not None
         and budget_notice_max_days is not None
@@ -185,6 +187,7 @@ def update_association(
         "time_zone": (time_zone or "").strip(),
         "budget_notice_min_days": budget_notice_min_days,
         "budget_notice_max_days": budget_notice_max_days,
+        **_contact_values(contact),
     }
     errors = _association_errors(
         values["name"],
@@ -209,6 +212,25 @@ def update_association(
             data=changes,
         )
     return association
+
+
+def _contact_values(contact: dict[str, str] | None) -> dict[str, str]:
+    """Check how owners reach the office: a valid e-mail, an http(s) portal address."""
+    if contact is None:
+        return {}
+    values = {
+        k: (contact.get(k) or "").strip() for k in ("office_phone", "office_email", "portal_url")
+    }
+    if values["office_email"]:
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            validate_email(values["office_email"], check_deliverability=False)
+        except EmailNotValidError as error:
+            raise ValidationError("office_email", _("Enter a valid e-mail address.")) from error
+    if values["portal_url"] and not values["portal_url"].startswith(("https://", "http://")):
+        raise ValidationError("portal_url", _("Enter an address starting with https://."))
+    return values
 
 
 def _apply(obj, values: dict) -> dict:

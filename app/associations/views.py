@@ -86,6 +86,10 @@ def dashboard(aid: int):
     """The association's overview, shaped by the user's role there."""
     association = load_association(aid)
     user = actor()
+    from app.home.views import is_owner_only, render_home
+
+    if is_owner_only(user, aid):  # the owner's home, in plain words
+        return render_home(user, association)
     counts = {
         "units": db.session.scalar(select(func.count(Unit.id)).where(Unit.association_id == aid)),
         "owners": db.session.scalar(
@@ -190,6 +194,9 @@ def edit(aid: int):
                 letterhead_address=form.letterhead_address.data,
                 time_zone=form.time_zone.data,
                 actor=user,
+                contact={
+                    k: getattr(form, k).data for k in ("office_phone", "office_email", "portal_url")
+                },
             )
         except DomainError as error:
             db.session.rollback()

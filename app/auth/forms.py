@@ -46,15 +46,6 @@ class ChangePasswordForm(Form):
     submit = SubmitField(_l("Change password"))
 
 
-class PreferencesForm(Form):
-    """How the person wants to hear from their association."""
-
-    email_letters = BooleanField(
-        _l("Also send me my association's letters by e-mail (they are always in the portal)")
-    )
-    save = SubmitField(_l("Save preferences"))
-
-
 class UserForm(Form):
     """Create or edit a person's account (administrators)."""
 

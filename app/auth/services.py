@@ -289,24 +289,6 @@ def change_password(user: User, current: str, new_password: str, *, keep=None) -
     )
 
 
-def set_preferences(user: User, *, email_letters: bool) -> None:
-    """Record whether the person wants letters by e-mail too."""
-    if user.email_letters != bool(email_letters):
-        user.email_letters = bool(email_letters)
-        audit.record(
-            "user.preferences",
-            actor=user,
-            subject_type="user",
-            subject_id=user.id,
-            summary=_(
-                "%(name)s %(choice)s letters by e-mail",
-                name=user.name,
-                choice=_("agreed to receive") if email_letters else _("stopped receiving"),
-            ),
-            data={"email_letters": bool(email_letters)},
-        )
-
-
 def count_users() -> int:
     """Return how many accounts exist."""
     return db.session.scalar(select(func.count(User.id))) or 0

@@ -24,7 +24,6 @@ from app.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
-    PreferencesForm,
     ResetPasswordForm,
     UserForm,
 )
@@ -218,14 +217,6 @@ def reset_password(token: str):
 def account():
     """See one's roles and change one's password."""
     form = ChangePasswordForm()
-    preferences = PreferencesForm(prefix="pref", obj=current_user._get_current_object())
-    if preferences.save.data and preferences.validate_on_submit():
-        services.set_preferences(
-            current_user._get_current_object(), email_letters=preferences.email_letters.data
-        )
-        db.session.commit()
-        flash(_("Preferences saved."), "success")
-        return redirect(url_for("auth.account"))
     if form.submit.data and form.validate_on_submit():
         try:
             services.change_password(
@@ -256,7 +247,6 @@ def account():
         "auth/account.html",
         form=form,
         memberships=memberships,
-        preferences=preferences,
         browser_sessions=sessions.live_sessions(user),
         here=here.id if here else None,
         tokens=sessions.live_tokens(user),

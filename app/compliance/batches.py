@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from app.associations.models import Association
 from app.auth.models import User
+from app.compliance.letter_delivery import letters_mailed
 from app.compliance.models import BatchStatus, Letter, LetterBatch
 from app.compliance.profiles import profile_of
 from app.core import audit, clock, jobs, storage
 from app.core.errors import InvalidTransition, NotFound, ValidationError
+from app.delivery import services as delivery
 from app.extensions import db
 
 OPEN_BATCH = (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.DONE, BatchStatus.FAILED)
@@ -61,14 +63,17 @@ def create_batch(association: Association, *, actor: User) -> LetterBatch:
     for letter in letters:
         letter.batch_id = batch.id
     db.session.flush()
+    copies = delivery.take_for_batch(association.id, batch.id)  # printed notices
+    if copies and not letters:
+        batch.status, batch.finished_at = BatchStatus.QUEUED.value, None
     _record(
         batch,
         "batch.created",
         _("Started a mailing batch of %(n)d letters", n=len(letters)),
         actor=actor,
-        data={"letter_ids": [letter.id for letter in letters]},
+        data={"letter_ids": [letter.id for letter in letters], "notice_copies": copies},
     )
-    if letters:
+    if letters or copies:
         jobs.enqueue("compliance.build_batch", batch.id)
     return batch
 
@@ -121,6 +126,9 @@ def build_batch(batch_id: int) -> None:
             if index % 25 == 0 or index == len(letters):
                 batch.progress = index
                 db.session.commit()
+        for copies in delivery.print_batch(batch_id):  # printed notices, same envelope
+            for page in PdfReader(io.BytesIO(copies)).pages:
+                writer.add_page(page)
         with open(temporary, "wb") as handle:
             writer.write(handle)
         db.session.refresh(batch)
@@ -195,6 +203,8 @@ def confirm_batch(batch: LetterBatch, *, tracking_numbers: dict | None, actor: U
         letter.mailed_at = now
         letter.tracking_number = tracking.get(str(letter.id))
     batch.status, batch.mailed_at = BatchStatus.MAILED.value, now
+    letters_mailed([letter.id for letter in batch.letters], now)
+    delivery.batch_mailed(batch.id, now)
     _record(
         batch,
         "batch.mailed",
@@ -210,5 +220,6 @@ def cancel_batch(batch: LetterBatch, *, actor: User) -> None:
         raise InvalidTransition(_("A %(status)s batch cannot be cancelled.", status=batch.status))
     for letter in list(batch.letters):
         letter.batch_id = None
+    delivery.batch_released(batch.id)
     batch.status = BatchStatus.CANCELLED.value
     _record(batch, "batch.cancelled", _("Cancelled the mailing batch"), actor=actor)

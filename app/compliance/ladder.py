@@ -144,32 +144,10 @@ def store_letter(
 
 
 def _email_owners(violation: Violation, letter: Letter, context: dict) -> None:
-    """Send the letter to the unit's owners who agreed to receive letters by e-mail."""
-    from app.core.outbox import queue_mail
+    """Deliver the letter: portal, e-mail by the owners' preference, paper by the batch."""
+    from app.compliance.letter_delivery import deliver_letter
 
-    for membership in violation.unit.memberships:
-        owner = membership.user
-        if membership.role != "owner" or not owner.email_letters or not owner.active:
-            continue
-        queue_mail(
-            owner.email,
-            _(
-                "%(title)s from %(association)s",
-                title=context["title"],
-                association=violation.association.name,
-            ),
-            _(
-                "Dear %(name)s,\n\nAttached is a letter about %(address)s. You can also read it, "
-                "and answer it, in the owner portal.\n\n%(association)s",
-                name=owner.name,
-                address=violation.unit.street_address,
-                association=violation.association.name,
-            ),
-            attachments=[(f"letter-{letter.id}-{letter.kind}.pdf", "application/pdf", letter.pdf)],
-            association_id=violation.association_id,
-            topic="compliance.letter",
-            topic_id=letter.id,
-        )
+    deliver_letter(violation, letter, context)
 
 
 def check_letter(violation: Violation, kind: str) -> None:

@@ -21,6 +21,11 @@ PALETTE = [
 ]
 
 
+def percent(value: Decimal) -> str:
+    """Print a rate as 42.5%."""
+    return f"{Decimal(value):.1f}%"
+
+
 def bar_chart(
     items: list[tuple[str, Decimal]],
     *,
@@ -28,20 +33,28 @@ def bar_chart(
     width: int = 640,
     max_bars: int = 10,
     other_label: str = "Other",
+    fmt=money,
+    sort: bool = True,
 ) -> Markup:
-    """Return a horizontal bar chart as inline SVG; extra items merge into "Other"."""
-    items = sorted(
-        ((label, Decimal(value)) for label, value in items if value),
-        key=lambda item: item[1],
-        reverse=True,
-    )
+    """Return a horizontal bar chart as inline SVG; extra items merge into "Other".
+
+    ``fmt`` prints each value (money by default; ``percent`` for rates, which are shown
+    without a share of the total); ``sort=False`` keeps the given order (months).
+    """
+    shares = fmt is money
+    items = [(label, Decimal(value)) for label, value in items if value or not shares]
+    if sort:
+        items.sort(key=lambda item: item[1], reverse=True)
+    elif len(items) > max_bars:
+        items = items[-max_bars:]
     if len(items) > max_bars:
         rest = sum((value for _label, value in items[max_bars - 1 :]), Decimal(0))
         items = [*items[: max_bars - 1], (other_label, rest)]
     if not items:
         return Markup("")
     total = sum((value for _label, value in items), Decimal(0))
-    largest = max(value for _label, value in items)
+    # Rates are drawn against 100%, so that bars compare across charts.
+    largest = max(value for _label, value in items) if shares else Decimal(100)
     bar_height, gap, label_width, value_width = 18, 6, 190, 130
     plot_width = width - label_width - value_width
     height = len(items) * (bar_height + gap) + 28
@@ -55,6 +68,7 @@ def bar_chart(
         y = 24 + index * (bar_height + gap)
         length = float(value / largest) * plot_width if largest else 0
         share = value / total * 100 if total else Decimal(0)
+        shown = f"{fmt(value)} ({share:.0f}%)" if shares else fmt(value)
         colour = PALETTE[index % len(PALETTE)]
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end">'
@@ -62,7 +76,7 @@ def bar_chart(
             f'<rect x="{label_width}" y="{y}" width="{max(length, 1):.1f}" '
             f'height="{bar_height}" fill="{colour}"/>'
             f'<text x="{label_width + length + 6:.1f}" y="{y + 13}">'
-            f"{escape(money(value))} ({share:.0f}%)</text>"
+            f"{escape(shown)}</text>"
         )
     parts.append("</svg>")
     # Every piece of text above went through escape(); the rest is our own markup.

@@ -17,6 +17,13 @@ then it is ``failed``, with its error, and its ``on_give_up`` hook tells its sub
 batch, a message). Failed jobs are listed by ``flask jobs list`` and on the jobs page, and
 can be retried. Under RQ the exception is raised again, so RQ's failed-job registry records
 each failed attempt too.
+
+The same rows are the scheduler: ``enqueue_at`` writes a job due later (a notice to publish
+at 9:00). Under RQ it is handed to RQ's scheduler (``enqueue_at``; workers run with the
+scheduler), in the embedded runner the sweeper thread hands it out once it is due (every
+``JOBS_SWEEP_SECONDS``). The daily work (``@daily``) is one such job, ``core.daily``, which
+schedules its next run when it starts, so no cron entry is needed; ``flask jobs daily`` runs
+the same work by hand.
 """
 
 from __future__ import annotations
@@ -121,18 +128,56 @@ def job(
 
 
 def daily(function: Callable[[], object]):
-    """Register work to run once a day (``flask jobs daily``, from cron)."""
+    """Register work to run once a day (the scheduled ``core.daily`` job; by hand with
+    ``flask jobs daily``)."""
     _DAILY.append(function)
     return function
 
 
 def run_daily() -> list[str]:
-    """Run every daily task; return their names."""
+    """Run every daily task, each in its own transaction; return their names.
+
+    A task that fails does not stop the others; the first failure is raised at the end,
+    so that the job runner tries the day again (the tasks are idempotent).
+    """
     names = []
+    failure: Exception | None = None
     for function in _DAILY:
-        function()
+        try:
+            function()
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            current_app.logger.exception("Daily task %s failed", function.__name__)
+            failure = failure or error
+            continue
         names.append(function.__name__)
+    if failure is not None:
+        raise failure
     return names
+
+
+def next_daily_run(after: datetime | None = None) -> datetime:
+    """Return the next moment the daily work is due (``DAILY_JOBS_AT``, UTC, "HH:MM")."""
+    after = after or clock.now()
+    hour, minute = (int(part) for part in current_app.config["DAILY_JOBS_AT"].split(":"))
+    moment = after.astimezone(clock.zone("UTC")).replace(
+        hour=hour, minute=minute, second=0, microsecond=0
+    )
+    return moment if moment > after else moment + timedelta(days=1)
+
+
+def ensure_daily() -> Job | None:
+    """Schedule the next daily run unless one is waiting or running; return the new job."""
+    waiting = db.session.scalar(
+        select(Job.id).where(
+            Job.name == "core.daily", Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])
+        )
+    )
+    if waiting is not None:
+        return None
+    when = next_daily_run()
+    return enqueue_at("core.daily", when, when.date().isoformat())
 
 
 def _key(name: str, args: tuple) -> str:
@@ -148,15 +193,32 @@ def enqueue(name: str, *args) -> Job:
     The same work already waiting (same name and arguments, not yet started) is not added
     twice.
     """
+    return enqueue_at(name, None, *args)
+
+
+def enqueue_at(name: str, when: datetime | None, *args) -> Job:
+    """Add a job due at ``when`` (None or a past moment: now) to the current transaction.
+
+    Under RQ it goes to RQ's scheduler once the transaction commits; in the embedded runner
+    the sweeper hands it out when it is due. The same work already waiting is not added
+    twice (a second call moves it to the new time).
+    """
     if name not in _REGISTRY:
         raise KeyError(f"unknown job {name!r}")
     key = _key(name, args)
+    now = clock.now()
+    run_after = max(clock.as_utc(when), now) if when is not None else now
+    later = run_after > now
+    app = current_app._get_current_object()
     waiting = db.session.scalar(
         select(Job).where(Job.key == key, Job.status == JobStatus.QUEUED, Job.attempts == 0)
     )
     if waiting is not None:
+        if waiting.run_after != run_after:
+            waiting.run_after = run_after
+            waiting.dispatched_at = None if later and mode(app) != "redis" else now
+            db.session.info.setdefault(_PENDING_KEY, []).append((app, waiting.id, run_after))
         return waiting
-    now = clock.now()
     row = Job(
         name=name,
         args=list(args),
@@ -164,21 +226,77 @@ def enqueue(name: str, *args) -> Job:
         status=JobStatus.QUEUED,
         attempts=0,
         max_attempts=_REGISTRY[name].max_attempts,
-        run_after=now,
-        dispatched_at=now,
+        run_after=run_after,
+        # A job due later is handed out by the sweeper when due (embedded runner) or is
+        # with RQ's scheduler from now on.
+        dispatched_at=None if later and mode(app) != "redis" else now,
         last_error="",
         created_at=now,
     )
     db.session.add(row)
     db.session.flush()
-    app = current_app._get_current_object()
-    db.session.info.setdefault(_PENDING_KEY, []).append((app, row.id))
+    db.session.info.setdefault(_PENDING_KEY, []).append((app, row.id, run_after))
     return row
+
+
+def enqueue_many(name: str, args_list: list[tuple]) -> list[int]:
+    """Add many jobs of one kind at once (one multi-row insert); return their ids.
+
+    Meant for new work that cannot be waiting already (a message per recipient), so no
+    duplicate check is made.
+    """
+    if name not in _REGISTRY:
+        raise KeyError(f"unknown job {name!r}")
+    if not args_list:
+        return []
+    from sqlalchemy import insert
+
+    now = clock.now()
+    spec = _REGISTRY[name]
+    rows = [
+        {
+            "name": name,
+            "args": list(args),
+            "key": _key(name, tuple(args)),
+            "status": JobStatus.QUEUED,
+            "attempts": 0,
+            "max_attempts": spec.max_attempts,
+            "run_after": now,
+            "dispatched_at": now,
+            "last_error": "",
+            "created_at": now,
+        }
+        for args in args_list
+    ]
+    ids = list(
+        db.session.scalars(insert(Job).returning(Job.id, sort_by_parameter_order=True), rows)
+    )
+    app = current_app._get_current_object()
+    pending = db.session.info.setdefault(_PENDING_KEY, [])
+    pending.extend((app, job_id, now) for job_id in ids)
+    return ids
 
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_committed(session: Session) -> None:
-    for app, job_id in session.info.pop(_PENDING_KEY, []):
+    pending = session.info.pop(_PENDING_KEY, [])
+    if not pending:
+        return
+    now = clock.now()
+    due = [(app, job_id) for app, job_id, when in pending if when <= now]
+    for app, job_id, when in pending:
+        if when > now:
+            try:
+                dispatch(app, job_id, at=when)
+            except Exception:  # the row is saved: the sweeper hands it out when due
+                app.logger.exception("Could not schedule job %s", job_id)
+    if len(due) > 1 and mode(due[0][0]) == "redis":
+        try:
+            _dispatch_many_redis(due[0][0], [job_id for _app, job_id in due])
+            return
+        except Exception:
+            due[0][0].logger.exception("Could not hand %d jobs to RQ at once", len(due))
+    for app, job_id in due:
         try:
             dispatch(app, job_id)
         except Exception:  # the row is saved: the next sweep or `flask jobs recover` runs it
@@ -195,9 +313,23 @@ def mode(app: Flask) -> str:
     return app.config.get("JOBS_MODE") or ("redis" if app.config.get("REDIS_URL") else "thread")
 
 
-def dispatch(app: Flask, job_id: int) -> None:
-    """Hand a job to the configured runner now (handing it twice is harmless)."""
+def dispatch(app: Flask, job_id: int, *, at: datetime | None = None) -> None:
+    """Hand a job to the configured runner now, or (``at``) to RQ's scheduler for later;
+    handing it twice is harmless. The embedded runner's sweeper takes later jobs itself."""
     runner = mode(app)
+    if at is not None and at > clock.now():
+        if runner == "redis":
+            _queue(app).enqueue_at(
+                at,
+                run_job,
+                job_id,
+                job_id=f"hoa-job-{job_id}-{secrets.token_hex(4)}",
+                job_timeout=app.config.get("JOB_TIMEOUT", 1800),
+                failure_ttl=7 * 24 * 3600,
+            )
+        elif runner == "thread":
+            start_sweeper(app)
+        return
     if runner == "redis":
         _queue(app).enqueue(
             run_job,
@@ -215,6 +347,30 @@ def dispatch(app: Flask, job_id: int) -> None:
         _thread_pool(app).submit(execute, app, job_id)
     else:
         raise ValueError(f"JOBS_MODE must be thread, redis or eager, not {runner!r}")
+
+
+def _dispatch_many_redis(app: Flask, job_ids: list[int]) -> None:
+    """Hand many jobs to RQ in one pipeline (a notice's thousands of messages)."""
+    from rq import Queue
+
+    queue = _queue(app)
+    timeout = app.config.get("JOB_TIMEOUT", 1800)
+    for start in range(0, len(job_ids), 1000):
+        with queue.connection.pipeline() as pipe:
+            queue.enqueue_many(
+                [
+                    Queue.prepare_data(
+                        run_job,
+                        (job_id,),
+                        job_id=f"hoa-job-{job_id}-{secrets.token_hex(4)}",
+                        timeout=timeout,
+                        failure_ttl=7 * 24 * 3600,
+                    )
+                    for job_id in job_ids[start : start + 1000]
+                ],
+                pipeline=pipe,
+            )
+            pipe.execute()
 
 
 def _queue(app: Flask):
@@ -463,6 +619,8 @@ def start_sweeper(app: Flask) -> None:
                 with app.app_context():
                     try:
                         run_due(app)
+                        if ensure_daily() is not None:
+                            db.session.commit()
                     finally:
                         db.session.remove()
             except Exception:
@@ -483,11 +641,30 @@ def run_worker(app: Flask, *, burst: bool = False) -> None:
     connection = Redis.from_url(app.config["REDIS_URL"])
     with app.app_context():
         recover(app)
+        if not burst and ensure_daily() is not None:
+            db.session.commit()
         db.session.remove()
     if not burst:
         start_sweeper(app)
     worker = SimpleWorker([QUEUE_NAME], connection=connection)
-    worker.work(burst=burst, with_scheduler=False)
+    # With the scheduler, jobs handed over with enqueue_at (a notice to publish at 9:00,
+    # the daily work) are moved to the queue when due.
+    worker.work(burst=burst, with_scheduler=True)
+
+
+@job("core.daily", max_attempts=3, backoff=(600, 3600))
+def run_daily_job(day: str) -> None:
+    """The day's scheduled work: schedule tomorrow's run first, then run every daily task."""
+    following = next_daily_run(max(clock.now(), _day_start(day)))
+    enqueue_at("core.daily", following, following.date().isoformat())
+    db.session.commit()
+    run_daily()
+
+
+def _day_start(day: str) -> datetime:
+    from datetime import date as date_type
+
+    return datetime.combine(date_type.fromisoformat(day), datetime.min.time(), clock.zone("UTC"))
 
 
 @daily
@@ -519,7 +696,7 @@ def retry(job_row: Job) -> Job:
     job_row.status, job_row.attempts, job_row.run_after = JobStatus.QUEUED, 0, now
     job_row.dispatched_at, job_row.finished_at, job_row.claim = now, None, None
     app = current_app._get_current_object()
-    db.session.info.setdefault(_PENDING_KEY, []).append((app, job_row.id))
+    db.session.info.setdefault(_PENDING_KEY, []).append((app, job_row.id, now))
     return job_row
 
 

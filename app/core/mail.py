@@ -13,15 +13,26 @@ from flask import current_app
 
 
 def build_message(
-    to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes]] | None = None
+    to: str,
+    subject: str,
+    body: str,
+    attachments: list[tuple[str, str, bytes]] | None = None,
+    *,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> EmailMessage:
-    """Return a plain-text message to one address, with (filename, mime type, bytes) files."""
+    """Return a message to one address: plain text, with an HTML alternative when given,
+    extra headers (``List-Unsubscribe``) and (filename, mime type, bytes) files."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
     for filename, mime, data in attachments or []:
         maintype, subtype = mime.split("/", 1)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)

@@ -7,11 +7,16 @@ from app.auth import models as auth_models  # noqa: F401
 from app.budgets import models as budgets_models  # noqa: F401
 from app.budgets import subject as budget_subject  # noqa: F401
 from app.compliance import batches as compliance_batches  # noqa: F401
+from app.compliance import letter_delivery  # noqa: F401
 from app.compliance import models as compliance_models  # noqa: F401
 from app.compliance import subject as fine_subject  # noqa: F401
 from app.core import (
     audit,  # noqa: F401
     jobs,  # noqa: F401
 )
+from app.delivery import models as delivery_models  # noqa: F401
+from app.documents import models as documents_models  # noqa: F401
+from app.notices import models as notices_models  # noqa: F401
+from app.notices import services as notice_subject  # noqa: F401
 from app.vendors import contracts as contract_subject  # noqa: F401
 from app.vendors import models as vendors_models  # noqa: F401

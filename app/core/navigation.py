@@ -63,6 +63,11 @@ def for_request() -> Navigation | None:
     if association is not None:
         aid = association.id
         items.append(_item(_("Overview"), "associations.dashboard", aid=aid))
+        roles = policies.roles_in(user, aid)
+        if "owner" in roles and roles != {"owner"}:
+            items.append(_item(_("My home"), "home.page", aid=aid))
+        items.append(_item(_("Notices"), "notices.index", aid=aid))
+        items.append(_item(_("Documents"), "documents.index", aid=aid))
         if policies.can_list_units(user, aid):
             items.append(_item(_("Units"), "associations.units", aid=aid))
         if policies.can_list_people(user, aid):

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -62,6 +63,10 @@ class OutgoingMessage(db.Model):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(Text, info={"unbounded": True})
     body: Mapped[str] = deferred(mapped_column(Text, nullable=False, info={"unbounded": True}))
+    # The HTML alternative of a multipart message (none: plain text only), and extra
+    # headers such as List-Unsubscribe.
+    html: Mapped[str | None] = deferred(mapped_column(Text, info={"unbounded": True}))
+    headers: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     # What the message is about, for the records that wait for it: ("vendors.reminder", 12).
     topic: Mapped[str] = mapped_column(String(60), default="")
     topic_id: Mapped[int | None] = mapped_column(Integer)
@@ -138,6 +143,8 @@ def queue_mail(
     topic: str = "",
     topic_id: int | None = None,
     sensitive: bool = False,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutgoingMessage:
     """Queue a message on the current transaction; it is sent once that commits.
 
@@ -148,6 +155,8 @@ def queue_mail(
         to_address=to,
         subject=subject,
         body=body,
+        html=html,
+        headers=dict(headers or {}),
         topic=topic,
         topic_id=topic_id,
         sensitive=sensitive,
@@ -162,6 +171,47 @@ def queue_mail(
     db.session.flush()
     jobs.enqueue("core.send_mail", message.id)
     return message
+
+
+def queue_many(messages: list[dict]) -> list[int]:
+    """Queue many messages at once (a notice to thousands): one multi-row insert of the
+    messages and one of their jobs, in the current transaction. Return their ids in order.
+
+    Each dict holds ``to``, ``subject``, ``body`` and optionally ``html``, ``headers``,
+    ``association_id``, ``topic`` and ``topic_id``. The text is the application's own
+    (rendered templates), so the per-row checks of ``core.integrity`` do not run here.
+    """
+    if not messages:
+        return []
+    from sqlalchemy import insert
+
+    now = clock.now()
+    rows = [
+        {
+            "association_id": m.get("association_id"),
+            "to_address": m["to"],
+            "subject": m["subject"],
+            "body": m["body"],
+            "html": m.get("html"),
+            "headers": dict(m.get("headers") or {}),
+            "topic": m.get("topic", ""),
+            "topic_id": m.get("topic_id"),
+            "sensitive": False,
+            "status": QUEUED,
+            "attempts": 0,
+            "last_error": "",
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    ids = list(
+        db.session.scalars(
+            insert(OutgoingMessage).returning(OutgoingMessage.id, sort_by_parameter_order=True),
+            rows,
+        )
+    )
+    jobs.enqueue_many("core.send_mail", [(message_id,) for message_id in ids])
+    return ids
 
 
 def _outcome(message: OutgoingMessage) -> None:
@@ -209,6 +259,8 @@ def send_message(message_id: int) -> None:
                 message.subject,
                 message.body,
                 [(a.filename, a.mime_type, a.data) for a in message.attachments],
+                html=message.html,
+                headers=message.headers,
             )
         )
     except Exception as error:

@@ -87,6 +87,21 @@ def read_csv_text(stream) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def save_document(data: bytes) -> StoredPhoto:
+    """Store a checked PDF under a random name (the caller checked it with core.uploads)."""
+    name = f"{secrets.token_hex(16)}.pdf"
+    target = _root("documents") / name
+    temporary = target.with_suffix(".part")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return StoredPhoto(name, "application/pdf", len(data), hashlib.sha256(data).hexdigest())
+
+
+def document_path(stored_name: str) -> Path:
+    """Return where a stored document lives."""
+    return _root("documents") / Path(stored_name).name
+
+
 def batch_path(batch_id: int) -> Path:
     """Return where a mailing batch's merged PDF lives."""
     return _root("batches") / f"batch-{batch_id}.pdf"

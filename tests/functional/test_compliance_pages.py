@@ -150,7 +150,7 @@ def test_refused_letters_say_why(world, client, setup):
 def test_owner_answers_from_the_portal(world, client, app, setup):
     login(client, world.owner)
     dashboard = client.get(f"/associations/{world.a.id}/").get_data(as_text=True)
-    assert "Your violations" in dashboard and "Trash containers" in dashboard
+    assert "Open matters" in dashboard and "Trash containers" in dashboard
     url = f"/associations/{world.a.id}/my/violations/{setup['violation']}"
     page = client.get(url).get_data(as_text=True)
     assert "Please correct it by March 8, 2027." in page and "Courtesy notice" in page

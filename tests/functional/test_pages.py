@@ -417,11 +417,16 @@ def test_forms_need_a_csrf_token(world, client, app, monkeypatch):
 def test_owner_chooses_letters_by_email(world, client, app):
     login(client, world.owner)
     response = client.post(
-        "/account", data={"pref-email_letters": "y", "pref-save": "1"}, follow_redirects=True
+        "/account/preferences",
+        data={"delivery": "email", "language": "es", "save": "1"},
+        follow_redirects=True,
     )
-    assert "Preferences saved." in response.get_data(as_text=True)
+    assert "Your preferences are saved." in response.get_data(as_text=True)
     with app.app_context():
-        assert db.session.get(User, world.owner.id).email_letters is True
+        from app.delivery.models import Preference
+
+        assert db.session.get(Preference, world.owner.id).delivery == "email"
+        assert db.session.get(User, world.owner.id).language == "es"
     response = client.post(
         "/account",
         data={

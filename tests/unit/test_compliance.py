@@ -923,9 +923,9 @@ def test_letters_reach_owners_who_agreed_by_email(world, app):
     ladder.issue_letter(violation, "courtesy", actor=world.manager)
     db.session.commit()
     assert [m for m in app.extensions["mail_outbox"] if m["To"] == world.owner.email] == []
-    from app.auth import services as auth_services
+    from app.delivery import services as delivery
 
-    auth_services.set_preferences(world.owner, email_letters=True)
+    delivery.set_preferences(world.owner, delivery="email")
     days(15)
     letter = ladder.issue_letter(violation, "violation", actor=world.manager)
     db.session.commit()

@@ -146,13 +146,18 @@ def test_the_notice_of_violation_restarts_the_cure_period_after_a_courtesy_notic
 
 
 def test_letters_go_by_mail_to_owners_who_agreed(world, app):
-    world.owner.email_letters = True
-    co_owner = f.UserFactory(name="Carl Coowner", email_letters=True)
+    from app.delivery import services as delivery
+
+    delivery.set_preferences(world.owner, delivery="email")
+    co_owner = f.UserFactory(name="Carl Coowner")
     f.MembershipFactory(user=co_owner, association=world.a, role="owner", unit=world.owner_unit)
-    declined = f.UserFactory(name="Dana Declined", email_letters=False)
+    delivery.set_preferences(co_owner, delivery="both")
+    declined = f.UserFactory(name="Dana Declined")
     f.MembershipFactory(user=declined, association=world.a, role="owner", unit=world.owner_unit)
-    gone = f.UserFactory(name="Gus Gone", email_letters=True, active=False)
+    delivery.set_preferences(declined, delivery="mail")
+    gone = f.UserFactory(name="Gus Gone", active=False)
     f.MembershipFactory(user=gone, association=world.a, role="owner", unit=world.owner_unit)
+    delivery.set_preferences(gone, delivery="email")
     db.session.flush()
     db.session.expire(world.owner_unit, ["memberships"])
     app.extensions["mail_outbox"] = []
@@ -625,9 +630,12 @@ def test_a_withdrawn_fine_starts_no_decision_clock(world):
 
 
 def test_an_owner_who_declined_mail_does_not_stop_the_others(world, app):
-    world.owner.email_letters = False  # the unit's first owner
-    co_owner = f.UserFactory(name="Carl Coowner", email_letters=True)
+    from app.delivery import services as delivery
+
+    delivery.set_preferences(world.owner, delivery="mail")  # the unit's first owner
+    co_owner = f.UserFactory(name="Carl Coowner")
     f.MembershipFactory(user=co_owner, association=world.a, role="owner", unit=world.owner_unit)
+    delivery.set_preferences(co_owner, delivery="email")
     db.session.flush()
     db.session.expire(world.owner_unit, ["memberships"])
     app.extensions["mail_outbox"] = []

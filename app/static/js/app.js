@@ -60,3 +60,31 @@ document.addEventListener("click", function (event) {
   body.addEventListener("change", recompute);
   recompute();
 }());
+
+// A notice's live preview: the Markdown is rendered and sanitized by the server (the same
+// code that renders the published notice), a moment after typing stops.
+(function () {
+  var source = document.querySelector("[data-preview-url]");
+  if (!source) { return; }
+  var target = document.getElementById(source.getAttribute("data-preview-target"));
+  var token = source.form.querySelector("[name=csrf_token]");
+  var timer = null;
+  var sent = 0;
+  function refresh() {
+    var body = new FormData();
+    body.append("body", source.value);
+    if (token) { body.append("csrf_token", token.value); }
+    var mine = ++sent;
+    fetch(source.getAttribute("data-preview-url"), {
+      method: "POST", body: body, credentials: "same-origin"
+    }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (html !== null && mine === sent) { target.innerHTML = html; }
+    }).catch(function () {});
+  }
+  source.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 300);
+  });
+})();

@@ -1,0 +1,72 @@
+"""A person's delivery preferences, and the personal link of a notice's e-mail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from app.core.errors import DomainError
+from app.core.forms import apply_errors
+from app.core.pages import actor
+from app.delivery import links, services
+from app.delivery.forms import PreferencesForm
+from app.extensions import db
+
+bp = Blueprint("delivery", __name__)
+
+
+@bp.route("/account/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    """Choose the language, how notices come, general notices on paper, a second address."""
+    user = actor()
+    current = services.preferences_dict(user)
+    form = PreferencesForm(data=current if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.set_preferences(
+                user,
+                language=form.language.data,
+                delivery=form.delivery.data,
+                general_by_mail=bool(form.general_by_mail.data),
+                secondary_address=form.secondary_address.data or "",
+                legal_representative=form.legal_representative.data or "",
+                confirm=True,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your preferences are saved."), "success")
+            return redirect(url_for("delivery.preferences"))
+    return render_template("delivery/preferences.html", form=form, current=current)
+
+
+@bp.route("/r/<token>")
+def read_link(token: str):
+    """The personal link of an e-mail: counts as read, then opens the subject."""
+    parsed = links.parse_read_token(token)
+    if parsed is None:
+        abort(404)
+    subject_type, subject_id, user_id = parsed
+    kind = services.kind_of(subject_type)
+    from app.delivery.models import Delivery
+
+    row = db.session.scalar(
+        db.select(Delivery)
+        .where(
+            Delivery.subject_type == subject_type,
+            Delivery.subject_id == subject_id,
+            Delivery.user_id == user_id,
+        )
+        .limit(1)
+    )
+    if kind is None or row is None:
+        abort(404)
+    services.mark_read(
+        subject_type, subject_id, user_id, association_id=row.association_id, via="link"
+    )
+    db.session.commit()
+    return redirect(kind.open_url(subject_id))
