@@ -74,10 +74,8 @@ def _finish_config(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to the app."""
-    from app.core import (
-        integrity,  # noqa: F401 - text checked before every flush
-        models_registry,  # noqa: F401 - every model known to metadata
-    )
+    from app import models  # noqa: F401 - every model known to metadata
+    from app.core import integrity  # noqa: F401 - text checked before every flush
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -129,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api import init_api
     from app.approvals.views import bp as approvals_bp
     from app.associations.views import bp as associations_bp
+    from app.associations.views.home import bp as home_bp
     from app.auth.views import bp as auth_bp
 
     # Each feature's part of the owner's home registers itself on import.
@@ -137,17 +136,18 @@ def register_blueprints(app: Flask) -> None:
     from app.compliance import home as _compliance_home  # noqa: F401
     from app.compliance.portal import bp as portal_bp
     from app.compliance.views import bp as compliance_bp
-    from app.core.outbox_views import bp as outbox_bp
     from app.core.views import bp as core_bp
     from app.delivery.views import bp as delivery_bp
     from app.documents import home as _documents_home  # noqa: F401
     from app.documents.views import bp as documents_bp
-    from app.home.views import bp as home_bp
+    from app.home.views import bp as owner_home_bp
+    from app.mail.views import bp as outbox_bp
     from app.notices import home as _notices_home  # noqa: F401
     from app.notices.views import bp as notices_bp
     from app.vendors.views import bp as vendors_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(associations_bp)
@@ -159,8 +159,34 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(delivery_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(documents_bp)
-    app.register_blueprint(home_bp)
+    app.register_blueprint(owner_home_bp)
     init_api(app)
+    register_shell(app)
+
+
+def register_shell(app: Flask) -> None:
+    """Let each feature register its navigation links, badges, audit actions in words,
+    record links and dashboard counters with the packages below it."""
+    from app.approvals import shell as approvals_shell
+    from app.associations import shell as associations_shell
+    from app.auth import shell as auth_shell
+    from app.budgets import shell as budgets_shell
+    from app.compliance import shell as compliance_shell
+    from app.mail import shell as mail_shell
+    from app.notices import shell as notices_shell
+    from app.vendors import shell as vendors_shell
+
+    for shell in (
+        auth_shell,
+        associations_shell,
+        approvals_shell,
+        budgets_shell,
+        compliance_shell,
+        vendors_shell,
+        mail_shell,
+        notices_shell,
+    ):
+        shell.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -43,8 +43,8 @@ def create_admin(email: str, password: str, name: str) -> None:
 @with_appcontext
 def demo(if_empty: bool) -> None:
     """Load realistic demo data: two associations, their units, owners, board and manager."""
-    from app.associations.demo import DEMO_PASSWORD, load_demo
     from app.auth.services import count_users
+    from app.demo import DEMO_PASSWORD, load_demo
 
     if count_users():
         if if_empty:

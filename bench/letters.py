@@ -85,7 +85,7 @@ def main() -> None:
     )
     with app.app_context(), app.test_request_context():
         db.create_all()
-        from app.associations.demo import load_demo
+        from app.demo import load_demo
 
         load_demo()
         db.session.commit()

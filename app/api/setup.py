@@ -20,13 +20,17 @@ from app.api.schemas import (
     envelope,
     list_schema,
 )
-from app.associations import invitations
+from app.api.uploads import FILE_UPLOAD, read_text_upload
+from app.associations import invitations, memberships, onboarding
+from app.associations import policies as association_policies
 from app.associations import services as association_services
+from app.associations import units as unit_services
 from app.associations.models import Association, ComplianceProfile, Unit
-from app.associations.services import US_STATES
+from app.associations.states import US_STATES
 from app.auth import policies
 from app.auth import services as auth_services
 from app.auth.models import Membership, Office, Role, User
+from app.core.errors import ValidationError
 from app.core.listing import paginate
 from app.extensions import db
 
@@ -40,7 +44,7 @@ def caller() -> User:
 
 def association_for(aid: int) -> Association:
     """Return the association, or 404 when the caller holds no role in it."""
-    return policies.get_association(caller(), aid)
+    return association_policies.get_association(caller(), aid)
 
 
 def allow(permitted: bool) -> None:
@@ -80,8 +84,29 @@ class AssociationCreateSchema(BaseSchema):
         validate=validate.OneOf([p.value for p in ComplianceProfile]),
         metadata={"description": "default, CA, TX or FL; defaults from the state"},
     )
-    time_zone = Text(64, load_default="UTC", metadata={"description": "an IANA time zone name"})
+    time_zone = Text(
+        64,
+        load_default=None,
+        metadata={
+            "description": "an IANA time zone name; by default the state's main zone "
+            "(CA and OR America/Los_Angeles, TX America/Chicago, FL America/New_York, …; "
+            "UTC for a state it does not know)"
+        },
+    )
     letterhead_address = Text(1000, load_default="")
+
+
+class AssociationPatchSchema(BaseSchema):
+    name = Text(200, blank=False)
+    state = Enum(US_STATES)
+    fiscal_year_start_month = Number(1, 12)
+    compliance_profile = fields.String(
+        validate=validate.OneOf([p.value for p in ComplianceProfile])
+    )
+    time_zone = Text(64, metadata={"description": "an IANA time zone name"})
+    letterhead_address = Text(1000)
+    budget_notice_min_days = Number(0, 365, allow_none=True)
+    budget_notice_max_days = Number(0, 365, allow_none=True)
 
 
 class AssociationSchema(BaseSchema):
@@ -133,6 +158,51 @@ class UnitSchema(BaseSchema):
     unit_type = fields.String()
     allocation_share = fields.Decimal(
         as_string=True, allow_none=True, metadata={"type": "string", "example": "1.25"}
+    )
+
+
+class UnitOwnerSchema(BaseSchema):
+    user_id = fields.Integer()
+    name = fields.String()
+    email = fields.String(
+        allow_none=True, metadata={"description": "for managers and the board only"}
+    )
+
+
+class UnitDetailSchema(UnitSchema):
+    owners = fields.List(
+        fields.Nested(UnitOwnerSchema),
+        metadata={"description": "for managers, the board and the unit's own owners; else empty"},
+    )
+
+
+class UnitsImportArgs(BaseSchema):
+    dry_run = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true: answer the preview and import nothing"},
+    )
+
+
+class PlannedOwnerSchema(BaseSchema):
+    name = fields.String()
+    email = fields.String()
+
+
+class PlannedUnitSchema(BaseSchema):
+    line = fields.Integer()
+    label = fields.String()
+    street_address = fields.String()
+    unit_type = fields.String()
+    owners = fields.List(fields.Nested(PlannedOwnerSchema))
+
+
+class UnitsImportSchema(BaseSchema):
+    dry_run = fields.Boolean()
+    units = fields.Integer(metadata={"description": "units imported (or to import)"})
+    owners_added = fields.Integer(metadata={"description": "owners given their role at once"})
+    invited = fields.Integer(metadata={"description": "owners invited (role on accepting)"})
+    planned = fields.List(
+        fields.Nested(PlannedUnitSchema), metadata={"description": "with dry_run only"}
     )
 
 
@@ -210,7 +280,7 @@ class Associations(MethodView):
     def get(self, args):
         """List the caller's associations (every one for admins)."""
         page = paginate(
-            policies.visible_associations(caller()),
+            association_policies.visible_associations(caller()),
             search=[Association.name],
             sortable={"name": Association.name},
             tiebreak=Association.id,
@@ -234,6 +304,31 @@ class AssociationItem(MethodView):
     def get(self, aid):
         """Return one association."""
         return association_for(aid)
+
+    @blp.arguments(AssociationPatchSchema)
+    @blp.response(200, AssociationSchema)
+    def patch(self, body, aid):
+        """Change an association's settings (admin): the fields sent, the rest kept."""
+        association = association_for(aid)
+        allow(policies.is_admin(caller()))
+        fields_now = {
+            key: getattr(association, key)
+            for key in (
+                "name",
+                "state",
+                "fiscal_year_start_month",
+                "compliance_profile",
+                "time_zone",
+                "letterhead_address",
+                "budget_notice_min_days",
+                "budget_notice_max_days",
+            )
+        }
+        association_services.update_association(
+            association, actor=caller(), **{**fields_now, **body}
+        )
+        db.session.commit()
+        return association
 
 
 @blp.route("/associations/<int:aid>/units")
@@ -259,9 +354,77 @@ class Units(MethodView):
         """Add a unit (admin, manager)."""
         association = association_for(aid)
         allow(policies.can_manage_units(caller(), association))
-        unit = association_services.create_unit(association, actor=caller(), **body)
+        unit = unit_services.create_unit(association, actor=caller(), **body)
         db.session.commit()
         return unit
+
+
+@blp.route("/associations/<int:aid>/units/import")
+class UnitsImport(MethodView):
+    @blp.arguments(UnitsImportArgs, location="query")
+    @blp.response(201, UnitsImportSchema)
+    @blp.alt_response(200, schema=UnitsImportSchema, description="The preview (dry_run=true)")
+    @blp.alt_response(413, description="The file is too large")
+    @blp.alt_response(415, description="The file is not a CSV text file")
+    @blp.doc(requestBody=FILE_UPLOAD)
+    def post(self, args, aid):
+        """Import units and their owners from a CSV (admin, manager).
+
+        Header: label,street_address,unit_type,allocation_share,owner_names,owner_emails,
+        mailing_address (several owners separated by ";", names and e-mails in the same
+        order). Any bad line → 422 with every error by line under ``errors.file``, nothing
+        imported. Owners already in one of your associations get the role at once; anyone
+        else is invited, as by POST /members.
+        """
+        association = association_for(aid)
+        allow(policies.can_manage_units(caller(), association))
+        text = read_text_upload()
+        if args["dry_run"]:
+            plan = onboarding.plan(association, text)
+            if plan.errors:
+                raise ValidationError({"file": plan.errors})
+            body = {
+                "dry_run": True,
+                "units": len(plan.units),
+                "planned": [{"line": u.line, **u.values, "owners": u.owners} for u in plan.units],
+            }
+            return UnitsImportSchema().dump(body), 200
+        result = onboarding.import_units(association, text, actor=caller())
+        db.session.commit()
+        return {
+            "dry_run": False,
+            "units": result.units,
+            "owners_added": result.owners_added,
+            "invited": result.invited,
+        }
+
+
+@blp.route("/units/<int:unit_id>")
+class UnitById(MethodView):
+    @blp.response(200, UnitDetailSchema)
+    def get(self, unit_id):
+        """Return a unit with its owners (any member of its association; owners are listed
+        for managers, the board and the unit's own owners)."""
+        unit = db.session.get(Unit, unit_id)
+        if unit is None:
+            abort(404)
+        association_for(unit.association_id)
+        user = caller()
+        staff = policies.can_list_units(user, unit.association_id)
+        own = unit.id in policies.owned_unit_ids(user, unit.association_id)
+        owners = []
+        if staff or own:
+            contact = policies.can_see_contact_details(user, unit.association_id)
+            owners = [
+                {
+                    "user_id": m.user_id,
+                    "name": m.user.name,
+                    "email": m.user.email if contact else None,
+                }
+                for m in unit.memberships
+                if m.role == "owner"
+            ]
+        return {**UnitSchema().dump(unit), "owners": owners}
 
 
 @blp.route("/associations/<int:aid>/units/<int:unit_id>")
@@ -269,7 +432,7 @@ class UnitItem(MethodView):
     @blp.response(200, UnitSchema)
     def get(self, aid, unit_id):
         """Return one unit."""
-        return association_services.get_unit(association_for(aid), unit_id)
+        return unit_services.get_unit(association_for(aid), unit_id)
 
 
 @blp.route("/associations/<int:aid>/members")
@@ -340,7 +503,7 @@ class MemberItem(MethodView):
         """Take a role away (admin, manager)."""
         association = association_for(aid)
         allow(policies.can_manage_members(caller(), association))
-        membership = association_services.get_membership(association, membership_id)
-        association_services.remove_membership(membership, actor=caller())
+        membership = memberships.get_membership(association, membership_id)
+        memberships.remove_membership(membership, actor=caller())
         db.session.commit()
         return None

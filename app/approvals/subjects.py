@@ -57,6 +57,11 @@ class SubjectKind(ABC):
         """Return the values the evidence partial shows (plain values, no ORM writes)."""
         return {}
 
+    def briefs(self, subject_ids: list[int]) -> dict[int, list[str]]:
+        """Return, for many subjects at once (a few queries, never one per subject), the
+        facts a list shows beside each title: amounts and dates."""
+        return {}
+
     @abstractmethod
     def on_submit(self, subject: Any, request: Any) -> None:
         """Lock the subject while the board decides."""

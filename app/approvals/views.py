@@ -28,7 +28,12 @@ bp = Blueprint("approvals", __name__)
 def awaiting():
     """Every request, across the user's associations, that waits for their vote."""
     requests = approvals.awaiting_vote(actor())
-    return render_template("approvals/awaiting.html", requests=requests)
+    return render_template(
+        "approvals/awaiting.html",
+        requests=requests,
+        associations=approvals.associations_of(requests),
+        briefs=approvals.briefs_of(requests),
+    )
 
 
 @bp.route("/associations/<int:aid>/approvals")

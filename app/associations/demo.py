@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
-from app.associations import services
+from app.associations import memberships, services
+from app.associations import units as unit_services
+from app.auth.models import User
 from app.auth.passwords import hash_password
 from app.auth.services import create_user
 
@@ -209,8 +212,17 @@ ABSENTEE_CITIES = [
 ]
 
 
-def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
-    """Create the demo associations, people and roles; return (who, e-mail) logins."""
+@dataclass(frozen=True)
+class DemoPeople:
+    """The demo's sign-ins (who, e-mail), its administrator and its manager."""
+
+    logins: list[tuple[str, str]]
+    admin: User
+    manager: User
+
+
+def load_people_demo(seed: int = 2026) -> DemoPeople:
+    """Create the demo associations, units, people and roles."""
     rng = random.Random(seed)
     password_hash = hash_password(DEMO_PASSWORD)
     admin = create_user(
@@ -239,7 +251,7 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
             time_zone=spec["time_zone"],
             actor=admin,
         )
-        services.add_membership(association, user=manager, role="manager", actor=admin)
+        memberships.add_membership(association, user=manager, role="manager", actor=admin)
         units = []
         number = 100
         for unit_type, count in spec["layout"]:
@@ -248,7 +260,7 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
                 street = rng.choice(spec["streets"])
                 absentee = rng.random() < 0.12
                 units.append(
-                    services.create_unit(
+                    unit_services.create_unit(
                         association,
                         label=str(number),
                         street_address=f"{number} {street}, {spec['city']}",
@@ -273,7 +285,7 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
                 actor=manager,
                 password_hash=password_hash,
             )
-            services.add_membership(
+            memberships.add_membership(
                 association, user=owner, role="owner", unit_id=unit.id, actor=manager
             )
             owners_by_unit[unit.id] = owner
@@ -287,32 +299,20 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
                     actor=manager,
                     password_hash=password_hash,
                 )
-                services.add_membership(
+                memberships.add_membership(
                     association, user=co, role="owner", unit_id=unit.id, actor=manager
                 )
         board_units = rng.sample(units, len(spec["board"]))
         for office, unit in zip(spec["board"], board_units, strict=True):
             member = owners_by_unit[unit.id]
-            services.add_membership(
+            memberships.add_membership(
                 association, user=member, role="board", office=office, actor=admin
             )
             if office == "president":
                 logins.append((f"Board president, {spec['name']}", member.email))
         sample_owner = owners_by_unit[units[-1].id]
         logins.append((f"Owner, {spec['name']}", sample_owner.email))
-    from app.budgets.demo import load_budget_demo
-
-    load_budget_demo(admin, manager)
-    from app.compliance.demo import load_compliance_demo
-
-    load_compliance_demo(manager)
-    from app.vendors.demo import load_vendor_demo
-
-    load_vendor_demo(manager)
-    from app.notices.demo import load_notice_demo
-
-    load_notice_demo(manager)
-    return logins
+    return DemoPeople(logins, admin, manager)
 
 
 def _unique_name(rng: random.Random, used: set[str]) -> tuple[str, str]:

@@ -1,6 +1,9 @@
 """Association, unit and people forms."""
 
+import json
+
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
     IntegerField,
@@ -12,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
-from app.associations.services import US_STATES
+from app.associations.states import STATE_TIME_ZONES, US_STATES
 from app.core import clock
 from app.core.forms import ConfirmForm, Form, choices  # noqa: F401 - ConfirmForm used by views
 
@@ -48,18 +51,41 @@ OFFICES = [
 ]
 
 
+def time_zone_choices() -> dict:
+    """Return the time zones for a picker: the states' zones first, then every other."""
+    ours = sorted(set(STATE_TIME_ZONES.values()))
+    return {
+        _l("From the state"): choices([("", _l("The state's main time zone"))]),
+        _l("United States"): choices((z, z.replace("_", " ")) for z in ours),
+        _l("Everywhere else"): choices(
+            (z, z.replace("_", " ")) for z in clock.time_zone_choices() if z not in ours
+        ),
+    }
+
+
 class AssociationForm(Form):
     """An association's settings."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    state = SelectField(_l("State"), choices=choices((s, s) for s in US_STATES), default="CA")
+    state = SelectField(
+        _l("State"),
+        choices=choices((s, s) for s in US_STATES),
+        default="CA",
+        # app.js proposes the state's time zone when the state changes (no inline script).
+        render_kw={"data-time-zones": json.dumps(STATE_TIME_ZONES, separators=(",", ":"))},
+    )
     fiscal_year_start_month = SelectField(
         _l("Fiscal year starts in"), choices=choices(MONTHS), coerce=int, default=1
     )
     compliance_profile = SelectField(
         _l("Compliance profile"), choices=choices(PROFILES), default=""
     )
-    time_zone = SelectField(_l("Time zone"), default="UTC")
+    time_zone = SelectField(
+        _l("Time zone"),
+        default="",
+        description=_l("Proposed from the state; dates and deadlines are counted in it."),
+        render_kw={"data-follows-state": "state"},
+    )
     budget_notice_min_days = IntegerField(
         _l("Budget must reach owners at least (days before the fiscal year)"),
         validators=[Optional(), NumberRange(min=0, max=365)],
@@ -86,7 +112,7 @@ class AssociationForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.time_zone.choices = choices((z, z) for z in clock.time_zone_choices())
+        self.time_zone.choices = time_zone_choices()
 
 
 class UnitForm(Form):
@@ -151,3 +177,17 @@ class AcceptInvitationForm(Form):
         if self.decline.data:  # declining needs no password
             return bool(self.csrf_token.validate(self)) if hasattr(self, "csrf_token") else True
         return super().validate(extra_validators)
+
+
+class UnitsFileForm(Form):
+    """Choose the CSV file of units and owners to preview."""
+
+    file = FileField(_l("CSV file of units and owners"), validators=[FileRequired()])
+    preview = SubmitField(_l("Preview the import"))
+
+
+class ConfirmUnitsImportForm(Form):
+    """Import the previewed file: its text travels with the form and is checked again."""
+
+    csv_text = TextAreaField(validators=[DataRequired()], render_kw={"hidden": True})
+    confirm = SubmitField(_l("Import these units and owners"))

@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.associations import services
+from app.associations import memberships
 from app.associations.models import Association, Invitation
 from app.auth import policies
 from app.auth.models import Membership, User
@@ -29,11 +29,11 @@ from app.auth.services import (
     create_user,
     find_user_by_email,
     normalize_email,
+    person_errors,
     validate_password,
 )
 from app.core import audit, clock, formatting, jobs
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
-from app.core.inputs import too_long
 from app.core.links import base_url, external_url
 from app.core.outbox import queue_mail
 from app.extensions import db
@@ -65,29 +65,23 @@ def add_member(
     name: str | None = None,
 ) -> Membership | Invitation:
     """Give the role directly to someone the actor knows, else invite (see the module)."""
-    unit, office = services.check_role(association, role, unit_id, office)
+    unit, office = memberships.check_role(association, role, unit_id, office)
     email = normalize_email(email) if email not in (None, "") else None
     if (user_id is None) == (email is None):
         raise ValidationError("user_id", _("Give either user_id or email."))
     person = None
     if email is not None:
         name = (name or "").strip()
-        errors: dict[str, list[str]] = {}
-        if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
-            errors["email"] = [_("Enter a valid e-mail address.")]
-        elif message := too_long(email, 254):
-            errors["email"] = [message]
-        if not name:
+        errors = person_errors(name, email)
+        if "name" in errors and not name:
             errors["name"] = [_("Enter the person's name (used if they have no account yet).")]
-        elif message := too_long(name, 200):
-            errors["name"] = [message]
         if errors:
             raise ValidationError(errors)
         person = find_user_by_email(email)
     else:
         person = db.session.get(User, user_id)
     if person is not None and policies.can_add_directly(actor, person):
-        return services.add_membership(
+        return memberships.add_membership(
             association,
             user=person,
             role=role,
@@ -258,7 +252,7 @@ def accept(token: str, *, user: User | None, password: str | None = None) -> Mem
         )
     association = invitation.association
     try:
-        membership = services.add_membership(
+        membership = memberships.add_membership(
             association,
             user=person,
             role=invitation.role,

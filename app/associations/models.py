@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -19,12 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.models import Membership
 from app.core import clock
 from app.core.types import UTCDateTime
 from app.extensions import db
-
-if TYPE_CHECKING:
-    from app.auth.models import Membership
 
 
 class ComplianceProfile(enum.StrEnum):
@@ -124,6 +121,12 @@ class Unit(db.Model):
 
     def __repr__(self) -> str:
         return f"<Unit {self.id} {self.label}>"
+
+
+# A membership's links to its association and unit, declared on the side that knows both
+# (auth knows no association).
+Membership.association = relationship(Association, back_populates="memberships")
+Membership.unit = relationship(Unit, back_populates="memberships")
 
 
 class Invitation(db.Model):

@@ -10,8 +10,8 @@ from app.core.forms import Form, choices
 class LoginForm(Form):
     """Sign in with e-mail and password."""
 
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
 
@@ -19,14 +19,16 @@ class LoginForm(Form):
 class ForgotPasswordForm(Form):
     """Ask for a password reset link."""
 
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send me a reset link"))
 
 
 class ResetPasswordForm(Form):
     """Choose a new password through a reset link."""
 
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=8, max=200)]
+    )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -37,8 +39,12 @@ class ResetPasswordForm(Form):
 class ChangePasswordForm(Form):
     """Change one's own password."""
 
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=200)]
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=8, max=200)]
+    )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],

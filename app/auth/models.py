@@ -1,10 +1,13 @@
-"""Users, their API tokens, sign-in throttling and their memberships in associations."""
+"""Users, their API tokens, sign-in throttling and their memberships in associations.
+
+Auth knows no association: a membership's links to its association and unit are declared
+by ``app.associations.models``.
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -20,9 +23,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core import clock
 from app.core.types import UTCDateTime
 from app.extensions import db
-
-if TYPE_CHECKING:
-    from app.associations.models import Association, Unit
 
 
 class Role(enum.StrEnum):
@@ -182,5 +182,4 @@ class Membership(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     user: Mapped[User] = relationship(back_populates="memberships")
-    association: Mapped[Association] = relationship(back_populates="memberships")
-    unit: Mapped[Unit | None] = relationship(back_populates="memberships")
+    # ``association`` and ``unit`` are declared by app.associations.models, which knows them.

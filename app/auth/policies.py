@@ -5,17 +5,19 @@ Pages, the API and templates ask these predicates; nothing else decides access.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from flask import g, has_app_context
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from app.auth.models import Membership, Role, User
-from app.core.errors import NotFound
 from app.extensions import db
 
-if TYPE_CHECKING:
-    from app.associations.models import Association
+
+class Association(Protocol):
+    """An association as the predicates see it: its id (``app.associations.models``)."""
+
+    id: int
 
 
 def _membership_rows(user: User) -> list[tuple[int, str, int | None, str | None]]:
@@ -78,6 +80,16 @@ def is_manager(user: User | None, association: Association | int) -> bool:
 def is_board(user: User | None, association: Association | int) -> bool:
     """Tell whether the user sits on the association's board."""
     return Role.BOARD in roles_in(user, association)
+
+
+def runs_an_association(user: User | None) -> bool:
+    """Tell whether the user manages or sits on the board of any association (or is an
+    administrator): they land on what needs attention across their associations."""
+    if is_admin(user):
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return any(role in (Role.MANAGER, Role.BOARD) for _, role, _, _ in _membership_rows(user))
 
 
 def can_create_association(user: User | None) -> bool:
@@ -147,24 +159,3 @@ def can_add_directly(user: User | None, person: User) -> bool:
         )
         is not None
     )
-
-
-def visible_associations(user: User) -> Select:
-    """Return a query of the associations the user may see."""
-    from app.associations.models import Association
-
-    statement = select(Association)
-    if not is_admin(user):
-        member_of = select(Membership.association_id).where(Membership.user_id == user.id)
-        statement = statement.where(Association.id.in_(member_of))
-    return statement
-
-
-def get_association(user: User, association_id: int) -> Association:
-    """Return the association if the user may see it; else NotFound (never 403)."""
-    from app.associations.models import Association
-
-    association = db.session.get(Association, association_id)
-    if association is None or not is_member(user, association):
-        raise NotFound("No such association.")
-    return association

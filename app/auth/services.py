@@ -15,9 +15,12 @@ from app.auth.models import ApiToken, User
 from app.auth.passwords import burn_time, check_password, hash_password
 from app.core import audit, clock
 from app.core.errors import Conflict, NotFound, TooManyAttempts, ValidationError
+from app.core.inputs import email_problem, too_long
 from app.extensions import db
 
 MIN_PASSWORD_LENGTH = 8
+NAME_MAX = 200
+PASSWORD_MAX = 200
 
 
 def normalize_email(email: str) -> str:
@@ -26,9 +29,23 @@ def normalize_email(email: str) -> str:
 
 
 def validate_password(password: str, field: str = "password") -> None:
-    """Refuse a password too short to be safe."""
+    """Refuse a password too short to be safe, or longer than the 200 characters accepted."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError(field, _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    if message := too_long(password, PASSWORD_MAX):
+        raise ValidationError(field, message)
+
+
+def person_errors(name: str, email: str) -> dict[str, list[str]]:
+    """Return the field errors of a person's name and e-mail address (empty when fine)."""
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Enter the person's name.")]
+    elif message := too_long(name, NAME_MAX):
+        errors["name"] = [message]
+    if message := email_problem(email):
+        errors["email"] = [message]
+    return errors
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -54,13 +71,12 @@ def create_user(
     name = (name or "").strip()
     if find_user_by_email(email) is not None:
         raise Conflict(_("A person with the e-mail address %(email)s already exists.", email=email))
-    errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = [_("Enter the person's name.")]
-    if "@" not in email or email.startswith("@") or email.endswith("@"):
-        errors["email"] = [_("Enter a valid e-mail address.")]
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = [_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)]
+    errors = person_errors(name, email)
+    if password is not None:
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            errors.update(error.errors)
     if errors:
         raise ValidationError(errors)
     user = User(
@@ -90,8 +106,9 @@ def update_user(
     """Change a person's name, address, admin flag or whether they may sign in."""
     email = normalize_email(email)
     name = (name or "").strip()
-    if not name:
-        raise ValidationError("name", _("Enter the person's name."))
+    errors = person_errors(name, email)
+    if errors:
+        raise ValidationError(errors)
     other = find_user_by_email(email)
     if other is not None and other.id != user.id:
         raise ValidationError("email", _("Another person already uses this address."))

@@ -121,7 +121,7 @@ def _forget_remember_cookie(response) -> None:
 def login():
     """Sign in; repeated failures slow this account down from this address (auth.throttle)."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -138,7 +138,7 @@ def login():
             form.password.errors.append(error.message)
             status = 200
         else:
-            response = redirect(_safe_next(request.args.get("next")) or url_for("core.index"))
+            response = redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
             start_browser_session(user, remember=form.remember.data, response=response)
             login_user(user)
             return response

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -25,6 +24,7 @@ from app.budgets.models import (
     LineKind,
 )
 from app.core import audit, clock, formatting
+from app.core.csvrows import read_rows as _read_csv
 from app.core.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from app.core.inputs import too_long
 from app.core.parsing import as_id, parse_amount
@@ -457,35 +457,6 @@ CSV_COLUMNS = (
     "cost_center",
     "note",
 )
-
-
-def _read_csv(text: str, required: tuple[str, ...]) -> list[tuple[int, dict]]:
-    """Return (line number, row) pairs; refuse a file without the required header."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise ValidationError(
-            "file",
-            _(
-                "Line 1: the header must name the columns %(cols)s; missing %(missing)s.",
-                cols=", ".join(required),
-                missing=", ".join(missing),
-            ),
-        )
-    reader.fieldnames = header
-    rows = []
-    for row in reader:
-        if None in row:
-            raise ValidationError(
-                "file", _("Line %(n)d: more values than columns.", n=reader.line_num)
-            )
-        if not any((v or "").strip() for v in row.values()):
-            continue
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
-    return rows
 
 
 def import_lines_csv(budget: Budget, text: str, *, actor: User) -> list[BudgetLine]:

@@ -61,6 +61,27 @@ class BudgetSubject(SubjectKind):
         """Return the budget's page."""
         return url_for("budgets.detail", aid=subject.association_id, budget_id=subject.id)
 
+    def briefs(self, subject_ids: list[int]) -> dict[int, list[str]]:
+        """Income and expense of each budget, summed in one query."""
+        from sqlalchemy import func, select
+
+        from app.budgets.models import BudgetLine
+
+        totals: dict[int, dict[str, object]] = {i: {} for i in subject_ids}
+        for budget_id, kind, amount in db.session.execute(
+            select(BudgetLine.budget_id, BudgetLine.kind, func.sum(BudgetLine.amount))
+            .where(BudgetLine.budget_id.in_(subject_ids))
+            .group_by(BudgetLine.budget_id, BudgetLine.kind)
+        ):
+            totals[budget_id][kind] = amount
+        return {
+            budget_id: [
+                _("Income %(amount)s", amount=formatting.money(sums.get("income") or 0)),
+                _("expenses %(amount)s", amount=formatting.money(sums.get("expense") or 0)),
+            ]
+            for budget_id, sums in totals.items()
+        }
+
     def on_submit(self, subject: Budget, request) -> None:
         """Lock the budget while the board decides."""
         subject.status = BudgetStatus.PENDING_APPROVAL.value

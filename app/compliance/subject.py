@@ -84,6 +84,36 @@ class FineSubject(SubjectKind):
             violation_id=subject.violation_id,
         )
 
+    def briefs(self, subject_ids: list[int]) -> dict[int, list[str]]:
+        """Each fine's amount and, where there is one, its hearing's date."""
+        from sqlalchemy.orm import selectinload
+
+        from app.compliance.models import Violation
+
+        fines = db.session.scalars(
+            db.select(Fine)
+            .where(Fine.id.in_(subject_ids))
+            .options(
+                selectinload(Fine.violation).selectinload(Violation.hearing),
+                selectinload(Fine.violation).selectinload(Violation.association),
+            )
+        )
+        result = {}
+        for fine in fines:
+            facts = [formatting.money(fine.amount)]
+            hearing = fine.violation.hearing
+            if hearing is not None:
+                facts.append(
+                    _(
+                        "hearing %(date)s",
+                        date=formatting.long_date(
+                            hearing.scheduled_at, fine.violation.association.time_zone
+                        ),
+                    )
+                )
+            result[fine.id] = facts
+        return result
+
     def on_submit(self, subject: Fine, request) -> None:
         """Link the fine to its request."""
         subject.approval_id = request.id

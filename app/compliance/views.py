@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from app.associations.forms import ConfirmForm
 from app.associations.models import Unit
 from app.compliance import batches, ladder, letters
+from app.compliance.attention import due_condition
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
 from app.compliance.forms import (
@@ -339,25 +340,27 @@ def due(aid: int):
     today = compliance.today(association)
     items = db.session.scalars(
         select(Violation)
-        .where(Violation.association_id == aid, Violation.is_overdue(today))
+        .where(Violation.association_id == aid, due_condition(today))
         .options(
             selectinload(Violation.unit),
             selectinload(Violation.rule),
             selectinload(Violation.letters),
         )
-        .order_by(Violation.cure_by)
+        .order_by(Violation.cure_by.is_(None), Violation.cure_by, Violation.id)
     ).all()
     rows = []
     for violation in items:
         kinds = {le.kind for le in violation.letters}
-        if "violation" not in kinds:
+        if not kinds:
+            step = _("Issue the first letter (a courtesy notice or the notice of violation)")
+        elif "violation" not in kinds:
             step = _("Re-inspect; if not cured, issue the notice of violation")
         else:
             step = _("Re-inspect; if not cured, schedule the hearing")
         rows.append(
             {
                 "violation": violation,
-                "days": (today - violation.cure_by).days,
+                "days": (today - violation.cure_by).days if violation.cure_by else None,
                 "step": step,
                 "next_kind": "violation" if "violation" not in kinds else None,
             }

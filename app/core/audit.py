@@ -12,19 +12,23 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, select, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import clock
 from app.core.types import UTCDateTime
 from app.extensions import db
 
-if TYPE_CHECKING:
-    from app.auth.models import User
-
 GENESIS = "0" * 64
+
+
+class Actor(Protocol):
+    """Whoever acts: a signed-in person (``app.auth.models.User``); None is the system."""
+
+    id: int
+    name: str
 
 
 class AuditEntry(db.Model):
@@ -47,8 +51,6 @@ class AuditEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
-
-    actor: Mapped[User | None] = relationship(lazy="joined")
 
     def content(self) -> dict[str, Any]:
         """Return the fields the hash covers, in a stable form."""
@@ -92,7 +94,7 @@ def _refuse_delete(mapper, connection, target):  # pragma: no cover - guarded by
 def record(
     action: str,
     *,
-    actor: User | None,
+    actor: Actor | None,
     subject_type: str,
     subject_id: int | None,
     summary: str,
@@ -184,3 +186,58 @@ def verify() -> tuple[int, list[ChainBreak]]:
             )
         expected[chain] = entry.hash
     return count, list(broken.values())
+
+
+# --- reading the log: actions in words, records as links ------------------------------------
+# Core knows no feature: each feature registers the actions it records and how to link to
+# its records (from its ``shell`` module).
+
+_ACTIONS: dict[str, Any] = {}
+_LINKS: dict[str, Any] = {}
+
+
+def describe_actions(labels: dict[str, Any]) -> None:
+    """Register actions in words: ``{"unit.created": _l("Unit added")}``."""
+    _ACTIONS.update(labels)
+
+
+def action_label(action: str) -> str:
+    """Return an action in words; an unregistered one reads as its code made plain."""
+    label = _ACTIONS.get(action)
+    if label is not None:
+        return str(label)
+    return action.replace(".", " ").replace("_", " ").capitalize()
+
+
+def known_actions() -> list[tuple[str, str]]:
+    """Return (action, words) for every registered action, sorted by the words."""
+    return sorted(((a, str(label)) for a, label in _ACTIONS.items()), key=lambda p: p[1])
+
+
+_NOUNS: dict[str, Any] = {}
+
+
+def link_records(subject_type: str, url: Any, noun: Any = None) -> None:
+    """Register a kind of record: its name in words (``_l("Mailing batch")``) and how to
+    link to one (``url(association_id, subject_id)`` returns its page, or None)."""
+    if url is not None:
+        _LINKS[subject_type] = url
+    if noun is not None:
+        _NOUNS[subject_type] = noun
+
+
+def record_label(entry: AuditEntry) -> str:
+    """Return the record an entry is about in words: "Mailing batch #3"."""
+    noun = _NOUNS.get(entry.subject_type)
+    words = str(noun) if noun is not None else entry.subject_type.replace("_", " ").capitalize()
+    return f"{words} #{entry.subject_id}" if entry.subject_id else words
+
+
+def record_url(entry: AuditEntry) -> str | None:
+    """Return the page of the record an entry is about, if there is one."""
+    url = _LINKS.get(entry.subject_type)
+    if url is None or entry.subject_id is None or entry.association_id is None:
+        return None
+    if entry.action.endswith(".deleted"):
+        return None  # the record is gone
+    return url(entry.association_id, entry.subject_id)

@@ -143,3 +143,35 @@ def date_message() -> str:
 def is_db_id(value: Any) -> bool:
     """Tell whether a value is an integer that can be a record id."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= DB_INT_MAX
+
+
+EMAIL_MAX = 254
+
+
+def email_problem(value: str) -> str | None:
+    """Return why an e-mail address is refused (its form, its length), or None.
+
+    The form is checked by email-validator, the library WTForms' Email() uses, without a
+    DNS look-up: the same answer on the pages, in the API and in CSV imports.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    if not value:
+        return _("Enter an e-mail address.")
+    if message := too_long(value, EMAIL_MAX):
+        return message
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return _("Enter a valid e-mail address, such as name@example.com.")
+    return None
+
+
+def length_errors(values: dict[str, Any], maxima: dict[str, int]) -> dict[str, list[str]]:
+    """Return {field: [message]} for each text value longer than its maximum."""
+    errors: dict[str, list[str]] = {}
+    for field, maximum in maxima.items():
+        value = values.get(field)
+        if isinstance(value, str) and (message := too_long(value, maximum)):
+            errors[field] = [message]
+    return errors

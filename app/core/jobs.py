@@ -545,10 +545,16 @@ def run_job(job_id: int) -> str:
     A failed attempt is raised again so that RQ's failed-job registry records it; the retry
     itself is scheduled in the jobs table.
     """
-    from app import create_app
-
-    app = _worker_app or create_app()
+    app = _worker_app or _load_app()
     return execute(app, job_id, reraise=True)
+
+
+def _load_app() -> Flask:
+    # A worker started other than by ``flask jobs worker`` finds the app the way the flask
+    # command does (FLASK_APP, else wsgi.py), so that core never imports the app package.
+    from flask.cli import ScriptInfo
+
+    return ScriptInfo().load_app()
 
 
 _worker_app: Flask | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,28 +88,41 @@ def paginate(
     default_sort: str | None = None,
     tiebreak: ColumnElement | None = None,
     scalars: bool = True,
+    search_also: Callable[[str], ColumnElement | None] | None = None,
 ) -> Page:
-    """Filter by ``q`` over ``search`` columns, order by a whitelisted key, and slice."""
+    """Filter by ``q`` over ``search`` columns, order by a whitelisted key, and slice.
+
+    ``search_also(q)`` may add one more condition a row can match instead (the audit log
+    finds "cured" among its actions' words).
+    """
     q = (q or "").strip()
     if q and search:
         pattern = f"%{_escape_like(q.lower())}%"
-        statement = statement.where(
-            or_(*(func.lower(column).like(pattern, escape="\\") for column in search))
-        )
+        conditions = [func.lower(column).like(pattern, escape="\\") for column in search]
+        extra = search_also(q) if search_also else None
+        if extra is not None:
+            conditions.append(extra)
+        statement = statement.where(or_(*conditions))
     sortable = sortable or {}
     key = sort if sort in sortable else (default_sort or next(iter(sortable), ""))
     direction = "desc" if direction == "desc" else "asc"
     if key:
         column = sortable[key]
         statement = statement.order_by(column.desc() if direction == "desc" else column.asc())
-    if tiebreak is not None:
+    if tiebreak is not None and not (key and _same(sortable[key], tiebreak)):
         # Rows with equal sort keys keep one order, so pages neither repeat nor skip rows.
+        # (Sorted by the tiebreak itself, the order is total already: "ORDER BY id DESC"
+        # alone walks an (association_id, id) index backwards.)
         statement = statement.order_by(tiebreak)
     page_number, size = clamp_page(page, per_page if per_page not in (None, "") else None)
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     result = db.session.execute(statement.limit(size).offset((page_number - 1) * size))
     items = list(result.unique().scalars() if scalars else result.unique().all())
     return Page(items, total or 0, page_number, size, q, key, direction)
+
+
+def _same(a, b) -> bool:
+    return getattr(a, "expression", a).compare(getattr(b, "expression", b))
 
 
 def _escape_like(value: str) -> str:

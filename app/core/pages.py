@@ -1,12 +1,27 @@
 """What every feature's pages share: the signed-in actor, the association at hand, the
-403 refusal and the list arguments."""
+403 refusal and the list arguments.
+
+The association at hand (``g.association``) is what the navigation and the date filters
+read. Finding it is access control, which belongs to the package that knows associations
+and memberships: it registers the loader (``set_association_loader``), so that core
+imports no feature.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import abort, g, request
 from flask_login import current_user
 
-from app.auth import policies
+_loader: Callable[[Any, int], Any] | None = None
+
+
+def set_association_loader(loader: Callable[[Any, int], Any]) -> None:
+    """Say how to find an association for a user: ``loader(user, aid)``, 404 outside it."""
+    global _loader
+    _loader = loader
 
 
 def actor():
@@ -16,7 +31,9 @@ def actor():
 
 def load_association(aid: int):
     """Return the association for this request, or 404 when the user is not in it."""
-    association = policies.get_association(actor(), aid)
+    if _loader is None:  # pragma: no cover - registered by create_app
+        raise RuntimeError("No association loader is registered.")
+    association = _loader(actor(), aid)
     g.association = association
     return association
 

@@ -1,26 +1,11 @@
-"""The front door: where a signed-in person lands, and a health check."""
+"""A health check for load balancers."""
 
-from flask import Blueprint, redirect, url_for
-from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from flask import Blueprint
+from sqlalchemy import select
 
-from app.auth import policies
 from app.extensions import db
 
 bp = Blueprint("core", __name__)
-
-
-@bp.route("/")
-@login_required
-def index():
-    """Send people with one association straight to it; others choose."""
-    user = current_user._get_current_object()
-    statement = policies.visible_associations(user)
-    count = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    if count == 1 and not policies.is_admin(user):
-        association = db.session.scalars(statement).one()
-        return redirect(url_for("associations.dashboard", aid=association.id))
-    return redirect(url_for("associations.index"))
 
 
 @bp.route("/healthz")
@@ -28,3 +13,13 @@ def health():
     """Tell a load balancer that the app and its database answer."""
     db.session.execute(select(1))
     return {"status": "ok"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The site's icon, where browsers look for it by default."""
+    from flask import current_app, send_from_directory
+
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )

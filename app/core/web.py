@@ -293,24 +293,31 @@ def register_request_hooks(app: Flask) -> None:
         if exc is not None:
             db.session.rollback()
 
-    from app.core import formatting
+    from app.core import audit, formatting
 
-    def _tz() -> str:
-        association = g.get("association")
-        return association.time_zone if association is not None else "UTC"
+    def _tz(where=None) -> str:
+        # The record's own association where the page lists several (``|datefmt(zone)``,
+        # an association or a time zone name), else the association at hand, else UTC.
+        if where is None:
+            where = g.get("association")
+        if where is None:
+            return "UTC"
+        return where if isinstance(where, str) else where.time_zone
 
-    app.add_template_filter(lambda v: formatting.long_date(v, _tz()), "datefmt")
-    app.add_template_filter(lambda v: formatting.long_datetime(v, _tz()), "datetimefmt")
+    app.add_template_filter(lambda v, where=None: formatting.long_date(v, _tz(where)), "datefmt")
+    app.add_template_filter(
+        lambda v, where=None: formatting.long_datetime(v, _tz(where)), "datetimefmt"
+    )
     app.add_template_filter(formatting.money, "money")
 
     @app.context_processor
     def template_helpers():
-        from app.auth import policies
         from app.core import navigation
 
         return {
-            "policies": policies,
-            "role_description": navigation.role_description,
             "nav": navigation.for_request(),
             "current_association": g.get("association"),
+            "audit_action": audit.action_label,
+            "audit_record_url": audit.record_url,
+            "audit_record_label": audit.record_label,
         }

@@ -8,7 +8,7 @@ from flask_login import login_required
 from app.auth import policies
 from app.home import registry
 
-bp = Blueprint("home", __name__)
+bp = Blueprint("owner_home", __name__)
 
 
 def is_owner_only(user, association_id: int) -> bool:

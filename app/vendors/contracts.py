@@ -389,6 +389,18 @@ class ContractSubject(SubjectKind):
         """Return the contract's page."""
         return url_for("vendors.contract", aid=subject.association_id, contract_id=subject.id)
 
+    def briefs(self, subject_ids: list[int]) -> dict[int, list[str]]:
+        """Each contract's amount, billing and term, in one query."""
+        contracts = db.session.scalars(select(Contract).where(Contract.id.in_(subject_ids)))
+        billing = {"annual": _("a year"), "monthly": _("a month"), "one_time": _("once")}
+        return {
+            c.id: [
+                f"{formatting.money(c.amount)} {billing.get(c.billing, c.billing)}",
+                f"{formatting.long_date(c.start_date)} – {formatting.long_date(c.end_date)}",
+            ]
+            for c in contracts
+        }
+
     def on_submit(self, subject: Contract, request) -> None:
         """Lock the draft."""
         subject.status = ContractStatus.PENDING_APPROVAL.value

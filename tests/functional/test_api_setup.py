@@ -172,7 +172,7 @@ def test_create_association_is_for_admins(world, api, role):
     if role == "admin":
         assert response.status_code == 201
         body = response.get_json()
-        assert body["compliance_profile"] == "TX" and body["time_zone"] == "UTC"
+        assert body["compliance_profile"] == "TX" and body["time_zone"] == "America/Chicago"
         assert isinstance(body["id"], int)
     else:
         assert response.status_code == 403

@@ -3,15 +3,16 @@
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from app.associations import services
+from app.associations import units as unit_services
 from app.associations.models import Association, Unit
 from app.auth.models import User
 from app.core.audit import AuditEntry
 from app.extensions import db
 from tests import factories as f
 from tests.conftest import PASSWORD, login
+from tests.queries import counted_queries
 
 ROLES = ["admin", "manager", "board", "owner", "outsider", "nobody"]
 
@@ -340,7 +341,7 @@ def _add_owned_units(app, association_id: int, count: int) -> None:
             unit = f.UnitFactory(association=association)
             f.MembershipFactory(association=association, unit=unit, role="owner")
             # The audit log grows too, through the real service.
-            services.create_unit(
+            unit_services.create_unit(
                 association, label=f"A{unit.id}", street_address="1 Audit St", actor=None
             )
         db.session.commit()
@@ -350,18 +351,8 @@ def test_list_page_queries_do_not_grow_with_rows(world, client, app):
     login(client, world.manager)
 
     def count_queries(url):
-        statements = []
-
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+        with counted_queries(app) as statements:
             assert client.get(url + "?per_page=200").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
         return len(statements)
 
     _add_owned_units(app, world.a.id, 3)
@@ -383,7 +374,7 @@ def test_error_pages_use_the_site_layout(world, client):
         response = client.get(url)
         text = response.get_data(as_text=True)
         assert response.status_code == status
-        assert words in text and 'class="navbar-brand"' in text and "Sign out" in text
+        assert words in text and 'class="navbar-brand' in text and "Sign out" in text
 
 
 def test_security_headers(world, client):

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from app.associations import services
+from app.associations import memberships, services
+from app.associations import units as unit_services
 from app.auth.models import Membership
 from app.core.audit import AuditEntry
 from app.core.errors import Conflict, ValidationError
@@ -13,15 +14,21 @@ from app.extensions import db
 
 
 @pytest.mark.parametrize(
-    ("state", "profile"), [("CA", "CA"), ("tx", "TX"), ("FL", "FL"), ("NV", "default")]
+    ("state", "profile", "zone"),
+    [
+        ("CA", "CA", "America/Los_Angeles"),
+        ("tx", "TX", "America/Chicago"),
+        ("FL", "FL", "America/New_York"),
+        ("NV", "default", "America/Los_Angeles"),
+    ],
 )
-def test_profile_defaults_from_the_state(world, state, profile):
+def test_profile_and_time_zone_default_from_the_state(world, state, profile, zone):
     association = services.create_association(
         name=f"Test {state}", state=state, fiscal_year_start_month=7, actor=world.admin
     )
     assert association.compliance_profile == profile
     assert association.state == state.upper()
-    assert association.time_zone == "UTC"
+    assert association.time_zone == zone
 
 
 def test_create_association_is_audited_in_its_own_chain(world):
@@ -65,9 +72,9 @@ def test_association_names_are_unique(world):
 
 def test_units_have_unique_labels_per_association(world):
     with pytest.raises(Conflict):
-        services.create_unit(world.a, label="12B", street_address="x", actor=world.manager)
+        unit_services.create_unit(world.a, label="12B", street_address="x", actor=world.manager)
     # The same label in another association is fine.
-    unit = services.create_unit(world.b, label="12B", street_address="x", actor=world.outsider)
+    unit = unit_services.create_unit(world.b, label="12B", street_address="x", actor=world.outsider)
     assert unit.unit_type == "standard"
 
 
@@ -75,7 +82,7 @@ def test_units_have_unique_labels_per_association(world):
     ("raw", "expected"), [("1.5", Decimal("1.5")), (2, Decimal(2)), ("", None), (None, None)]
 )
 def test_allocation_share_parsing(world, raw, expected):
-    unit = services.create_unit(
+    unit = unit_services.create_unit(
         world.a, label=f"S{raw}", street_address="1 A St", allocation_share=raw, actor=world.manager
     )
     assert unit.allocation_share == expected
@@ -84,14 +91,14 @@ def test_allocation_share_parsing(world, raw, expected):
 @pytest.mark.parametrize("raw", ["0", "-1", "abc", "NaN", "1.1234567"])
 def test_allocation_share_refuses_nonsense(world, raw):
     with pytest.raises(ValidationError) as info:
-        services.create_unit(
+        unit_services.create_unit(
             world.a, label="S", street_address="1 A St", allocation_share=raw, actor=world.manager
         )
     assert "allocation_share" in info.value.errors
 
 
 def test_update_unit_records_the_changes(world):
-    services.update_unit(
+    unit_services.update_unit(
         world.owner_unit,
         label="12C",
         street_address="12 Oak Lane",
@@ -106,7 +113,7 @@ def test_update_unit_records_the_changes(world):
 
 
 def test_delete_unit_removes_its_owner_links(world):
-    services.delete_unit(world.owner_unit, actor=world.manager)
+    unit_services.delete_unit(world.owner_unit, actor=world.manager)
     assert (
         db.session.scalars(select(Membership).where(Membership.user_id == world.owner.id)).all()
         == []
@@ -116,36 +123,36 @@ def test_delete_unit_removes_its_owner_links(world):
 def test_owner_membership_needs_a_unit_of_the_association(world):
     other_unit = world.b_unit
     with pytest.raises(ValidationError) as info:
-        services.add_membership(world.a, user=world.nobody, role="owner", actor=world.manager)
+        memberships.add_membership(world.a, user=world.nobody, role="owner", actor=world.manager)
     assert "unit_id" in info.value.errors
     with pytest.raises(ValidationError):
-        services.add_membership(
+        memberships.add_membership(
             world.a, user=world.nobody, role="owner", unit_id=other_unit.id, actor=world.manager
         )
 
 
 def test_board_membership_defaults_to_director_and_checks_the_office(world):
-    membership = services.add_membership(
+    membership = memberships.add_membership(
         world.a, user=world.owner, role="board", actor=world.manager
     )
     assert membership.office == "director"
     with pytest.raises(ValidationError) as info:
-        services.add_membership(
+        memberships.add_membership(
             world.a, user=world.nobody, role="board", office="king", actor=world.manager
         )
     assert "office" in info.value.errors
     with pytest.raises(ValidationError):
-        services.add_membership(
+        memberships.add_membership(
             world.a, user=world.nobody, role="manager", office="president", actor=world.manager
         )
 
 
 def test_a_person_may_hold_several_roles_but_not_the_same_twice(world):
-    services.add_membership(world.a, user=world.owner, role="manager", actor=world.admin)
+    memberships.add_membership(world.a, user=world.owner, role="manager", actor=world.admin)
     with pytest.raises(Conflict):
-        services.add_membership(world.a, user=world.owner, role="manager", actor=world.admin)
+        memberships.add_membership(world.a, user=world.owner, role="manager", actor=world.admin)
     with pytest.raises(Conflict):
-        services.add_membership(
+        memberships.add_membership(
             world.a, user=world.owner, role="owner", unit_id=world.owner_unit.id, actor=world.admin
         )
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select, text
 
-from app.associations import services
+from app.associations import units as unit_services
 from app.core import audit
 from app.core.audit import AuditEntry
 from app.extensions import db
@@ -11,10 +11,10 @@ from app.extensions import db
 
 def _make_entries(world):
     for n in range(3):
-        services.create_unit(
+        unit_services.create_unit(
             world.a, label=f"N{n}", street_address=f"{n} New St", actor=world.manager
         )
-    services.create_unit(world.b, label="B9", street_address="9 B St", actor=world.outsider)
+    unit_services.create_unit(world.b, label="B9", street_address="9 B St", actor=world.outsider)
     db.session.commit()
 
 

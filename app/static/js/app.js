@@ -6,6 +6,48 @@ document.addEventListener("click", function (event) {
   }
 });
 
+// The association form proposes the state's time zone when the state changes, unless the
+// person chose another zone themselves.
+(function () {
+  var zoneField = document.querySelector("[data-follows-state]");
+  if (!zoneField) { return; }
+  var stateField = document.getElementById(zoneField.getAttribute("data-follows-state"));
+  if (!stateField) { return; }
+  var zones = JSON.parse(stateField.getAttribute("data-time-zones") || "{}");
+  var previous = stateField.value;
+  if (!zoneField.value) { zoneField.value = zones[previous] || "UTC"; }
+  stateField.addEventListener("change", function () {
+    var proposed = zones[stateField.value] || "UTC";
+    if (!zoneField.value || zoneField.value === (zones[previous] || "UTC")) {
+      zoneField.value = proposed;
+    }
+    previous = stateField.value;
+  });
+}());
+
+// Wide tables become stacked cards on phones (app.css): each cell is labelled with its
+// column's heading, once, for every list. A table opts out with data-no-stack.
+(function () {
+  var tables = document.querySelectorAll(".table-responsive > table, table.table-sort");
+  Array.prototype.forEach.call(tables, function (table) {
+    if (table.hasAttribute("data-no-stack") || !table.tHead) { return; }
+    var headings = Array.prototype.map.call(table.tHead.rows[0].cells, function (cell) {
+      return cell.textContent.replace(/[▲▼]/g, "").trim();
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var label = headings[column];
+          if (label && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", label); }
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+    table.classList.add("table-stacked");
+  });
+}());
+
 // The budget's editable table: add and remove rows, and show unsaved totals as you type.
 (function () {
   var table = document.getElementById("lines-table");
