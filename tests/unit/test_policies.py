@@ -95,18 +95,20 @@ def test_memberships_are_read_once_per_request_until_forgotten(world):
 
 
 def test_visible_and_gotten_associations(world):
+    from app.associations import policies as association_policies
+
     def visible(user):
-        return set(db.session.scalars(policies.visible_associations(user)))
+        return set(db.session.scalars(association_policies.visible_associations(user)))
 
     assert visible(world.admin) == {world.a, world.b}
     assert visible(world.manager) == {world.a}
     assert visible(world.outsider) == {world.b}
     assert visible(world.nobody) == set()
-    assert policies.get_association(world.owner, world.a.id) is world.a
-    assert policies.get_association(world.admin, world.b.id) is world.b
+    assert association_policies.get_association(world.owner, world.a.id) is world.a
+    assert association_policies.get_association(world.admin, world.b.id) is world.b
     for user, aid in ((world.owner, world.b.id), (world.nobody, world.a.id), (world.admin, 9999)):
         with pytest.raises(NotFound) as info:
-            policies.get_association(user, aid)
+            association_policies.get_association(user, aid)
         assert info.value.message == "No such association."
 
 
