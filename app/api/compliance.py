@@ -441,6 +441,25 @@ class Letters(MethodView):
         return letter
 
 
+class LetterPreviewArgsSchema(BaseSchema):
+    kind = fields.String(
+        required=True, metadata={"enum": ["courtesy", "violation", "hearing", "fine", "closure"]}
+    )
+
+
+@blp.route("/violations/<int:violation_id>/letters/preview")
+class LetterPreview(MethodView):
+    @blp.arguments(LetterPreviewArgsSchema, location="query")
+    @blp.response(200, content_type="application/pdf")
+    @blp.alt_response(409, description="The ladder does not allow this letter now")
+    def get(self, args, violation_id):
+        """The letter issuing ``kind`` now would produce, watermarked PREVIEW; changes nothing."""
+        violation = violation_for(violation_id, write=True)
+        pdf = ladder.preview_letter(violation, args["kind"])
+        db.session.rollback()  # a preview never writes
+        return pdf_response(pdf, f"preview-V{violation.id}-{args['kind']}.pdf")
+
+
 @blp.route("/letters/<int:letter_id>/pdf")
 class LetterPdf(MethodView):
     @blp.response(200, content_type="application/pdf")

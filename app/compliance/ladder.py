@@ -218,14 +218,39 @@ def check_letter(violation: Violation, kind: str) -> None:
             raise refuse(_("The closure letter was already issued."))
 
 
+def _fine_of_next_letter(violation: Violation, kind: str):
+    """Return the approved fine the next notice of fine announces (None for other kinds)."""
+    if kind != LetterKind.FINE:
+        return None
+    approved = [f for f in violation.fines if f.status == FineStatus.APPROVED]
+    return approved[len([le for le in violation.letters if le.kind == LetterKind.FINE])]
+
+
 def issue_letter(violation: Violation, kind: str, *, actor: User) -> Letter:
     """Issue the next letter of the ladder, if due process allows it now."""
     check_letter(violation, kind)
-    fine = None
-    if kind == LetterKind.FINE:
-        approved = [f for f in violation.fines if f.status == FineStatus.APPROVED]
-        fine = approved[len([le for le in violation.letters if le.kind == LetterKind.FINE])]
+    fine = _fine_of_next_letter(violation, kind)
     return _issue(violation, kind, actor=actor, hearing=violation.hearing, fine=fine)
+
+
+def preview_letter(violation: Violation, kind: str) -> bytes:
+    """Render the letter that issuing ``kind`` now would produce, watermarked PREVIEW.
+
+    The same refusals as issuing apply; nothing is stored, audited, mailed or e-mailed.
+    """
+    check_letter(violation, kind)
+    context = letter_rendering.letter_values(
+        violation,
+        kind,
+        today(violation.association),
+        hearing=violation.hearing,
+        fine=_fine_of_next_letter(violation, kind),
+    )
+    html = letter_rendering.letter_html(
+        context, template_body(violation.association_id, kind), preview=True
+    )
+    pdf, _pages = letter_rendering.render_letter(html)
+    return pdf
 
 
 def issue_letters_bulk(violations: list[Violation], kind: str, *, actor: User) -> list[Letter]:

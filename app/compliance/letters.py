@@ -292,10 +292,13 @@ def _photo_data_uri(photo) -> str:
     return f"data:image/jpeg;base64,{base64.b64encode(data).decode()}"
 
 
-def letter_html(context: dict, body: str) -> str:
-    """Return the full HTML of a letter."""
+def letter_html(context: dict, body: str, *, preview: bool = False) -> str:
+    """Return the full HTML of a letter (``preview``: watermarked PREVIEW, not issued)."""
     return render_template(
-        "pdf/compliance/letter.html", body=render_body(body, context["values"]), **context
+        "pdf/compliance/letter.html",
+        body=render_body(body, context["values"]),
+        preview=preview,
+        **context,
     )
 
 

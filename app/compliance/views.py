@@ -24,9 +24,9 @@ from sqlalchemy.orm import selectinload
 from app.associations.forms import ConfirmForm
 from app.associations.models import Unit
 from app.compliance import batches, ladder, letters
-from app.compliance.attention import due_condition
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
+from app.compliance.attention import due_condition
 from app.compliance.forms import (
     FindingForm,
     FineForm,
@@ -515,6 +515,17 @@ def issue_letter(aid: int, violation_id: int, kind: str):
         lambda v, f: ladder.issue_letter(v, kind, actor=actor()),
         _("Letter issued. It waits for the next mailing batch and is in the owner's portal now."),
     )
+
+
+@bp.route("/violations/<int:violation_id>/letters/<kind>/preview")
+@login_required
+def letter_preview(aid: int, violation_id: int, kind: str):
+    """The letter issuing ``kind`` now would produce, watermarked PREVIEW (nothing stored)."""
+    _manage(aid)
+    violation = record_in(Violation, violation_id, aid, _("No such violation."))
+    pdf = ladder.preview_letter(violation, kind)
+    db.session.rollback()
+    return pdf_response(pdf, f"preview-V{violation.id}-{kind}.pdf")
 
 
 @bp.route("/violations/<int:violation_id>/hearing", methods=["POST"])
