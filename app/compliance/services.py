@@ -203,6 +203,9 @@ def create_inspection(association: Association, *, scheduled_for, actor: User) -
     """Open an inspection for a day."""
     if not isinstance(scheduled_for, date):
         raise ValidationError("scheduled_for", _("Enter a date such as 2027-03-04."))
+    existing = open_inspection_on(association, scheduled_for)
+    if existing is not None:  # pressing "Open" twice continues the day's inspection
+        return existing
     inspection = Inspection(
         association_id=association.id,
         scheduled_for=scheduled_for,
@@ -221,6 +224,20 @@ def create_inspection(association: Association, *, scheduled_for, actor: User) -
         summary=_("Opened the inspection of %(date)s", date=scheduled_for.isoformat()),
     )
     return inspection
+
+
+def open_inspection_on(association: Association, day: date) -> Inspection | None:
+    """Return the association's inspection of that day that is still open, if any."""
+    return db.session.scalar(
+        select(Inspection)
+        .where(
+            Inspection.association_id == association.id,
+            Inspection.scheduled_for == day,
+            Inspection.status == "open",
+        )
+        .order_by(Inspection.id)
+        .limit(1)
+    )
 
 
 def close_inspection(inspection: Inspection, *, actor: User) -> None:
@@ -386,6 +403,14 @@ def cure_violation(violation: Violation, *, notes: str, actor: User) -> Violatio
 
     if violation.status in (ViolationStatus.CURED, ViolationStatus.CLOSED):
         raise InvalidTransition(_("This violation is already %(status)s.", status=violation.status))
+    if not (notes or "").strip():
+        raise ValidationError(
+            "notes",
+            _(
+                "Say how the cure was verified (for example: re-inspected on May 3, the fence "
+                "is repainted; photo taken)."
+            ),
+        )
     violation.status = ViolationStatus.CURED.value
     violation.cured_on = today(violation.association)
     violation.cure_notes = (notes or "").strip()

@@ -429,9 +429,16 @@ def _refusal(check, *args) -> str | None:
 def violation(aid: int, violation_id: int):
     """A violation's whole history, and the next steps the ladder allows."""
     violation = _violation(aid, violation_id)
-    user = actor()
-    if not compliance_policies.can_see_all(user, aid):
+    if not compliance_policies.can_see_all(actor(), aid):
         return redirect(url_for("portal.violation", aid=aid, violation_id=violation_id))
+    return _render_violation(violation)
+
+
+def _render_violation(violation, forms: dict | None = None, status: int = 200):
+    """Render a violation's page; ``forms`` replaces an inline form by the one just posted
+    (its input kept, its errors beside the fields)."""
+    user = actor()
+    aid = violation.association_id
     association = g.association
     profile = profile_of(association.compliance_profile)
     allowed_letters = {
@@ -463,6 +470,13 @@ def violation(aid: int, violation_id: int):
             earliest.year, earliest.month, earliest.day, 18, 0
         )
     fine_form = FineForm(data={"amount": f"{compliance.proposed_fine(violation):.2f}"})
+    forms = {
+        "hearing_form": hearing_form,
+        "fine_form": fine_form,
+        "cure_form": NotesForm(formdata=None),
+        "close_form": NotesForm(formdata=None),
+        **(forms or {}),
+    }
     return render_template(
         "compliance/violation.html",
         association=association,
@@ -470,35 +484,44 @@ def violation(aid: int, violation_id: int):
         profile=profile,
         allowed_letters=allowed_letters,
         entries=entries,
-        hearing_form=hearing_form,
-        fine_form=fine_form,
         fine_refusal=_refusal(ladder.check_fine, violation),
         hearing_refusal=_refusal(ladder.check_hearing, violation),
-        notes_form=NotesForm(),
         confirm=ConfirmForm(),
         can_manage=compliance_policies.can_manage(user, aid),
         hearing_held=ladder.hearing_held(violation),
         decision_due=ladder.decision_letter_due(violation),
         statuses=STATUS_LABELS,
-    )
+        **forms,
+    ), status
 
 
 def _back(aid: int, violation_id: int) -> str:
     return url_for("compliance.violation", aid=aid, violation_id=violation_id)
 
 
-def _act(aid: int, violation_id: int, form_class, action, success: str):
+def _act(aid: int, violation_id: int, form_class, action, success: str, form_key=None):
+    """Run an inline form's action. With ``form_key`` a refused form is shown again on the
+    violation's page with what was typed and the error beside its field."""
     _manage(aid)
     violation = _violation(aid, violation_id)
     form = form_class()
     if not form.validate_on_submit():
+        if form_key is not None and "csrf_token" not in form.errors:
+            messages = " ".join(m for ms in form.errors.values() for m in ms)
+            flash(_("Please correct the marked field: %(messages)s", messages=messages), "danger")
+            return _render_violation(violation, {form_key: form}, 422)
         for messages in form.errors.values():
             flash(" ".join(messages), "danger")
         return redirect(_back(aid, violation_id))
     try:
         action(violation, form)
     except DomainError as error:
-        return _fail(error, _back(aid, violation_id))
+        if form_key is None:
+            return _fail(error, _back(aid, violation_id))
+        db.session.rollback()
+        violation = _violation(aid, violation_id)
+        apply_errors(form, error)
+        return _render_violation(violation, {form_key: form}, error.status)
     db.session.commit()
     flash(success, "success")
     return redirect(_back(aid, violation_id))
@@ -545,6 +568,7 @@ def hearing(aid: int, violation_id: int):
         HearingForm,
         schedule,
         _("Hearing scheduled; the notice of hearing is issued."),
+        form_key="hearing_form",
     )
 
 
@@ -564,6 +588,7 @@ def fine(aid: int, violation_id: int):
             actor=actor(),
         ),
         _("The fine is before the board."),
+        form_key="fine_form",
     )
 
 
@@ -577,6 +602,7 @@ def cure(aid: int, violation_id: int):
         NotesForm,
         lambda v, f: compliance.cure_violation(v, notes=f.notes.data, actor=actor()),
         _("Cure recorded."),
+        form_key="cure_form",
     )
 
 
@@ -590,6 +616,7 @@ def close(aid: int, violation_id: int):
         NotesForm,
         lambda v, f: compliance.close_violation(v, notes=f.notes.data, actor=actor()),
         _("Violation closed."),
+        form_key="close_form",
     )
 
 

@@ -17,6 +17,13 @@ pytestmark = pytest.mark.browser
 def test_inspection_to_fine_notice(browser: Browser, live_server, world):
     clock.freeze(datetime(2027, 3, 1, 17, 0, tzinfo=UTC))
     page = browser.new_context(viewport={"width": 420, "height": 900}).new_page()  # a phone
+    confirmations: list[str] = []
+
+    def accept(dialog):  # issuing a letter asks first, naming the owner and the unit
+        confirmations.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
     sign_in(page, live_server, world.manager.email)
     page.goto(f"{live_server}/associations/{world.a.id}/compliance/rules")
     page.get_by_label("Code").fill("ARC-1")
@@ -38,6 +45,7 @@ def test_inspection_to_fine_notice(browser: Browser, live_server, world):
 
     page.get_by_role("button", name="Issue: Notice of violation").click()
     expect(page.get_by_text("Letter issued.")).to_be_visible()
+    assert "for unit 12B?" in confirmations[-1] and "next mailing batch" in confirmations[-1]
     page.get_by_label("Place or video link").fill("Clubhouse")
     page.get_by_role("button", name="Schedule and issue the notice").click()
     expect(page.get_by_text("Hearing scheduled")).to_be_visible()

@@ -239,14 +239,15 @@ def test_d6_the_hearing_form_takes_a_date_and_time_and_refuses_year_one(world, c
         data={"scheduled_at": "0001-01-01T10:00", "location": "Clubhouse"},
         follow_redirects=True,
     )
-    assert response.status_code == 200
+    # The page comes back (422) saying what to correct.
+    assert response.status_code == 422
     assert "Enter a date between 1900-01-01 and 2199-12-31." in response.get_data(as_text=True)
     response = client.post(
         url,
         data={"scheduled_at": "2027-04-20T18:00", "location": "Clubhouse"},
         follow_redirects=True,
     )
-    assert response.status_code == 200
+    assert response.status_code == 409  # the page again, with the ladder's refusal
     page = response.get_data(as_text=True)
     # The form takes the date and time; the ladder then answers with its own rule.
     assert "Enter a date between" not in page
