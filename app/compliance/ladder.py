@@ -86,12 +86,20 @@ def save_template(association, kind: str, body: str, *, actor: User) -> LetterTe
 # --- letters --------------------------------------------------------------------------------
 
 
-def _issue(violation: Violation, kind: str, *, actor: User, hearing=None, fine=None) -> Letter:
-    """Render, store and record one letter; its bytes never change afterwards."""
+def _render(violation: Violation, kind: str, *, hearing=None, fine=None, preview=False):
+    """Render the letter of ``kind`` as of today: (issued_on, context, pdf, pages)."""
     issued_on = today(violation.association)
     context = letter_rendering.letter_values(violation, kind, issued_on, hearing=hearing, fine=fine)
-    html = letter_rendering.letter_html(context, template_body(violation.association_id, kind))
+    html = letter_rendering.letter_html(
+        context, template_body(violation.association_id, kind), preview=preview
+    )
     pdf, pages = letter_rendering.render_letter(html)
+    return issued_on, context, pdf, pages
+
+
+def _issue(violation: Violation, kind: str, *, actor: User, hearing=None, fine=None) -> Letter:
+    """Render, store and record one letter; its bytes never change afterwards."""
+    issued_on, context, pdf, pages = _render(violation, kind, hearing=hearing, fine=fine)
     return store_letter(violation, kind, issued_on, context, pdf, pages, actor=actor)
 
 
@@ -239,18 +247,8 @@ def preview_letter(violation: Violation, kind: str) -> bytes:
     The same refusals as issuing apply; nothing is stored, audited, mailed or e-mailed.
     """
     check_letter(violation, kind)
-    context = letter_rendering.letter_values(
-        violation,
-        kind,
-        today(violation.association),
-        hearing=violation.hearing,
-        fine=_fine_of_next_letter(violation, kind),
-    )
-    html = letter_rendering.letter_html(
-        context, template_body(violation.association_id, kind), preview=True
-    )
-    pdf, _pages = letter_rendering.render_letter(html)
-    return pdf
+    fine = _fine_of_next_letter(violation, kind)
+    return _render(violation, kind, hearing=violation.hearing, fine=fine, preview=True)[2]
 
 
 def issue_letters_bulk(violations: list[Violation], kind: str, *, actor: User) -> list[Letter]:
