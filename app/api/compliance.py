@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import request, send_file
+from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
@@ -25,17 +25,14 @@ from app.api.schemas import (
     list_schema,
 )
 from app.api.setup import allow, association_for, caller
-from app.compliance import batches, ladder
+from app.compliance import conversation, ladder, outcomes
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
-from app.compliance.models import Inspection, Letter, Rule, Violation, ViolationStatus
-from app.core import storage
+from app.compliance.models import Inspection, Rule, Violation, ViolationStatus
 from app.core.errors import NotFound
 from app.core.inputs import DB_INT_MAX, LONG_TEXT_MAX
 from app.core.listing import paginate
 from app.core.parsing import as_id
-from app.core.pdf import pdf_response
-from app.delivery.services import count_in_batch
 from app.extensions import db
 
 blp = Blueprint("api_compliance", __name__, description="Compliance")
@@ -122,6 +119,10 @@ class LetterSchema(BaseSchema):
     mailed_at = fields.AwareDateTime(format="iso", allow_none=True)
     tracking_number = fields.String(allow_none=True)
     pdf_url = fields.Function(lambda le: f"/api/v1/letters/{le.id}/pdf")
+    void = fields.Boolean()
+    voided_at = fields.AwareDateTime(format="iso", allow_none=True)
+    voided_by_id = fields.Integer(allow_none=True)
+    void_reason = fields.String()
 
 
 class FineSchema(BaseSchema):
@@ -145,6 +146,7 @@ class ResponseSchema(BaseSchema):
     user_id = fields.Integer()
     message = fields.String()
     request_hearing = fields.Boolean()
+    from_office = fields.Boolean(metadata={"description": "written by the management office"})
     created_at = fields.AwareDateTime(format="iso")
 
 
@@ -160,11 +162,26 @@ class ViolationSchema(BaseSchema):
     is_repeat = fields.Boolean()
     cure_by = fields.Date(allow_none=True)
     cured_on = fields.Date(allow_none=True)
-    letters = fields.List(fields.Nested(LetterSchema))
+    letters = fields.Method(
+        "_letters",
+        metadata={
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "in issue order; owners do not see voided letters",
+        },
+    )
     fines = fields.List(fields.Nested(FineSchema))
     hearing = fields.Nested(HearingSchema, allow_none=True)
     responses = fields.List(fields.Nested(ResponseSchema))
     proposed_fine = fields.Function(lambda v: f"{compliance.proposed_fine(v):.2f}")
+
+    def _letters(self, violation):
+        shown = (
+            violation.letters
+            if compliance_policies.can_see_all(caller(), violation.association_id)
+            else violation.live_letters
+        )
+        return LetterSchema(many=True).dump(shown)
 
 
 class ViolationListArgsSchema(ListArgsSchema):
@@ -175,13 +192,6 @@ class ViolationListArgsSchema(ListArgsSchema):
     unit_id = Id(load_default=None)
     overdue = fields.Boolean(
         load_default=None, metadata={"description": "cure date passed, not cured"}
-    )
-
-
-class LetterCreateSchema(BaseSchema):
-    # Checked by the ladder after the violation's state (409 before 422).
-    kind = fields.String(
-        required=True, metadata={"enum": ["courtesy", "violation", "hearing", "fine", "closure"]}
     )
 
 
@@ -214,42 +224,6 @@ class ResponseCreateSchema(BaseSchema):
 
 class SettleSchema(BaseSchema):
     status = fields.String(required=True, metadata={"enum": ["paid", "waived"]})
-
-
-class BatchSchema(BaseSchema):
-    id = fields.Integer()
-    status = fields.String()
-    letter_count = fields.Integer()
-    progress = fields.Integer()
-    error = fields.String()
-    pdf_url = fields.Function(
-        lambda b: f"/api/v1/letter-batches/{b.id}/pdf" if b.pdf_path else None
-    )
-    letter_ids = fields.Function(lambda b: [le.id for le in b.letters])
-    notice_count = fields.Function(
-        lambda b: count_in_batch(b.id),
-        metadata={"description": "printed notice copies in the batch (one per mail delivery)"},
-    )
-
-
-class ConfirmSchema(BaseSchema):
-    tracking_numbers = fields.Dict(
-        keys=Text(20),
-        values=fields.Raw(metadata={"type": ["string", "integer"], "maxLength": 60}),
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "letter id → tracking number"},
-    )
-
-
-class TemplateSchema(BaseSchema):
-    body = Text(required=True, metadata={"description": "empty: the default wording"})
-
-
-class TemplateOutSchema(BaseSchema):
-    kind = fields.String()
-    body = fields.String()
-    placeholders = fields.List(fields.String())
 
 
 # --- lookups --------------------------------------------------------------------------------
@@ -428,50 +402,6 @@ class MyViolations(MethodView):
         return {"items": items, "total": len(items)}
 
 
-@blp.route("/violations/<int:violation_id>/letters")
-class Letters(MethodView):
-    @blp.arguments(LetterCreateSchema)
-    @blp.response(201, LetterSchema)
-    @blp.alt_response(409, description="Out of order or too early")
-    def post(self, body, violation_id):
-        """Issue the next letter of the ladder."""
-        violation = violation_for(violation_id, write=True)
-        letter = ladder.issue_letter(violation, body["kind"], actor=caller())
-        db.session.commit()
-        return letter
-
-
-class LetterPreviewArgsSchema(BaseSchema):
-    kind = fields.String(
-        required=True, metadata={"enum": ["courtesy", "violation", "hearing", "fine", "closure"]}
-    )
-
-
-@blp.route("/violations/<int:violation_id>/letters/preview")
-class LetterPreview(MethodView):
-    @blp.arguments(LetterPreviewArgsSchema, location="query")
-    @blp.response(200, content_type="application/pdf")
-    @blp.alt_response(409, description="The ladder does not allow this letter now")
-    def get(self, args, violation_id):
-        """The letter issuing ``kind`` now would produce, watermarked PREVIEW; changes nothing."""
-        violation = violation_for(violation_id, write=True)
-        pdf = ladder.preview_letter(violation, args["kind"])
-        db.session.rollback()  # a preview never writes
-        return pdf_response(pdf, f"preview-V{violation.id}-{args['kind']}.pdf")
-
-
-@blp.route("/letters/<int:letter_id>/pdf")
-class LetterPdf(MethodView):
-    @blp.response(200, content_type="application/pdf")
-    def get(self, letter_id):
-        """Download an issued letter: the same bytes every time."""
-        letter = db.session.get(Letter, letter_id)
-        if letter is None:
-            raise NotFound(_("No such letter."))
-        violation_for(letter.violation_id)
-        return pdf_response(letter.pdf, f"letter-{letter.id}-{letter.kind}.pdf")
-
-
 @blp.route("/violations/<int:violation_id>/hearing")
 class HearingEndpoint(MethodView):
     @blp.arguments(HearingCreateSchema)
@@ -534,7 +464,7 @@ class Cure(MethodView):
     def post(self, body, violation_id):
         """Record the cure; pending fines are withdrawn where the profile forbids them."""
         violation = violation_for(violation_id, write=True)
-        compliance.cure_violation(violation, notes=body["notes"], actor=caller())
+        outcomes.cure_violation(violation, notes=body["notes"], actor=caller())
         db.session.commit()
         return violation
 
@@ -546,9 +476,43 @@ class Close(MethodView):
     def post(self, body, violation_id):
         """Close after a cure, a paid or waived fine, or as a dismissal (notes required)."""
         violation = violation_for(violation_id, write=True)
-        compliance.close_violation(violation, notes=body["notes"], actor=caller())
+        outcomes.close_violation(violation, notes=body["notes"], actor=caller())
         db.session.commit()
         return violation
+
+
+class ReasonSchema(BaseSchema):
+    reason = Text(load_default="", metadata={"description": "why (required)"})
+
+
+class ReplySchema(BaseSchema):
+    message = Text(load_default="")
+
+
+@blp.route("/violations/<int:violation_id>/reopen")
+class Reopen(MethodView):
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, ViolationSchema)
+    @blp.alt_response(409, description="Neither cured nor closed")
+    def post(self, body, violation_id):
+        """Reopen a cured or closed violation (a reason is required; audited)."""
+        violation = violation_for(violation_id, write=True)
+        outcomes.reopen_violation(violation, reason=body["reason"], actor=caller())
+        db.session.commit()
+        return violation
+
+
+@blp.route("/violations/<int:violation_id>/replies")
+class Replies(MethodView):
+    @blp.arguments(ReplySchema)
+    @blp.response(201, ResponseSchema)
+    @blp.alt_response(409, description="The violation is closed")
+    def post(self, body, violation_id):
+        """The office replies to the owner (portal at once, and e-mail)."""
+        violation = violation_for(violation_id, write=True)
+        response = conversation.reply(violation, message=body["message"], actor=caller())
+        db.session.commit()
+        return response
 
 
 @blp.route("/violations/<int:violation_id>/responses")
@@ -559,7 +523,7 @@ class Responses(MethodView):
         """Answer a violation of one's own unit (owner)."""
         violation = violation_for(violation_id)
         allow(compliance_policies.owns_unit_of(caller(), violation))
-        response = compliance.add_response(
+        response = conversation.add_response(
             violation,
             user=caller(),
             message=body["message"],
@@ -567,110 +531,3 @@ class Responses(MethodView):
         )
         db.session.commit()
         return response
-
-
-# --- letter templates ----------------------------------------------------------------------
-
-
-@blp.route("/associations/<int:aid>/letter-templates/<kind>")
-class Templates(MethodView):
-    @blp.response(200, TemplateOutSchema)
-    def get(self, aid, kind):
-        """Return the association's wording for a letter kind."""
-        association_for(aid)
-        allow(compliance_policies.can_see_all(caller(), aid))
-        if kind not in ladder.letter_rendering.DEFAULT_BODIES:
-            raise NotFound(_("No such letter kind."))
-        return {
-            "kind": kind,
-            "body": ladder.template_body(aid, kind),
-            "placeholders": ladder.letter_rendering.PLACEHOLDERS,
-        }
-
-    @blp.arguments(TemplateSchema)
-    @blp.response(200, TemplateOutSchema)
-    def put(self, body, aid, kind):
-        """Change the wording of a letter kind (audited)."""
-        association = association_for(aid)
-        allow(compliance_policies.can_manage(caller(), aid))
-        ladder.save_template(association, kind, body["body"], actor=caller())
-        db.session.commit()
-        return {
-            "kind": kind,
-            "body": ladder.template_body(aid, kind),
-            "placeholders": ladder.letter_rendering.PLACEHOLDERS,
-        }
-
-
-# --- batches --------------------------------------------------------------------------------
-
-
-def batch_for(batch_id: int, *, write: bool = False):
-    """Return a batch of an association the caller manages or sits on the board of."""
-    batch = db.session.get(batches.LetterBatch, batch_id)
-    if batch is None:
-        raise NotFound(_("No such mailing batch."))
-    association_for(batch.association_id)
-    allow(compliance_policies.can_see_all(caller(), batch.association_id))
-    if write:
-        allow(compliance_policies.can_manage(caller(), batch.association_id))
-    return batch
-
-
-@blp.route("/associations/<int:aid>/letter-batches")
-class Batches(MethodView):
-    @blp.response(202, BatchSchema)
-    def post(self, aid):
-        """Start a batch of every issued letter not yet mailed nor in an open batch."""
-        association = association_for(aid)
-        allow(compliance_policies.can_manage(caller(), aid))
-        batch = batches.create_batch(association, actor=caller())
-        db.session.commit()
-        db.session.refresh(batch)
-        return batch
-
-
-@blp.route("/letter-batches/<int:batch_id>")
-class BatchItem(MethodView):
-    @blp.response(200, BatchSchema)
-    def get(self, batch_id):
-        """Return a batch and its progress."""
-        return batch_for(batch_id)
-
-
-@blp.route("/letter-batches/<int:batch_id>/pdf")
-class BatchPdf(MethodView):
-    @blp.response(200, content_type="application/pdf")
-    def get(self, batch_id):
-        """Download the merged PDF of a finished batch."""
-        batch = batch_for(batch_id)
-        if not batch.pdf_path:
-            raise NotFound(_("This batch has no PDF yet."))
-        return send_file(
-            storage.batch_path(batch.id),
-            mimetype="application/pdf",
-            download_name=f"letters-batch-{batch.id}.pdf",
-        )
-
-
-@blp.route("/letter-batches/<int:batch_id>/confirm")
-class BatchConfirm(MethodView):
-    @blp.arguments(ConfirmSchema)
-    @blp.response(200, BatchSchema)
-    def post(self, body, batch_id):
-        """Mark the letters mailed (certified letters need tracking numbers)."""
-        batch = batch_for(batch_id, write=True)
-        batches.confirm_batch(batch, tracking_numbers=body["tracking_numbers"], actor=caller())
-        db.session.commit()
-        return batch
-
-
-@blp.route("/letter-batches/<int:batch_id>/cancel")
-class BatchCancel(MethodView):
-    @blp.response(200, BatchSchema)
-    def post(self, batch_id):
-        """Cancel a batch that is not mailed; its letters can go into a new batch."""
-        batch = batch_for(batch_id, write=True)
-        batches.cancel_batch(batch, actor=caller())
-        db.session.commit()
-        return batch

@@ -107,6 +107,13 @@ class AssociationPatchSchema(BaseSchema):
     letterhead_address = Text(1000)
     budget_notice_min_days = Number(0, 365, allow_none=True)
     budget_notice_max_days = Number(0, 365, allow_none=True)
+    office_phone = Text(40)
+    office_email = Text(254)
+    portal_url = Text(300)
+    fine_due_days = Number(
+        1, 365, metadata={"description": "a fine is due this many days after its notice"}
+    )
+    fine_payment_instructions = Text(2000, metadata={"description": "printed on notices of fine"})
 
 
 class AssociationSchema(BaseSchema):
@@ -122,6 +129,8 @@ class AssociationSchema(BaseSchema):
     office_phone = fields.String()
     office_email = fields.String()
     portal_url = fields.String()
+    fine_due_days = fields.Integer()
+    fine_payment_instructions = fields.String()
     default_language = fields.String()
     roles = fields.Method("get_roles", metadata={"description": "the caller's roles here"})
 
@@ -324,8 +333,12 @@ class AssociationItem(MethodView):
                 "budget_notice_max_days",
             )
         }
+        contact = {
+            key: body.pop(key, getattr(association, key))
+            for key in association_services.CONTACT_FIELDS
+        }
         association_services.update_association(
-            association, actor=caller(), **{**fields_now, **body}
+            association, actor=caller(), contact=contact, **{**fields_now, **body}
         )
         db.session.commit()
         return association

@@ -108,6 +108,19 @@ class AssociationForm(Form):
         validators=[Optional(), Length(max=300)],
         description=_l("Printed on paper notices, e.g. https://portal.example.com."),
     )
+    fine_due_days = IntegerField(
+        _l("A fine is due (days after its notice)"),
+        validators=[Optional(), NumberRange(min=1, max=365)],
+        default=30,
+    )
+    fine_payment_instructions = TextAreaField(
+        _l("How to pay a fine"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l(
+            "Printed on every notice of fine, e.g. checks to the association at the office "
+            "address, or online in the owner portal."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):

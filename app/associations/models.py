@@ -75,6 +75,10 @@ class Association(db.Model):
     office_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     office_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     portal_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # A notice of fine says when the fine is due (this many days after the notice) and how
+    # to pay or dispute it.
+    fine_due_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    fine_payment_instructions: Mapped[str] = mapped_column(Text, default="", server_default="")
     default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 

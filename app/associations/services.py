@@ -15,7 +15,7 @@ from app.associations.states import US_STATES, time_zone_for
 from app.auth.models import User
 from app.core import audit, clock
 from app.core.errors import Conflict, ValidationError
-from app.core.inputs import length_errors
+from app.core.inputs import length_errors, too_long
 from app.extensions import db
 
 # The most each field holds, on the form, in the API and here (never cut).
@@ -170,21 +170,50 @@ def update_association(
     return association
 
 
-def _contact_values(contact: dict[str, str] | None) -> dict[str, str]:
-    """Check how owners reach the office: a valid e-mail, an http(s) portal address."""
+CONTACT_FIELDS = (
+    "office_phone",
+    "office_email",
+    "portal_url",
+    "fine_due_days",
+    "fine_payment_instructions",
+)
+
+
+def _contact_values(contact: dict | None) -> dict:
+    """Check how owners reach the office (a valid e-mail, an http(s) portal address) and
+    what a notice of fine tells them (days to pay, 1–365; how to pay or dispute)."""
     if contact is None:
         return {}
     values = {
-        k: (contact.get(k) or "").strip() for k in ("office_phone", "office_email", "portal_url")
+        k: (contact.get(k) or "").strip()
+        for k in ("office_phone", "office_email", "portal_url", "fine_payment_instructions")
+        if k in contact
     }
-    if values["office_email"]:
+    for field, maximum in (
+        ("office_phone", 40),
+        ("office_email", 254),
+        ("portal_url", 300),
+        ("fine_payment_instructions", 2000),
+    ):
+        problem = too_long(values.get(field, ""), maximum)
+        if problem:
+            raise ValidationError(field, problem)
+    if "fine_due_days" in contact:
+        days = contact["fine_due_days"]
+        if isinstance(days, str):
+            days = int(days) if days.strip().isdigit() else None
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+            raise ValidationError("fine_due_days", _("Enter a number of days from 1 to 365."))
+        values["fine_due_days"] = days
+    if values.get("office_email"):
         from email_validator import EmailNotValidError, validate_email
 
         try:
             validate_email(values["office_email"], check_deliverability=False)
         except EmailNotValidError as error:
             raise ValidationError("office_email", _("Enter a valid e-mail address.")) from error
-    if values["portal_url"] and not values["portal_url"].startswith(("https://", "http://")):
+    portal = values.get("portal_url", "")
+    if portal and not portal.startswith(("https://", "http://")):
         raise ValidationError("portal_url", _("Enter an address starting with https://."))
     return values
 

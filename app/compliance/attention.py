@@ -17,7 +17,9 @@ from app.extensions import db
 def due_condition(today):
     """Return the SQL condition of a violation that is due: its cure date has passed while
     it is open or noticed, or it is open and never got a first letter."""
-    never_lettered = ~exists().where(Letter.violation_id == Violation.id)
+    never_lettered = ~exists().where(
+        Letter.violation_id == Violation.id, Letter.voided_at.is_(None)
+    )
     return Violation.status.in_(["open", "noticed"]) & (
         (Violation.cure_by < today) | ((Violation.status == "open") & never_lettered)
     )
@@ -47,6 +49,31 @@ def due_counts(scope: Scope) -> dict[int, list[Attention]]:
                 count,
                 url_for("compliance.due", aid=aid),
                 "danger",
+            )
+        ]
+        for aid, count in rows
+    }
+
+
+def unanswered_counts(scope: Scope) -> dict[int, list[Attention]]:
+    """Count, per association the viewer manages, violations whose owner awaits a reply."""
+    from app.compliance.conversation import unanswered_condition
+
+    ids = [aid for aid in scope.ids if policies.is_manager(scope.user, aid)]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Violation.association_id, func.count(Violation.id))
+        .where(Violation.association_id.in_(ids), unanswered_condition())
+        .group_by(Violation.association_id)
+    ).all()
+    return {
+        aid: [
+            Attention(
+                ngettext("%(num)d owner awaits a reply", "%(num)d owners await a reply", count),
+                count,
+                url_for("compliance.violations", aid=aid, unanswered=1),
+                "warning",
             )
         ]
         for aid, count in rows
@@ -114,6 +141,7 @@ def unit_panel(unit, user) -> dict | None:
 def register() -> None:
     """Add compliance's counter and panels to the dashboards."""
     attention.register_counter("compliance.due", due_counts, order=10)
+    attention.register_counter("compliance.unanswered", unanswered_counts, order=15)
     attention.register_panel(
         "compliance.mine", "compliance/_my_violations.html", my_violations_panel, order=10
     )

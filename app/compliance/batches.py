@@ -7,7 +7,7 @@ import os
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.associations.models import Association
 from app.auth.models import User
@@ -45,13 +45,18 @@ def create_batch(association: Association, *, actor: User) -> LetterBatch:
                 Letter.association_id == association.id,
                 Letter.mailed_at.is_(None),
                 Letter.batch_id.is_(None),
+                Letter.voided_at.is_(None),
             )
             .order_by(Letter.id)
             .with_for_update()
         )
     )
+    last = db.session.scalar(
+        select(func.max(LetterBatch.number)).where(LetterBatch.association_id == association.id)
+    )
     batch = LetterBatch(
         association_id=association.id,
+        number=(last or 0) + 1,
         letter_count=len(letters),
         created_by_id=actor.id,
         created_at=clock.now(),
@@ -133,7 +138,12 @@ def build_batch(batch_id: int) -> None:
             writer.write(handle)
         db.session.refresh(batch)
         if batch.status != BatchStatus.RUNNING:
-            return  # cancelled meanwhile
+            return  # cancelled meanwhile, or a letter was voided: built again by a new run
+        now_in = db.session.scalars(
+            select(Letter.id).where(Letter.batch_id == batch_id).order_by(Letter.id)
+        ).all()
+        if list(now_in) != [letter.id for letter in letters]:
+            return  # its letters changed meanwhile (a void): the run queued then builds it
         os.replace(temporary, target)  # a half-written file never stands as the batch
         batch.status, batch.pdf_path, batch.finished_at, batch.error = (
             BatchStatus.DONE.value,
@@ -164,6 +174,22 @@ def get_batch(batch_id: int) -> LetterBatch:
     return batch
 
 
+def _tracking(tracking_numbers: dict | None) -> dict[str, str]:
+    return {str(k): str(v).strip() for k, v in (tracking_numbers or {}).items() if str(v).strip()}
+
+
+def missing_tracking(batch: LetterBatch, tracking_numbers: dict | None) -> list[Letter]:
+    """Return the batch's letters the profile sends by certified mail that have no number."""
+    tracking = _tracking(tracking_numbers)
+    association = db.session.get(Association, batch.association_id)
+    profile = profile_of(association.compliance_profile)
+    return [
+        letter
+        for letter in batch.letters
+        if letter.kind in profile.certified_mail and str(letter.id) not in tracking
+    ]
+
+
 def confirm_batch(batch: LetterBatch, *, tracking_numbers: dict | None, actor: User) -> None:
     """Mark the batch's letters mailed; certified letters need their tracking numbers."""
     if batch.status != BatchStatus.DONE:
@@ -173,24 +199,26 @@ def confirm_batch(batch: LetterBatch, *, tracking_numbers: dict | None, actor: U
                 status=batch.status,
             )
         )
-    tracking = {
-        str(k): str(v).strip() for k, v in (tracking_numbers or {}).items() if str(v).strip()
-    }
+    tracking = _tracking(tracking_numbers)
     association = db.session.get(Association, batch.association_id)
     profile = profile_of(association.compliance_profile)
-    missing = [
-        letter.id
-        for letter in batch.letters
-        if letter.kind in profile.certified_mail and str(letter.id) not in tracking
-    ]
+    missing = missing_tracking(batch, tracking_numbers)
     if missing:
         raise ValidationError(
             "tracking_numbers",
             _(
-                "%(name)s requires certified mail for these letters; give their tracking numbers: "
-                "%(ids)s.",
+                "%(name)s requires certified mail for these letters; give their tracking "
+                "numbers: %(letters)s.",
                 name=profile.name,
-                ids=", ".join(str(i) for i in missing),
+                letters="; ".join(
+                    _(
+                        "unit %(unit)s, %(owners)s (letter %(id)d)",
+                        unit=letter.violation.unit.label,
+                        owners=letter.recipient.splitlines()[0] if letter.recipient else "—",
+                        id=letter.id,
+                    )
+                    for letter in missing
+                ),
             ),
         )
     unknown = sorted(set(tracking) - {str(letter.id) for letter in batch.letters})

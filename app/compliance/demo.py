@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
-from app.compliance import ladder
+from app.compliance import ladder, outcomes
 from app.compliance import services as compliance
 from app.core import clock
 from app.extensions import db
@@ -130,6 +130,6 @@ def load_compliance_demo(manager: User) -> None:
         ladder.schedule_hearing(
             lawn, scheduled_at=when, location="Clubhouse, 1 Commons Way", actor=manager
         )
-        compliance.cure_violation(found[2], notes="Trailer moved to storage.", actor=manager)
-        compliance.close_violation(found[2], notes="", actor=manager)
+        outcomes.cure_violation(found[2], notes="Trailer moved to storage.", actor=manager)
+        outcomes.close_violation(found[2], notes="", actor=manager)
         ladder.issue_letter(found[2], "closure", actor=manager)

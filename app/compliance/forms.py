@@ -98,6 +98,20 @@ class NotesForm(Form):
     submit = SubmitField(_l("Save"))
 
 
+class ReasonForm(Form):
+    """Why a letter is voided or a violation reopened (required; audited)."""
+
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Confirm"))
+
+
+class ReplyForm(Form):
+    """The office's reply to the owner."""
+
+    message = TextAreaField(_l("Reply to the owner"), validators=[Optional(), Length(max=4000)])
+    submit = SubmitField(_l("Send the reply"))
+
+
 class ResponseForm(Form):
     """An owner's answer."""
 

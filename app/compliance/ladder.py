@@ -13,6 +13,7 @@ from app.approvals import services as approvals
 from app.approvals.models import ApprovalStatus
 from app.auth.models import User
 from app.compliance import letters as letter_rendering
+from app.compliance.conversation import hearing_requested_on
 from app.compliance.models import (
     Fine,
     FineStatus,
@@ -24,7 +25,7 @@ from app.compliance.models import (
     ViolationStatus,
 )
 from app.compliance.profiles import check_fine_amount, profile_of, refuse
-from app.compliance.services import hearing_requested_on, record, today
+from app.compliance.services import record, today
 from app.core import clock, formatting
 from app.core.errors import InvalidTransition, NotFound, ValidationError
 from app.core.parsing import parse_amount
@@ -216,7 +217,7 @@ def check_letter(violation: Violation, kind: str) -> None:
         if not any(f.status == FineStatus.APPROVED for f in violation.fines):
             raise refuse(_("A fine notice needs a fine the board has approved."))
         approved_fines = [f for f in violation.fines if f.status == FineStatus.APPROVED]
-        fine_letters = [le for le in violation.letters if le.kind == LetterKind.FINE]
+        fine_letters = [le for le in violation.live_letters if le.kind == LetterKind.FINE]
         if len(fine_letters) >= len(approved_fines):
             raise refuse(_("Every approved fine already has its notice."))
     elif kind == LetterKind.CLOSURE:
@@ -231,7 +232,7 @@ def _fine_of_next_letter(violation: Violation, kind: str):
     if kind != LetterKind.FINE:
         return None
     approved = [f for f in violation.fines if f.status == FineStatus.APPROVED]
-    return approved[len([le for le in violation.letters if le.kind == LetterKind.FINE])]
+    return approved[len([le for le in violation.live_letters if le.kind == LetterKind.FINE])]
 
 
 def issue_letter(violation: Violation, kind: str, *, actor: User) -> Letter:
@@ -306,21 +307,22 @@ def schedule_hearing(
     earliest = max(
         violation.cure_by + timedelta(days=1), now + timedelta(days=profile.hearing_notice_days)
     )
-    if local_day <= violation.cure_by:
+    if local_day <= violation.cure_by or local_day < now + timedelta(
+        days=profile.hearing_notice_days
+    ):
+        # Say both limits and which one sets the first possible day.
         raise refuse(
             _(
-                "The hearing must fall after the cure deadline of %(date)s.",
-                date=formatting.long_date(violation.cure_by),
-            ),
-            earliest,
-        )
-    if local_day < now + timedelta(days=profile.hearing_notice_days):
-        raise refuse(
-            _(
-                "%(name)s requires at least %(days)d days' notice of a hearing (%(citation)s).",
-                name=profile.name,
+                "A hearing must fall after the cure deadline of %(cure)s and at least "
+                "%(days)d days after its notice, which goes out today (%(name)s: "
+                "%(citation)s); %(by)s sets the first possible day.",
+                cure=formatting.long_date(violation.cure_by),
                 days=profile.hearing_notice_days,
+                name=profile.name,
                 citation=profile.citation,
+                by=_("the notice period")
+                if earliest > violation.cure_by + timedelta(days=1)
+                else _("the cure deadline"),
             ),
             earliest,
         )
@@ -366,11 +368,8 @@ def schedule_hearing(
 
 
 def hearing_held(violation: Violation) -> bool:
-    """A hearing counts as held once its time has passed."""
-    return (
-        violation.hearing is not None
-        and clock.as_utc(violation.hearing.scheduled_at) <= clock.now()
-    )
+    """A hearing counts as held once its time has passed (see Hearing.held)."""
+    return violation.hearing is not None and violation.hearing.held
 
 
 # --- fines ----------------------------------------------------------------------------------

@@ -64,3 +64,8 @@ def deliver_letter(violation: Violation, letter: Letter, context: dict) -> deliv
 def letters_mailed(letter_ids: list[int], at) -> None:
     """The batch holding these letters was confirmed: their paper deliveries are mailed."""
     delivery.mailed(SUBJECT, letter_ids, at)
+
+
+def letter_voided(letter: Letter) -> None:
+    """A voided letter: its paper copy and any e-mail still waiting never go out."""
+    delivery.withdrawn(SUBJECT, letter.id, _("Voided: %(reason)s", reason=letter.void_reason))

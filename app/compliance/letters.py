@@ -64,8 +64,8 @@ DEFAULT_BODIES = {
         "<p>After the hearing on {{ hearing_at }}, the board decided on {{ decided_on }} to "
         "impose a fine of <strong>{{ fine }}</strong> for the violation below.</p>\n"
         "<p>Reason: {{ fine_reason }}</p>\n"
-        "<p>The fine will appear on your account. Please contact the management office with "
-        "any questions.</p>"
+        "<p>The fine is due by <strong>{{ fine_due_on }}</strong>. How to pay, and how to "
+        "dispute the fine if you believe it is wrong, are explained below.</p>"
     ),
     "closure": (
         "<p>Dear {{ owner_names }},</p>\n"
@@ -90,6 +90,10 @@ PLACEHOLDERS = [
     "decided_on",
     "association_name",
     "issued_on",
+    "fine_due_on",
+    "office_phone",
+    "office_email",
+    "portal_url",
 ]
 
 _sandbox = SandboxedEnvironment(autoescape=True)
@@ -227,6 +231,52 @@ def sample_values(association_name: str = "Sample Grove HOA", today: date | None
     return values
 
 
+def _office(association) -> dict:
+    """How owners reach the management office, printed at the foot of every letter."""
+    return {
+        "phone": association.office_phone,
+        "email": association.office_email,
+        "portal": association.portal_url,
+    }
+
+
+def sample_context(association, kind: str, today: date) -> dict:
+    """The context of a sample letter of ``kind`` (the wording editor's preview)."""
+    values = sample_values(association.name, today)
+    profile = profile_of(association.compliance_profile)
+    due = formatting.long_date(date.fromordinal(today.toordinal() + association.fine_due_days))
+    if kind == "fine":
+        values.update(fine="$100.00", fine_due_on=due)
+    return {
+        "values": values,
+        "kind": kind,
+        "title": str(KIND_TITLES[kind]),
+        "letterhead": association.letterhead_address or association.name,
+        "association_name": association.name,
+        "issued_on": formatting.long_date(today),
+        "recipient_lines": ["Jordan Sample", "100 Sample Street", "Sampletown, CA 90000"],
+        "unit_address": "100 Sample Street",
+        "unit_label": "S-1",
+        "rule": {
+            "code": "R-1",
+            "title": "Sample rule",
+            "text": "The rule's full text.",
+            "section": "CC&R 1.1",
+        },
+        "observation": "What the inspector saw.",
+        "observed_on": formatting.long_date(today),
+        "photos": [],
+        "cure_by": values["cure_by"] if kind in ("courtesy", "violation") else "",
+        "profile_wording": profile.wording.get(kind, ""),
+        "certified": kind in profile.certified_mail,
+        "violation_id": 0,
+        "office": _office(association),
+        "fine_amount_due": "$100.00" if kind == "fine" else "",
+        "fine_due_on": due if kind == "fine" else "",
+        "payment_instructions": association.fine_payment_instructions,
+    }
+
+
 def letter_values(violation, kind: str, issued_on: date, *, hearing=None, fine=None) -> dict:
     """Return the plain values a letter shows: recipient, unit, rule, observation, dates."""
     association = violation.association
@@ -260,6 +310,16 @@ def letter_values(violation, kind: str, issued_on: date, *, hearing=None, fine=N
         "fine_reason": fine.reason if fine else "",
         "decided_on": formatting.long_date(fine.decided_at, tz) if fine and fine.decided_at else "",
         "issued_on": formatting.long_date(issued_on),
+        "fine_due_on": (
+            formatting.long_date(
+                date.fromordinal(issued_on.toordinal() + association.fine_due_days)
+            )
+            if fine
+            else ""
+        ),
+        "office_phone": association.office_phone,
+        "office_email": association.office_email,
+        "portal_url": association.portal_url,
     }
     return {
         "values": values,
@@ -284,6 +344,10 @@ def letter_values(violation, kind: str, issued_on: date, *, hearing=None, fine=N
         "profile_wording": profile.wording.get(kind, ""),
         "certified": kind in profile.certified_mail,
         "violation_id": violation.id,
+        "office": _office(association),
+        "fine_amount_due": formatting.money(fine.amount) if fine else "",
+        "fine_due_on": values["fine_due_on"],
+        "payment_instructions": association.fine_payment_instructions,
     }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     event,
     inspect,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -178,9 +180,20 @@ class Violation(db.Model):
         return and_(cls.cure_by < today, cls.status.in_(OVERDUE_STATUSES))
 
     def letter(self, kind: str) -> Letter | None:
-        """Return the latest issued letter of a kind."""
-        found = [letter for letter in self.letters if letter.kind == kind]
+        """Return the latest issued letter of a kind that is not void."""
+        found = [letter for letter in self.live_letters if letter.kind == kind]
         return found[-1] if found else None
+
+    @property
+    def live_letters(self) -> list[Letter]:
+        """The issued letters that were not voided, in issue order."""
+        return [letter for letter in self.letters if letter.voided_at is None]
+
+    @property
+    def unanswered(self) -> bool:
+        """Tell whether an owner wrote after the office's last reply."""
+        last = self.responses[-1] if self.responses else None
+        return last is not None and not last.from_office
 
 
 class Finding(db.Model):
@@ -221,6 +234,8 @@ class OwnerResponse(db.Model):
     message: Mapped[str] = mapped_column(Text)
     request_hearing: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A reply written by the management office (a manager), not by the unit's owner.
+    from_office: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     violation: Mapped[Violation] = relationship(back_populates="responses")
     user: Mapped[User] = relationship()
@@ -270,6 +285,13 @@ class Hearing(db.Model):
 
     violation: Mapped[Violation] = relationship(back_populates="hearing")
 
+    @property
+    def held(self) -> bool:
+        """A hearing counts as held once its time has passed."""
+        from app.core import clock
+
+        return clock.as_utc(self.scheduled_at) <= clock.now()
+
 
 class Fine(db.Model):
     """A fine proposed after the hearing and decided by the board."""
@@ -299,12 +321,17 @@ class LetterBatch(db.Model):
     """Issued, unmailed letters merged into one PDF for the print house."""
 
     __tablename__ = "compliance_letter_batches"
-    __table_args__ = (CheckConstraint(_in("status", BatchStatus), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", BatchStatus), name="status"),
+        Index("ix_compliance_letter_batches_number", "association_id", "number", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), index=True
     )
+    # Numbered within the association: its managers see batch 1, 2, 3 … of their own.
+    number: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(12), default=BatchStatus.QUEUED.value)
     letter_count: Mapped[int] = mapped_column(Integer, default=0)
     progress: Mapped[int] = mapped_column(Integer, default=0)
@@ -347,8 +374,19 @@ class Letter(db.Model):
     )
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     tracking_number: Mapped[str | None] = mapped_column(String(60))
+    # A mistaken letter is voided, never deleted or changed: who, when and why.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     violation: Mapped[Violation] = relationship(back_populates="letters")
+    voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id])
+
+    @property
+    def void(self) -> bool:
+        """Tell whether the letter was voided."""
+        return self.voided_at is not None
+
     batch: Mapped[LetterBatch | None] = relationship(back_populates="letters")
 
 

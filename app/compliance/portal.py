@@ -6,7 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app.compliance import ladder
+from app.compliance import conversation, ladder
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
 from app.compliance.forms import ResponseForm
@@ -36,7 +36,7 @@ def violation(aid: int, violation_id: int):
     if form.validate_on_submit():
         photos = [f.read() for f in (form.photos.data or []) if f and f.filename]
         try:
-            compliance.add_response(
+            conversation.add_response(
                 violation,
                 user=user,
                 message=form.message.data,
@@ -50,6 +50,8 @@ def violation(aid: int, violation_id: int):
             db.session.commit()
             flash(_("Thank you. The management office has your answer."), "success")
             return redirect(url_for("portal.violation", aid=aid, violation_id=violation_id))
+    conversation.mark_replies_read(violation, user)
+    db.session.commit()
     return render_template(
         "compliance/portal_violation.html",
         association=g.association,
@@ -57,5 +59,6 @@ def violation(aid: int, violation_id: int):
         form=form,
         can_respond=compliance_policies.can_respond(user, violation),
         hearing_held=ladder.hearing_held(violation),
+        hearing_offered=conversation.hearing_request_offered(violation),
         today=compliance.today(g.association),
     )

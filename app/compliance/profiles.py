@@ -88,15 +88,17 @@ PROFILES: dict[str, Profile] = {
         decision_letter_days=15,
         wording={
             "violation": "Under Civil Code § 5855 you may attend a hearing before the board and "
-            "present your side, in person or in writing, before any fine is "
-            "imposed. If you cure the violation before the hearing, no fine will "
-            "be imposed (Civil Code § 5855(b)).",
+            "address the board, in person or in writing, before any fine is imposed. If you "
+            "cure the violation before the hearing, no fine will be imposed (Civil Code "
+            "§ 5855(c)).",
             "hearing": "This notice is given at least 10 days before the hearing, as Civil "
-            "Code § 5855(a) requires. You may attend, bring information and be "
-            "represented. The board will notify you of its decision in writing "
+            "Code § 5855(a) requires. You have the right to attend and to address the board, "
+            "and you may ask that the hearing be held in executive session (Civil Code "
+            "§ 5855(b)). If you cure the violation before the hearing, no fine will be "
+            "imposed (§ 5855(c)). The board will notify you of its decision in writing "
             "within 15 days.",
             "fine": "This written decision is given within 15 days of the board's decision "
-            "(Civil Code § 5855(c)).",
+            "(Civil Code § 5855).",
         },
     ),
     "TX": Profile(

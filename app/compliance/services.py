@@ -10,19 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.associations.models import Association, Unit
-from app.auth import policies
 from app.auth.models import User
 from app.compliance.models import (
     Finding,
     Inspection,
-    OwnerResponse,
     Photo,
     Rule,
     Violation,
     ViolationStatus,
 )
 from app.core import audit, clock, storage
-from app.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationError
+from app.core.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from app.core.inputs import too_long
 from app.core.parsing import parse_amount
 from app.extensions import db
@@ -394,179 +392,6 @@ def get_violation(violation_id: int) -> Violation:
     if violation is None:
         raise NotFound(_("No such violation."))
     return violation
-
-
-def cure_violation(violation: Violation, *, notes: str, actor: User) -> Violation:
-    """Record that the owner cured the violation; withdraw fines the profile forbids now."""
-    from app.compliance.ladder import withdraw_pending_fines
-    from app.compliance.profiles import profile_of
-
-    if violation.status in (ViolationStatus.CURED, ViolationStatus.CLOSED):
-        raise InvalidTransition(_("This violation is already %(status)s.", status=violation.status))
-    if not (notes or "").strip():
-        raise ValidationError(
-            "notes",
-            _(
-                "Say how the cure was verified (for example: re-inspected on May 3, the fence "
-                "is repainted; photo taken)."
-            ),
-        )
-    violation.status = ViolationStatus.CURED.value
-    violation.cured_on = today(violation.association)
-    violation.cure_notes = (notes or "").strip()
-    db.session.flush()
-    profile = profile_of(violation.association.compliance_profile)
-    withdrawn = withdraw_pending_fines(violation, actor=actor) if profile.no_fine_after_cure else 0
-    record(
-        violation,
-        "violation.cured",
-        _(
-            "Recorded the cure of %(code)s at unit %(label)s%(withdrawn)s",
-            code=violation.rule.code,
-            label=violation.unit.label,
-            withdrawn=_(
-                "; withdrew %(n)d pending fine(s) (%(profile)s forbids fining a cured violation)",
-                n=withdrawn,
-                profile=profile.name,
-            )
-            if withdrawn
-            else "",
-        ),
-        actor=actor,
-        data={"notes": violation.cure_notes, "withdrawn_fines": withdrawn},
-    )
-    return violation
-
-
-def close_violation(violation: Violation, *, notes: str, actor: User) -> Violation:
-    """Close a violation after a cure, a paid or waived fine, or as a dismissal."""
-    from app.compliance.ladder import withdraw_pending_fines
-    from app.compliance.models import FineStatus
-
-    if violation.status == ViolationStatus.CLOSED:
-        raise InvalidTransition(_("This violation is already closed."))
-    if violation.status == ViolationStatus.FINED:
-        unsettled = [f for f in violation.fines if f.status == FineStatus.APPROVED]
-        if unsettled:
-            raise InvalidTransition(
-                _("A fine of this violation is neither paid nor waived yet; record that first.")
-            )
-    notes = (notes or "").strip()
-    dismissal = violation.status not in (ViolationStatus.CURED, ViolationStatus.FINED)
-    if dismissal and not notes:
-        raise ValidationError("notes", _("Say why the violation is dismissed."))
-    if dismissal:
-        withdraw_pending_fines(violation, actor=actor)
-    violation.status = ViolationStatus.CLOSED.value
-    violation.closed_at = clock.now()
-    violation.closure_notes = notes
-    record(
-        violation,
-        "violation.closed",
-        _(
-            "Closed the violation of %(code)s at unit %(label)s%(how)s",
-            code=violation.rule.code,
-            label=violation.unit.label,
-            how=_(" (dismissed)") if dismissal else "",
-        ),
-        actor=actor,
-        data={"notes": notes, "dismissal": dismissal},
-    )
-    return violation
-
-
-def add_response(
-    violation: Violation,
-    *,
-    user: User,
-    message: str,
-    request_hearing: bool,
-    photos: list[bytes] = (),
-) -> OwnerResponse:
-    """Record an owner's answer: a message, cure photos, or a request for a hearing."""
-    if violation.unit_id not in policies.owned_unit_ids(user, violation.association_id):
-        raise NotAllowed(_("Only the unit's owners answer this violation."))
-    if violation.status == ViolationStatus.CLOSED:
-        raise InvalidTransition(_("This violation is closed; there is nothing to answer."))
-    message = (message or "").strip()
-    if not message and not photos and not request_hearing:
-        raise ValidationError("message", _("Write a message, attach a photo or ask for a hearing."))
-    if len(message) > 4000:
-        raise ValidationError("message", _("Keep the message under 4,000 characters."))
-    response = OwnerResponse(
-        user_id=user.id,
-        message=message,
-        request_hearing=bool(request_hearing),
-        created_at=clock.now(),
-    )
-    violation.responses.append(response)
-    db.session.flush()
-    for data in photos:
-        stored = storage.save_photo(data)
-        db.session.add(
-            Photo(
-                association_id=violation.association_id,
-                response_id=response.id,
-                stored_name=stored.stored_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                created_at=clock.now(),
-            )
-        )
-    db.session.flush()
-    db.session.expire(response, ["photos"])
-    record(
-        violation,
-        "violation.response",
-        _(
-            "%(name)s answered%(hearing)s: %(message)s",
-            name=user.name,
-            hearing=_(" and asked for a hearing") if request_hearing else "",
-            message=message[:200],
-        ),
-        actor=user,
-        data={
-            "response_id": response.id,
-            "request_hearing": request_hearing,
-            "photos": len(photos),
-        },
-    )
-    from app.auth.models import Membership
-    from app.core.outbox import queue_mail
-
-    for email in db.session.scalars(
-        select(User.email)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.association_id == violation.association_id, Membership.role == "manager")
-    ):
-        queue_mail(
-            email,
-            _("Owner response on violation V-%(id)d", id=violation.id),
-            _(
-                "%(name)s answered about %(code)s at %(address)s:\n\n%(message)s",
-                name=user.name,
-                code=violation.rule.code,
-                address=violation.unit.street_address,
-                message=message,
-            ),
-            association_id=violation.association_id,
-            topic="compliance.response",
-            topic_id=response.id,
-        )
-    return response
-
-
-def hearing_requested_on(violation: Violation) -> date | None:
-    """Return the date the owner first asked for a hearing, if they did."""
-    for response in violation.responses:
-        if response.request_hearing:
-            return (
-                clock.as_utc(response.created_at)
-                .astimezone(clock.zone(violation.association.time_zone))
-                .date()
-            )
-    return None
 
 
 def proposed_fine(violation: Violation) -> Decimal:

@@ -483,6 +483,22 @@ def mailed(subject_type: str, subject_ids: Iterable[int], at: datetime) -> int:
     return result.rowcount or 0
 
 
+def withdrawn(subject_type: str, subject_id: int, reason: str) -> int:
+    """A subject was withdrawn before it went out (a voided letter): what still waits to be
+    mailed or e-mailed never goes; those deliveries fail with the reason."""
+    result = db.session.execute(
+        update(Delivery)
+        .where(
+            Delivery.subject_type == subject_type,
+            Delivery.subject_id == subject_id,
+            Delivery.status == Status.QUEUED,
+        )
+        .values(status=Status.FAILED, batch_id=None, error=reason[:500])
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
 # --- preferences ----------------------------------------------------------------------------
 
 

@@ -279,7 +279,7 @@ def test_the_fine_form_is_offered_exactly_when_the_service_allows_a_fine(
 
     from app.associations.models import Association
     from app.auth.models import User
-    from app.compliance import services as compliance
+    from app.compliance import outcomes
     from app.compliance.models import Violation
     from tests.unit.compliance_helpers import through_hearing
 
@@ -288,7 +288,7 @@ def test_the_fine_form_is_offered_exactly_when_the_service_allows_a_fine(
         db.session.commit()
         violation = through_hearing(world)
         clock.advance(timedelta(days=1))
-        compliance.cure_violation(
+        outcomes.cure_violation(
             db.session.get(Violation, violation.id),
             notes="Late",
             actor=db.session.get(User, world.manager.id),

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.approvals import services as approvals
-from app.compliance import batches, ladder
+from app.compliance import batches, conversation, ladder, outcomes
 from app.compliance import services as compliance
 from app.compliance.models import Fine, IssuedLetterChanged, Letter, Violation
 from app.compliance.profiles import AGGREGATE, PER_VIOLATION, profile_of
@@ -85,8 +85,8 @@ def test_photos_are_checked_by_content(world, app, monkeypatch):
 def test_repeat_offence_within_the_window(world):
     rule = make_rule(world)
     first = open_violation(world, rule)
-    compliance.cure_violation(first, notes="Moved", actor=world.manager)
-    compliance.close_violation(first, notes="", actor=world.manager)
+    outcomes.cure_violation(first, notes="Moved", actor=world.manager)
+    outcomes.close_violation(first, notes="", actor=world.manager)
     days(30)
     second = open_violation(world, rule)
     assert second.id != first.id and second.is_repeat
@@ -233,7 +233,7 @@ def test_hearing_notice_per_profile(world, profile, notice_days):
             actor=world.manager,
         )
     earliest = clock.today(world.a.time_zone) + timedelta(days=notice_days)
-    assert f"at least {notice_days} days' notice" in info.value.message
+    assert f"at least {notice_days} days after its notice" in info.value.message
     assert f"It becomes possible on March {earliest.day}, 2027." in info.value.message
     hearing = ladder.schedule_hearing(
         violation,
@@ -286,7 +286,7 @@ def test_rescheduling_issues_a_new_notice(world):
 def test_texas_requested_hearing_within_30_days(world):
     world.a.compliance_profile = "TX"
     violation = noticed(world)
-    compliance.add_response(
+    conversation.add_response(
         violation, user=world.owner, message="I want a hearing", request_hearing=True
     )
     late = clock.today(world.a.time_zone) + timedelta(days=31)
@@ -505,7 +505,7 @@ def test_california_cure_withdraws_pending_fines_and_forbids_new_ones(world):
     fine = ladder.propose_fine(
         violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
     )
-    compliance.cure_violation(violation, notes="Bins stored", actor=world.manager)
+    outcomes.cure_violation(violation, notes="Bins stored", actor=world.manager)
     assert fine.status == "withdrawn" and violation.status == "cured"
     with pytest.raises(Conflict, match="forbids fining"):
         ladder.propose_fine(
@@ -517,7 +517,7 @@ def test_florida_cure_withdraws_pending_fines_and_forbids_new_ones(world):
     world.a.compliance_profile = "FL"
     violation = through_hearing(world)
     fine = _propose(violation, world, "50")
-    compliance.cure_violation(violation, notes="Bins stored", actor=world.manager)
+    outcomes.cure_violation(violation, notes="Bins stored", actor=world.manager)
     assert fine.status == "withdrawn" and violation.status == "cured"
     assert approvals.get_request(fine.approval_id).status == "withdrawn"
     with pytest.raises(Conflict) as info:
@@ -549,7 +549,7 @@ def test_default_profile_keeps_pending_fines_on_cure(world):
     fine = ladder.propose_fine(
         violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
     )
-    compliance.cure_violation(violation, notes="Late cure", actor=world.manager)
+    outcomes.cure_violation(violation, notes="Late cure", actor=world.manager)
     assert fine.status == "pending_approval"
 
 
@@ -573,9 +573,9 @@ def _in_status(world, status):
         approvals.cast_vote(fine.approval_id, voter=world.board, choice="approve")
         approvals.cast_vote(fine.approval_id, voter=world.board2, choice="approve")
         return violation
-    compliance.cure_violation(violation, notes="done", actor=world.manager)
+    outcomes.cure_violation(violation, notes="done", actor=world.manager)
     if status == "closed":
-        compliance.close_violation(violation, notes="", actor=world.manager)
+        outcomes.close_violation(violation, notes="", actor=world.manager)
     return violation
 
 
@@ -593,8 +593,8 @@ ACTIONS = {
     "fine": lambda w, v: ladder.propose_fine(
         v, amount="25", reason="r", health_safety_finding=False, actor=w.manager
     ),
-    "cure": lambda w, v: compliance.cure_violation(v, notes="ok", actor=w.manager),
-    "close": lambda w, v: compliance.close_violation(v, notes="dismissed", actor=w.manager),
+    "cure": lambda w, v: outcomes.cure_violation(v, notes="ok", actor=w.manager),
+    "close": lambda w, v: outcomes.close_violation(v, notes="dismissed", actor=w.manager),
 }
 NOTICE_ISSUED = (
     "The notice of violation was already issued on March 1, 2027; each letter is issued once."
@@ -838,8 +838,8 @@ def test_cancelled_batch_releases_its_letters(world, app, monkeypatch):
 def test_owner_response_only_from_the_units_owner(world):
     violation = open_violation(world)
     with pytest.raises(NotAllowed):
-        compliance.add_response(violation, user=world.board, message="hi", request_hearing=False)
-    response = compliance.add_response(
+        conversation.add_response(violation, user=world.board, message="hi", request_hearing=False)
+    response = conversation.add_response(
         violation, user=world.owner, message="Fixed it", request_hearing=False, photos=[jpeg()]
     )
     assert len(response.photos) == 1
@@ -896,7 +896,7 @@ def test_every_letter_kind_reads_right(world):
     approvals.cast_vote(fine.approval_id, voter=world.board2, choice="approve")
     texts["fine"] = pdf_text(ladder.issue_letter(violation, "fine", actor=world.manager).pdf)
     ladder.settle_fine(fine, "paid", actor=world.manager)
-    compliance.close_violation(violation, notes="Paid", actor=world.manager)
+    outcomes.close_violation(violation, notes="Paid", actor=world.manager)
     texts["closure"] = pdf_text(ladder.issue_letter(violation, "closure", actor=world.manager).pdf)
     expected = {
         "courtesy": ["Courtesy notice", "friendly reminder", "Courtesy rule"],

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.approvals import services as approvals
-from app.compliance import ladder
+from app.compliance import conversation, ladder, outcomes
 from app.compliance import services as compliance
 from app.compliance.letters import DEFAULT_BODIES
 from app.compliance.models import Fine, LetterTemplate
@@ -211,7 +211,7 @@ def test_letter_refusals(world, step, kind, error, message):
     if step == "courtesy":
         ladder.issue_letter(violation, "courtesy", actor=world.manager)
     if step in ("closed", "closure"):
-        compliance.close_violation(violation, notes="dismissed", actor=world.manager)
+        outcomes.close_violation(violation, notes="dismissed", actor=world.manager)
     if step == "closure":
         ladder.issue_letter(violation, "closure", actor=world.manager)
     if error is None:
@@ -357,8 +357,10 @@ def test_hearing_dates_name_the_first_day_possible(world):
         )
     ) == (
         Conflict,
-        "The hearing must fall after the cure deadline of March 15, 2027. It becomes possible "
-        "on March 16, 2027.",
+        "A hearing must fall after the cure deadline of March 15, 2027 and at least 10 days "
+        "after its notice, which goes out today (Default: the association's governing "
+        "documents); the cure deadline sets the first possible day. It becomes possible on "
+        "March 16, 2027.",
     )
     world.a.compliance_profile = "FL"  # 14 days' notice: from March 15
     clock.freeze(START + timedelta(days=5))
@@ -369,8 +371,9 @@ def test_hearing_dates_name_the_first_day_possible(world):
         )
     ) == (
         Conflict,
-        "Florida requires at least 14 days' notice of a hearing (Florida Statutes § 720.305). "
-        "It becomes possible on March 20, 2027.",
+        "A hearing must fall after the cure deadline of March 15, 2027 and at least 14 days "
+        "after its notice, which goes out today (Florida: Florida Statutes § 720.305); the "
+        "notice period sets the first possible day. It becomes possible on March 20, 2027.",
     )
     just_in_time = hearing_time(world, date(2027, 3, 20))
     assert ladder.schedule_hearing(
@@ -381,7 +384,7 @@ def test_hearing_dates_name_the_first_day_possible(world):
 def test_a_requested_texas_hearing_is_held_within_30_days(world):
     world.a.compliance_profile = "TX"
     violation = noticed(world)
-    compliance.add_response(
+    conversation.add_response(
         violation, user=world.owner, message="I ask for a hearing", request_hearing=True
     )
     last_day = date(2027, 3, 31)  # 30 days after the request of March 1
@@ -586,7 +589,7 @@ def test_a_violation_cured_by_its_deadline_is_never_fined(world, cured_after_dea
     world.a.compliance_profile = "default"  # which would allow a fine after a late cure
     violation = noticed(world)
     clock.freeze(START + timedelta(days=14 + cured_after_deadline_days))
-    compliance.cure_violation(violation, notes="Done", actor=world.manager)
+    outcomes.cure_violation(violation, notes="Done", actor=world.manager)
     assert _refusal(lambda: _propose(violation, world)) == (
         Conflict,
         "The violation was cured by its deadline; it cannot be fined.",

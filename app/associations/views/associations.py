@@ -156,7 +156,10 @@ def edit(aid: int):
                 time_zone=form.time_zone.data,
                 actor=user,
                 contact={
-                    k: getattr(form, k).data for k in ("office_phone", "office_email", "portal_url")
+                    k: getattr(form, k).data
+                    if getattr(form, k).data is not None
+                    else getattr(association, k)
+                    for k in services.CONTACT_FIELDS
                 },
             )
         except DomainError as error:

@@ -1,0 +1,247 @@
+"""Letters: issuing, previewing, voiding and downloading them, their wording per association,
+and the mailing batches that take them to the print house."""
+
+from __future__ import annotations
+
+from flask import send_file
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from app.api.compliance import LetterSchema, violation_for
+from app.api.schemas import BaseSchema, Text
+from app.api.setup import allow, association_for, caller
+from app.compliance import batches, ladder, voids
+from app.compliance import policies as compliance_policies
+from app.compliance.models import Letter
+from app.core import storage
+from app.core.errors import NotFound
+from app.core.pdf import pdf_response
+from app.delivery.services import count_in_batch
+from app.extensions import db
+
+blp = Blueprint("api_letters", __name__, description="Letters and mailing batches")
+
+
+class LetterCreateSchema(BaseSchema):
+    # Checked by the ladder after the violation's state (409 before 422).
+    kind = fields.String(
+        required=True, metadata={"enum": ["courtesy", "violation", "hearing", "fine", "closure"]}
+    )
+
+
+class BatchSchema(BaseSchema):
+    id = fields.Integer()
+    number = fields.Integer(metadata={"description": "the batch's number within its association"})
+    status = fields.String()
+    letter_count = fields.Integer()
+    progress = fields.Integer()
+    error = fields.String()
+    pdf_url = fields.Function(
+        lambda b: f"/api/v1/letter-batches/{b.id}/pdf" if b.pdf_path else None
+    )
+    letter_ids = fields.Function(lambda b: [le.id for le in b.letters])
+    notice_count = fields.Function(
+        lambda b: count_in_batch(b.id),
+        metadata={"description": "printed notice copies in the batch (one per mail delivery)"},
+    )
+
+
+class ConfirmSchema(BaseSchema):
+    tracking_numbers = fields.Dict(
+        keys=Text(20),
+        values=fields.Raw(metadata={"type": ["string", "integer"], "maxLength": 60}),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "letter id → tracking number"},
+    )
+
+
+class TemplateSchema(BaseSchema):
+    body = Text(required=True, metadata={"description": "empty: the default wording"})
+
+
+class TemplateOutSchema(BaseSchema):
+    kind = fields.String()
+    body = fields.String()
+    placeholders = fields.List(fields.String())
+
+
+class VoidSchema(BaseSchema):
+    reason = Text(load_default="", metadata={"description": "why the letter is voided (required)"})
+
+
+# --- letters --------------------------------------------------------------------------------
+
+
+@blp.route("/violations/<int:violation_id>/letters")
+class Letters(MethodView):
+    @blp.arguments(LetterCreateSchema)
+    @blp.response(201, LetterSchema)
+    @blp.alt_response(409, description="Out of order or too early")
+    def post(self, body, violation_id):
+        """Issue the next letter of the ladder."""
+        violation = violation_for(violation_id, write=True)
+        letter = ladder.issue_letter(violation, body["kind"], actor=caller())
+        db.session.commit()
+        return letter
+
+
+class LetterPreviewArgsSchema(BaseSchema):
+    kind = fields.String(
+        required=True, metadata={"enum": ["courtesy", "violation", "hearing", "fine", "closure"]}
+    )
+
+
+@blp.route("/violations/<int:violation_id>/letters/preview")
+class LetterPreview(MethodView):
+    @blp.arguments(LetterPreviewArgsSchema, location="query")
+    @blp.response(200, content_type="application/pdf")
+    @blp.alt_response(409, description="The ladder does not allow this letter now")
+    def get(self, args, violation_id):
+        """The letter issuing ``kind`` now would produce, watermarked PREVIEW; changes nothing."""
+        violation = violation_for(violation_id, write=True)
+        pdf = ladder.preview_letter(violation, args["kind"])
+        db.session.rollback()  # a preview never writes
+        return pdf_response(pdf, f"preview-V{violation.id}-{args['kind']}.pdf")
+
+
+def letter_for(letter_id: int, *, write: bool = False):
+    """Return a letter the caller may open: owners never a voided one (404)."""
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        raise NotFound(_("No such letter."))
+    violation_for(letter.violation_id, write=write)
+    if letter.void and not compliance_policies.can_see_all(caller(), letter.association_id):
+        raise NotFound(_("No such letter."))
+    return letter
+
+
+@blp.route("/letters/<int:letter_id>/pdf")
+class LetterPdf(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    def get(self, letter_id):
+        """Download an issued letter: the same bytes every time (a voided one too)."""
+        letter = letter_for(letter_id)
+        return pdf_response(letter.pdf, f"letter-{letter.id}-{letter.kind}.pdf")
+
+
+@blp.route("/letters/<int:letter_id>/void")
+class LetterVoid(MethodView):
+    @blp.arguments(VoidSchema)
+    @blp.response(200, LetterSchema)
+    @blp.alt_response(409, description="Mailed, already void, or a later letter rests on it")
+    def post(self, body, letter_id):
+        """Void a mistaken letter: kept on file unchanged, out of the portal and open batch."""
+        letter = letter_for(letter_id, write=True)
+        voids.void_letter(letter, reason=body["reason"], actor=caller())
+        db.session.commit()
+        return letter
+
+
+# --- letter templates ----------------------------------------------------------------------
+
+
+@blp.route("/associations/<int:aid>/letter-templates/<kind>")
+class Templates(MethodView):
+    @blp.response(200, TemplateOutSchema)
+    def get(self, aid, kind):
+        """Return the association's wording for a letter kind."""
+        association_for(aid)
+        allow(compliance_policies.can_see_all(caller(), aid))
+        if kind not in ladder.letter_rendering.DEFAULT_BODIES:
+            raise NotFound(_("No such letter kind."))
+        return {
+            "kind": kind,
+            "body": ladder.template_body(aid, kind),
+            "placeholders": ladder.letter_rendering.PLACEHOLDERS,
+        }
+
+    @blp.arguments(TemplateSchema)
+    @blp.response(200, TemplateOutSchema)
+    def put(self, body, aid, kind):
+        """Change the wording of a letter kind (audited)."""
+        association = association_for(aid)
+        allow(compliance_policies.can_manage(caller(), aid))
+        ladder.save_template(association, kind, body["body"], actor=caller())
+        db.session.commit()
+        return {
+            "kind": kind,
+            "body": ladder.template_body(aid, kind),
+            "placeholders": ladder.letter_rendering.PLACEHOLDERS,
+        }
+
+
+# --- batches --------------------------------------------------------------------------------
+
+
+def batch_for(batch_id: int, *, write: bool = False):
+    """Return a batch of an association the caller manages or sits on the board of."""
+    batch = db.session.get(batches.LetterBatch, batch_id)
+    if batch is None:
+        raise NotFound(_("No such mailing batch."))
+    association_for(batch.association_id)
+    allow(compliance_policies.can_see_all(caller(), batch.association_id))
+    if write:
+        allow(compliance_policies.can_manage(caller(), batch.association_id))
+    return batch
+
+
+@blp.route("/associations/<int:aid>/letter-batches")
+class Batches(MethodView):
+    @blp.response(202, BatchSchema)
+    def post(self, aid):
+        """Start a batch of every issued letter not yet mailed nor in an open batch."""
+        association = association_for(aid)
+        allow(compliance_policies.can_manage(caller(), aid))
+        batch = batches.create_batch(association, actor=caller())
+        db.session.commit()
+        db.session.refresh(batch)
+        return batch
+
+
+@blp.route("/letter-batches/<int:batch_id>")
+class BatchItem(MethodView):
+    @blp.response(200, BatchSchema)
+    def get(self, batch_id):
+        """Return a batch and its progress."""
+        return batch_for(batch_id)
+
+
+@blp.route("/letter-batches/<int:batch_id>/pdf")
+class BatchPdf(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    def get(self, batch_id):
+        """Download the merged PDF of a finished batch."""
+        batch = batch_for(batch_id)
+        if not batch.pdf_path:
+            raise NotFound(_("This batch has no PDF yet."))
+        return send_file(
+            storage.batch_path(batch.id),
+            mimetype="application/pdf",
+            download_name=f"letters-batch-{batch.id}.pdf",
+        )
+
+
+@blp.route("/letter-batches/<int:batch_id>/confirm")
+class BatchConfirm(MethodView):
+    @blp.arguments(ConfirmSchema)
+    @blp.response(200, BatchSchema)
+    def post(self, body, batch_id):
+        """Mark the letters mailed (certified letters need tracking numbers)."""
+        batch = batch_for(batch_id, write=True)
+        batches.confirm_batch(batch, tracking_numbers=body["tracking_numbers"], actor=caller())
+        db.session.commit()
+        return batch
+
+
+@blp.route("/letter-batches/<int:batch_id>/cancel")
+class BatchCancel(MethodView):
+    @blp.response(200, BatchSchema)
+    def post(self, batch_id):
+        """Cancel a batch that is not mailed; its letters can go into a new batch."""
+        batch = batch_for(batch_id, write=True)
+        batches.cancel_batch(batch, actor=caller())
+        db.session.commit()
+        return batch
