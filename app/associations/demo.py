@@ -251,6 +251,10 @@ def load_people_demo(seed: int = 2026) -> DemoPeople:
             time_zone=spec["time_zone"],
             actor=admin,
         )
+        slug = association.name.split()[0].lower()
+        association.office_phone = "(555) 010-" + str(2000 + association.id)
+        association.office_email = f"office@{slug}.example.com"
+        association.portal_url = f"https://{slug}.example.com"
         memberships.add_membership(association, user=manager, role="manager", actor=admin)
         units = []
         number = 100

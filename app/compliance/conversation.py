@@ -72,8 +72,7 @@ def add_response(
         violation,
         "violation.response",
         _(
-            "%(name)s answered%(hearing)s: %(message)s",
-            name=user.name,
+            "Answered%(hearing)s: %(message)s",
             hearing=_(" and asked for a hearing") if request_hearing else "",
             message=message[:200],
         ),
@@ -210,7 +209,7 @@ def reply(violation: Violation, *, message: str, actor: User) -> OwnerResponse:
     record(
         violation,
         "violation.reply",
-        _("%(name)s replied to the owner: %(message)s", name=actor.name, message=message[:200]),
+        _("Replied to the owner: %(message)s", message=message[:200]),
         actor=actor,
         data={"response_id": response.id},
     )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
-from app.compliance import ladder, outcomes
+from app.compliance import conversation, ladder, outcomes, voids
 from app.compliance import services as compliance
 from app.core import clock
 from app.extensions import db
@@ -62,17 +62,61 @@ RULES = [
 ]
 
 
-def _photo(colour: tuple[int, int, int]) -> bytes:
+def _photo(code: str) -> bytes:
+    """A simple drawing of what the finding is about: bins, a lawn, a trailer, a fence."""
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (640, 480), (182, 208, 226))
+    image = Image.new("RGB", (640, 480), (182, 208, 226))  # sky
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 300, 640, 480), fill=(120, 120, 120))  # driveway
-    draw.rectangle((380, 180, 470, 330), fill=colour)  # a bin
-    draw.rectangle((480, 200, 560, 330), fill=(30, 30, 30))
+    draw.polygon([(60, 220), (200, 120), (340, 220)], fill=(150, 80, 60))  # a house
+    draw.rectangle((80, 220, 320, 330), fill=(225, 215, 190))
+    draw.rectangle((180, 260, 220, 330), fill=(110, 70, 40))
+    if code == "LND-2":  # tall, patchy grass and dead shrubs
+        draw.rectangle((0, 330, 640, 480), fill=(110, 140, 60))
+        for x in range(0, 640, 9):
+            draw.line((x, 480, x + 4, 360 - (x * 7) % 40), fill=(80, 120, 40), width=3)
+        for x in (400, 470, 540):
+            draw.ellipse((x, 300, x + 60, 350), fill=(140, 110, 60))
+    elif code == "PRK-3":  # a boat on its trailer on the driveway
+        draw.rectangle((0, 330, 640, 480), fill=(120, 120, 120))
+        draw.polygon([(360, 300), (600, 300), (570, 350), (390, 350)], fill=(245, 245, 245))
+        draw.rectangle((380, 350, 590, 360), fill=(60, 60, 60))
+        for x in (410, 540):
+            draw.ellipse((x, 350, x + 36, 386), fill=(20, 20, 20))
+    elif code == "ARC-4":  # a bright orange fence
+        draw.rectangle((0, 330, 640, 480), fill=(100, 150, 70))
+        draw.rectangle((330, 290, 640, 300), fill=(250, 120, 20))
+        for x in range(340, 640, 22):
+            draw.rectangle((x, 270, x + 14, 360), fill=(250, 120, 20))
+    else:  # ARC-1: bins by the garage, seen from the street
+        draw.rectangle((0, 330, 640, 480), fill=(120, 120, 120))
+        draw.rectangle((380, 250, 450, 360), fill=(40, 110, 60))
+        draw.rectangle((460, 260, 520, 360), fill=(30, 60, 140))
+        draw.rectangle((530, 270, 585, 360), fill=(30, 30, 30))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=70)
     return buffer.getvalue()
+
+
+TRACKING = "9407 1000 0000 0000 {:04d}"
+
+
+def _mail_what_waits(association, manager: User) -> None:
+    """Build the batch of what waits and confirm it mailed (certified letters with numbers)."""
+    from app.compliance import batches
+    from app.compliance.profiles import profile_of
+
+    batch = batches.create_batch(association, actor=manager)
+    db.session.flush()
+    batches.build_batch(batch.id)
+    db.session.refresh(batch)
+    certified = profile_of(association.compliance_profile).certified_mail
+    numbers = {
+        str(letter.id): TRACKING.format(letter.id)
+        for letter in batch.letters
+        if letter.kind in certified
+    }
+    batches.confirm_batch(batch, tracking_numbers=numbers, actor=manager)
 
 
 def load_compliance_demo(manager: User) -> None:
@@ -113,7 +157,7 @@ def load_compliance_demo(manager: User) -> None:
                     unit_id=unit.id,
                     rule_id=rules[code].id,
                     notes=notes,
-                    photos=[_photo((40, 110, 60))],
+                    photos=[_photo(code)],
                     actor=manager,
                 )
                 found.append(finding.violation)
@@ -121,6 +165,34 @@ def load_compliance_demo(manager: User) -> None:
             for violation in found[1:4]:
                 ladder.issue_letter(violation, "violation", actor=manager)
             compliance.close_inspection(inspection, actor=manager)
+            # A courtesy notice sent by mistake (the bin was out on collection day): voided.
+            mistaken = ladder.issue_letter(found[4], "courtesy", actor=manager)
+            voids.void_letter(
+                mistaken,
+                reason="Issued in error: the bin was out on collection day, which the rule allows.",
+                actor=manager,
+            )
+            # Two days later the week's letters went to the print house and into the mail.
+            clock.advance(timedelta(days=2))
+            _mail_what_waits(association, manager)
+            owner = _owner_of(found[3])
+            if owner is not None:
+                clock.advance(timedelta(days=3))
+                conversation.add_response(
+                    found[3],
+                    user=owner,
+                    message="The fence is stained cedar, not orange; the photo was taken at "
+                    "sunset. I can send the ARC form today.",
+                    request_hearing=False,
+                    photos=[_photo("ARC-4")],
+                )
+                clock.advance(timedelta(days=1))
+                conversation.reply(
+                    found[3],
+                    message="Thank you. Please send the ARC application; the committee meets "
+                    "on the first Tuesday. Until it approves, the notice stands.",
+                    actor=manager,
+                )
         finally:
             clock.unfreeze()
         # The lawn went uncured: a hearing in three weeks.
@@ -133,3 +205,26 @@ def load_compliance_demo(manager: User) -> None:
         outcomes.cure_violation(found[2], notes="Trailer moved to storage.", actor=manager)
         outcomes.close_violation(found[2], notes="", actor=manager)
         ladder.issue_letter(found[2], "closure", actor=manager)
+        # Yesterday an owner answered the courtesy notice; the office has not replied yet.
+        owner = _owner_of(found[0])
+        if owner is not None:
+            clock.freeze(datetime.now(UTC) - timedelta(days=1))
+            try:
+                conversation.add_response(
+                    found[0],
+                    user=owner,
+                    message="The bins are behind the side gate now. Photo attached.",
+                    request_hearing=False,
+                    photos=[_photo("ARC-1")],
+                )
+            finally:
+                clock.unfreeze()
+        association.fine_payment_instructions = (
+            "Pay by check to the association at the office address above, or online in the "
+            "owner portal under Payments; please write the reference on the check."
+        )
+
+
+def _owner_of(violation):
+    owners = [m.user for m in violation.unit.memberships if m.role == "owner"]
+    return owners[0] if owners else None

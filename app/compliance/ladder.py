@@ -263,7 +263,11 @@ def issue_letters_bulk(violations: list[Violation], kind: str, *, actor: User) -
     for violation in violations:
         issued_on = today(violation.association)
         context = letter_rendering.letter_values(
-            violation, kind, issued_on, hearing=violation.hearing
+            violation,
+            kind,
+            issued_on,
+            hearing=violation.hearing,
+            fine=_fine_of_next_letter(violation, kind),
         )
         contexts.append((violation, issued_on, context))
         htmls.append(

@@ -76,6 +76,62 @@ class FineSubject(SubjectKind):
             rows.append((_("Health or safety finding"), _("yes")))
         return rows
 
+    evidence_template = "compliance/_fine_evidence.html"
+
+    def evidence(self, subject: Fine) -> dict:
+        """What the board weighs: the findings with their photos, the letters sent, the
+        hearing, and the conversation with the owner (their photos included)."""
+        from app.compliance.letters import KIND_TITLES
+
+        violation = subject.violation
+        aid = violation.association_id
+        tz = violation.association.time_zone
+
+        def photo_ids(photos):
+            return [p.id for p in photos]
+
+        hearing = violation.hearing
+        return {
+            "association_id": aid,
+            "findings": [
+                {
+                    "on": formatting.long_date(f.observed_on),
+                    "notes": f.notes,
+                    "reinspection": f.reinspection,
+                    "photos": photo_ids(f.photos),
+                }
+                for f in violation.findings
+            ],
+            "letters": [
+                {
+                    "title": str(KIND_TITLES[le.kind]),
+                    "on": formatting.long_date(le.issued_on),
+                    "mailed": bool(le.mailed_at),
+                    "id": le.id,
+                }
+                for le in violation.live_letters
+            ],
+            "hearing": {
+                "when": formatting.long_datetime(hearing.scheduled_at, tz),
+                "where": hearing.location,
+                "held": hearing.held,
+                "notes": hearing.notes,
+            }
+            if hearing
+            else None,
+            "messages": [
+                {
+                    "who": _("Management office") if r.from_office else r.user.name,
+                    "from_office": r.from_office,
+                    "when": formatting.long_datetime(r.created_at, tz),
+                    "text": r.message,
+                    "hearing_requested": r.request_hearing,
+                    "photos": photo_ids(r.photos),
+                }
+                for r in violation.responses
+            ],
+        }
+
     def url(self, subject: Fine) -> str:
         """Return the violation's page."""
         return url_for(

@@ -74,10 +74,7 @@ def load_notice_demo(manager: User, seed: int = 11) -> None:
     from app.documents.services import upload_document
 
     for association in db.session.scalars(select(Association).order_by(Association.id)):
-        slug = association.name.split()[0].lower()
-        association.office_phone = "(555) 010-" + str(2000 + association.id)
-        association.office_email = f"office@{slug}.example.com"
-        association.portal_url = f"https://{slug}.example.com"
+        # How owners reach the office is set with the association (associations/demo.py).
         owners = list(
             db.session.scalars(
                 select(User)

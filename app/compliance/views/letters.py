@@ -47,6 +47,8 @@ def letter_pdf(aid: int, letter_id: int):
     """An issued letter: the stored bytes, every time."""
     letter = record_in(Letter, letter_id, aid, _("No such letter."))
     _violation(aid, letter.violation_id)
+    if letter.void and not compliance_policies.can_see_all(actor(), aid):
+        raise NotFound(_("No such letter."))  # a voided letter leaves the owner's portal
     return pdf_response(letter.pdf, f"letter-{letter.id}-{letter.kind}.pdf")
 
 
