@@ -1,4 +1,10 @@
-"""How documents and pages print money, dates and times."""
+"""How documents and pages print money, dates and times, in the reader's language.
+
+English keeps the house's own forms ($12,345.67; March 4, 2027, 3:05 PM PST); every other
+language takes its forms from Babel (CLDR): 12.345,67 US$, 4 marzo 2027, 4. marts 2027 …
+The language is the request's (flask-babel's locale selector) or the one forced while a
+letter or e-mail is rendered for its recipient (``flask_babel.force_locale``).
+"""
 
 from __future__ import annotations
 
@@ -15,11 +21,27 @@ def to_cents(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def language() -> str:
+    """Return the language being rendered: the forced or selected locale, else English."""
+    try:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    except (RuntimeError, KeyError, AttributeError):
+        return "en"
+    return locale.language if locale is not None else "en"
+
+
 def money(value) -> str:
-    """Print an amount the way documents in English do: $12,345.67 or -$1,234.56."""
+    """Print an amount: $12,345.67 or -$1,234.56 in English, the locale's form otherwise."""
     if value is None:
         return ""
     amount = to_cents(value)
+    lang = language()
+    if lang != "en":
+        from babel.numbers import format_currency
+
+        return format_currency(amount, "USD", locale=lang)
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"
 
@@ -30,6 +52,11 @@ def long_date(value: date | datetime | None, time_zone: str | None = None) -> st
         return ""
     if isinstance(value, datetime):
         value = clock.as_utc(value).astimezone(clock.zone(time_zone)).date()
+    lang = language()
+    if lang != "en":
+        from babel.dates import format_date
+
+        return format_date(value, "long", locale=lang)
     return f"{value:%B} {value.day}, {value.year}"
 
 
@@ -38,5 +65,11 @@ def long_datetime(value: datetime | None, time_zone: str | None = None) -> str:
     if value is None:
         return ""
     local = clock.as_utc(value).astimezone(clock.zone(time_zone))
+    lang = language()
+    if lang != "en":
+        from babel.dates import format_time
+
+        clock_time = format_time(local, "HH:mm", locale=lang)
+        return f"{long_date(local.date())}, {clock_time} {local.tzname()}"
     hour = local.hour % 12 or 12
     return f"{long_date(local.date())}, {hour}:{local:%M %p} {local.tzname()}"

@@ -358,9 +358,8 @@ def test_hearing_dates_name_the_first_day_possible(world):
     ) == (
         Conflict,
         "A hearing must fall after the cure deadline of March 15, 2027 and at least 10 days "
-        "after its notice, which goes out today (Default: the association's governing "
-        "documents); the cure deadline sets the first possible day. It becomes possible on "
-        "March 16, 2027.",
+        "after its notice, which goes out today (California: Civil Code §§ 5850, 5855); the "
+        "cure deadline sets the first possible day. It becomes possible on March 16, 2027.",
     )
     world.a.compliance_profile = "FL"  # 14 days' notice: from March 15
     clock.freeze(START + timedelta(days=5))
