@@ -128,13 +128,15 @@ def chosen_contract(rfp: RequestForProposals) -> Contract | None:
     return db.session.get(Contract, rfp.contract_id) if rfp.contract_id else None
 
 
-def _check_choice(bid: Bid) -> Contract | None:
+def check_choice(bid: Bid) -> Contract | None:
     """Refuse a choice the state forbids; return the draft a new choice would rewrite."""
     rfp = bid.rfp
     if rfp.status == "cancelled":
         raise InvalidTransition(_("This request for proposals is cancelled."))
     if rfp.awarded_bid_id == bid.id:
-        raise Conflict(_("The bid of %(vendor)s is already the chosen one.", vendor=bid.vendor.name))
+        raise Conflict(
+            _("The bid of %(vendor)s is already the chosen one.", vendor=bid.vendor.name)
+        )
     if not directory.is_active(bid.vendor, rfp.association_id):
         raise Conflict(
             _(
@@ -227,7 +229,7 @@ def award_bid(bid: Bid, *, actor: User, start_date: date | None = None) -> Contr
     bid while that contract is still a draft rewrites the draft (the audit log says what it
     replaced)."""
     rfp = bid.rfp
-    draft = _check_choice(bid)
+    draft = check_choice(bid)
     association = db.session.get(Association, rfp.association_id)
     replaced = award_replaces(bid)
     start = start_date or max(rfp.due_on, today_for(association)) + timedelta(days=1)
@@ -273,4 +275,3 @@ def _add_months(day: date, months: int) -> date:
     year = day.year + month // 12
     month = month % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-

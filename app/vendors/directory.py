@@ -19,7 +19,14 @@ from app.core.inputs import (
     too_long,
 )
 from app.extensions import db
-from app.vendors.models import Vendor, VendorDocument, VendorInterest, VendorLink
+from app.vendors.models import (
+    Bid,
+    RequestForProposals,
+    Vendor,
+    VendorDocument,
+    VendorInterest,
+    VendorLink,
+)
 
 
 def _record(
@@ -228,6 +235,19 @@ def add_document(
     return document
 
 
+def open_bids_of(vendor: Vendor, association_id: int) -> list[Bid]:
+    """Return the vendor's bids on the association's open requests for proposals."""
+    return list(
+        db.session.scalars(
+            select(Bid)
+            .join(RequestForProposals, RequestForProposals.id == Bid.rfp_id)
+            .where(
+                Bid.vendor_id == vendor.id,
+                RequestForProposals.association_id == association_id,
+                RequestForProposals.status == "open",
+            )
+        )
+    )
 
 
 def set_active(
@@ -255,8 +275,11 @@ def set_active(
         summary = _("Deactivated %(name)s", name=vendor.name)
         if reason:
             summary = _("Deactivated %(name)s: %(reason)s", name=vendor.name, reason=reason)
-    _record(association.id, action, "vendor", vendor.id, summary, actor=actor, data={"reason": reason})
+    _record(
+        association.id, action, "vendor", vendor.id, summary, actor=actor, data={"reason": reason}
+    )
     return link
+
 
 # --- interests ------------------------------------------------------------------------------
 

@@ -54,7 +54,6 @@ def money_value(value, field: str, *, required: bool = True) -> Decimal | None:
     return parse_amount(value, field, required=required, maximum=COVERAGE_MAX, example="1000000")
 
 
-
 def _certificate_values(values: dict, pdf: bytes | None) -> dict:
     errors: dict[str, list[str]] = {}
     kind = str(values.get("kind") or "")
@@ -354,4 +353,3 @@ def expiring_certificates(association: Association, within_days: int = 60):
         .order_by(Certificate.expires_on)
     ).all()
     return [(c, (c.expires_on - today).days) for c in rows]
-

@@ -89,4 +89,3 @@ def _reminder_transmitted(message) -> None:
     reminder = db.session.get(CertificateReminder, message.topic_id)
     if reminder is not None and message.status == outbox.SENT and reminder.sent_at is None:
         reminder.sent_at = message.sent_at
-

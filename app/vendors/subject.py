@@ -12,7 +12,7 @@ from app.core import clock, formatting
 from app.extensions import db
 from app.vendors import directory, insurance
 from app.vendors.lifecycle import sync_contract, today_for
-from app.vendors.models import Contract, ContractStatus
+from app.vendors.models import Contract, ContractStatus, RequestForProposals
 
 
 class ContractSubject(SubjectKind):

@@ -40,9 +40,11 @@ def test_vendor_bid_contract_approval(browser: Browser, live_server, world):
     page.get_by_label("Price").fill("36000")
     page.get_by_role("button", name="Add bid").click()
     expect(page.get_by_text("Bid added.")).to_be_visible()
-    page.get_by_role("button", name="Choose this bid").click()
+    page.get_by_role("link", name="Choose this bid…").click()
+    expect(page.get_by_text("Bids are still open until")).to_be_visible()
+    page.get_by_role("button", name="Yes, choose this bid").click()
     expect(
-        page.get_by_text("Drafted the contract from the bid of GreenCo Landscaping")
+        page.get_by_text("Chose the bid of GreenCo Landscaping and drafted the contract")
     ).to_be_visible()
     page.get_by_role("button", name="Submit to the board").click()
     expect(page.get_by_text("Submitted to the board.")).to_be_visible()
