@@ -58,5 +58,5 @@ def test_vendor_bid_contract_approval(browser: Browser, live_server, world):
         expect(board.get_by_role("alert").first).to_contain_text("Your vote")
         board.context.close()
     page.reload()
-    expect(page.get_by_text("approved", exact=True)).to_be_visible()
+    expect(page.get_by_text("approved, not started", exact=True)).to_be_visible()
     page.context.close()
