@@ -17,7 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.errors import DomainError
 from app.core.forms import Form, apply_errors, choices
@@ -85,7 +85,7 @@ class CertificateForm(Form):
         _l("Coverage"), validators=[DataRequired()], description=_l("e.g. 1,000,000")
     )
     effective_on = DateField(_l("Effective"), validators=[Optional()])
-    expires_on = DateField(_l("Expires"), validators=[DataRequired()])
+    expires_on = DateField(_l("Expires"), validators=[InputRequired()])
     file = FileField(_l("Certificate (PDF)"))
     submit = SubmitField(_l("Add certificate"))
 
@@ -126,8 +126,8 @@ class ContractForm(Form):
     vendor_id = SelectField(_l("Vendor"), coerce=int, validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     scope = TextAreaField(_l("Scope of work"), validators=[Optional(), LONG])
-    start_date = DateField(_l("Start"), validators=[DataRequired()])
-    end_date = DateField(_l("End"), validators=[DataRequired()])
+    start_date = DateField(_l("Start"), validators=[InputRequired()])
+    end_date = DateField(_l("End"), validators=[InputRequired()])
     amount = StringField(_l("Amount"), validators=[DataRequired()])
     billing = SelectField(_l("Billing"), choices=BILLING)
     auto_renew = BooleanField(_l("Renews automatically"))
@@ -152,7 +152,7 @@ class RfpForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     category = StringField(_l("Service category"), validators=[Optional(), Length(max=60)])
     scope = TextAreaField(_l("Scope"), validators=[Optional(), LONG])
-    due_on = DateField(_l("Bids due"), validators=[DataRequired()])
+    due_on = DateField(_l("Bids due"), validators=[InputRequired()])
     submit = SubmitField(_l("Request proposals"))
 
 
@@ -163,7 +163,7 @@ class BidForm(Form):
     price = StringField(_l("Price"), validators=[DataRequired()])
     billing = SelectField(_l("Billing"), choices=BILLING)
     term_months = IntegerField(
-        _l("Term (months)"), default=12, validators=[DataRequired(), NumberRange(min=1, max=120)]
+        _l("Term (months)"), default=12, validators=[InputRequired(), NumberRange(min=1, max=120)]
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), LONG])
     submit = SubmitField(_l("Add bid"))

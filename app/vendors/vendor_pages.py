@@ -93,7 +93,7 @@ def index(aid: int):
         active=active,
         form=form,
         shareable=_shareable(user, aid),
-    )
+    ), (422 if form.errors else 200)
 
 
 def _shareable(user, aid: int) -> list[Vendor]:
