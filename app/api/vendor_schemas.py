@@ -30,7 +30,7 @@ class VendorCreateSchema(BaseSchema):
     # name and category are required unless vendor_id links an existing vendor.
     name = Text(200)
     category = Text(60)
-    email = Email(load_default="")
+    email = Email()
     phone = Text(40, load_default="")
     contact_name = Text(200, load_default="")
     w9_on_file = fields.Boolean(load_default=False)
@@ -263,3 +263,18 @@ class AwardSchema(ContractSchema):
     replaced = fields.String(
         allow_none=True, metadata={"description": "the earlier choice this one replaces"}
     )
+
+
+DOCUMENT_UPLOAD = {
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string", "maxLength": 200},
+                    "file": {"type": "string", "format": "binary"},
+                },
+            }
+        }
+    }
+}
