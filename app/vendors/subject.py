@@ -15,6 +15,22 @@ from app.vendors.lifecycle import sync_contract, today_for
 from app.vendors.models import Contract, ContractStatus, RequestForProposals
 
 
+def _request_behind(contract: Contract) -> RequestForProposals | None:
+    """Return the request for proposals a contract came from, following revisions and
+    amendments back to the contract the chosen bid became."""
+    seen: set[int] = set()
+    while contract is not None and contract.id not in seen:
+        seen.add(contract.id)
+        rfp = db.session.scalar(
+            select(RequestForProposals).where(RequestForProposals.contract_id == contract.id)
+        )
+        if rfp is not None:
+            return rfp
+        earlier = contract.amends_id or contract.revised_from_id
+        contract = db.session.get(Contract, earlier) if earlier else None
+    return None
+
+
 class ContractSubject(SubjectKind):
     """Approving a contract; members with a declared interest in the vendor are recused."""
 
@@ -64,15 +80,7 @@ class ContractSubject(SubjectKind):
         proposals; the chosen one marked), and the documents: the signed contract, the
         vendor's certificates and documents."""
         association = subject.association
-        rfp = db.session.scalar(
-            select(RequestForProposals).where(RequestForProposals.contract_id == subject.id)
-        )
-        if rfp is None and subject.amends_id:
-            rfp = db.session.scalar(
-                select(RequestForProposals).where(
-                    RequestForProposals.contract_id == subject.amends_id
-                )
-            )
+        rfp = _request_behind(subject)
         words = {"annual": _("a year"), "monthly": _("a month"), "one_time": _("once")}
         bids = []
         if rfp is not None:

@@ -350,3 +350,55 @@ def test_api_vendor_email_and_lengths_are_422_naming_the_field(world, api, setup
     assert response.status_code == 422 and list(response.get_json()["errors"]) == ["scope"]
     vendor = manager.get(f"/api/v1/vendors/{setup['pools']}").get_json()
     assert vendor["compliant"] is True and vendor["requirements_set"] is False
+
+
+def test_contract_without_bids_says_so_to_the_board(world, client, app, setup):
+    from app.auth.models import User
+    from app.vendors import contracts
+    from app.vendors.models import Vendor
+
+    with app.app_context():
+        manager = db.session.get(User, world.manager.id)
+        vendor = db.session.get(Vendor, setup["trees"])
+        contract = contracts.create_contract(
+            vendor.links[0].association,
+            {
+                "vendor_id": vendor.id,
+                "title": "Emergency removal",
+                "start_date": date(2027, 1, 1),
+                "end_date": date(2027, 1, 31),
+                "amount": "1200",
+                "billing": "one_time",
+                "notice_days": 0,
+            },
+            actor=manager,
+        )
+        request_id = contracts.submit_contract(contract, actor=manager).id
+        db.session.commit()
+    login(client, world.board)
+    text = text_of(client.get(f"/associations/{world.a.id}/approvals/{request_id}"))
+    assert "No scope was written for this contract." in text
+    assert "drafted without a request for proposals: there are no competing bids" in text
+    assert "No signed contract attached yet." in text
+
+
+def test_deactivated_vendor_sends_no_reminders(world, app, setup):
+    from app.associations.models import Association
+    from app.auth.models import User
+    from app.vendors import directory, reminders
+    from app.vendors.models import Vendor
+
+    clock.freeze(datetime(2027, 12, 10, 17, 0, tzinfo=UTC))  # GL-1 expires in 21 days
+    with app.app_context():
+        association = db.session.get(Association, world.a.id)
+        vendor = db.session.get(Vendor, setup["trees"])
+        directory.set_active(
+            association, vendor, False, actor=db.session.get(User, world.manager.id)
+        )
+        db.session.commit()
+        assert reminders.send_expiry_reminders() == 0
+        directory.set_active(
+            association, vendor, True, actor=db.session.get(User, world.manager.id)
+        )
+        db.session.commit()
+        assert reminders.send_expiry_reminders() == 1
