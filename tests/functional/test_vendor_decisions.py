@@ -402,3 +402,11 @@ def test_deactivated_vendor_sends_no_reminders(world, app, setup):
         )
         db.session.commit()
         assert reminders.send_expiry_reminders() == 1
+
+
+def test_audit_log_names_the_new_actions_in_words(world, client, app, setup):
+    login(client, world.manager)
+    client.post(f"/associations/{world.a.id}/vendors/{setup['pools']}/deactivate")
+    text = text_of(client.get(f"/associations/{world.a.id}/audit"))
+    rows = text.split("</select>")[-1]  # the entries, after the action filter
+    assert ">Vendor deactivated<" in rows and "vendor.deactivated" not in rows
