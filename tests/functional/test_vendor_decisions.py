@@ -410,3 +410,35 @@ def test_audit_log_names_the_new_actions_in_words(world, client, app, setup):
     text = text_of(client.get(f"/associations/{world.a.id}/audit"))
     rows = text.split("</select>")[-1]  # the entries, after the action filter
     assert ">Vendor deactivated<" in rows and "vendor.deactivated" not in rows
+
+
+def test_api_contract_reports_every_bad_field_at_once(world, api, setup):
+    response = api(world.manager).post(
+        f"/api/v1/associations/{world.a.id}/contracts",
+        json={
+            "vendor_id": setup["trees"],
+            "title": "T" * 201,
+            "start_date": "2027-02-01",
+            "end_date": "2027-01-01",
+            "amount": -50,
+            "billing": "annual",
+            "notice_days": -3,
+        },
+    )
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"title", "end_date", "amount", "notice_days"}
+
+
+def test_deactivation_reason_too_long_is_kept_and_marked(world, client, app, setup):
+    from app.vendors.models import VendorLink
+
+    login(client, world.manager)
+    response = client.post(
+        f"/associations/{world.a.id}/vendors/{setup['pools']}/deactivate",
+        data={"reason": "Lapsed " + "x" * 20000},
+    )
+    text = text_of(response)
+    assert response.status_code == 422
+    assert "Field cannot be longer than 20000 characters." in text and "Lapsed xxx" in text
+    with app.app_context():
+        assert all(link.active for link in db.session.scalars(select(VendorLink)))
