@@ -11,7 +11,7 @@ from app.associations.models import Association
 from app.auth.models import User
 from app.core import clock
 from app.extensions import db
-from app.vendors import contracts
+from app.vendors import bids, contracts
 from app.vendors import services as vendors
 
 VENDORS = [
@@ -113,7 +113,7 @@ def load_vendor_demo(manager: User) -> None:
     for voter_id in request.eligible_voter_ids[:3]:
         approvals.cast_vote(request.id, voter=db.session.get(User, voter_id), choice="approve")
     contracts.submit_contract(pool, actor=manager)
-    rfp = contracts.create_rfp(
+    rfp = bids.create_rfp(
         willow,
         {
             "title": "Tree trimming 2027",
@@ -123,7 +123,7 @@ def load_vendor_demo(manager: User) -> None:
         },
         actor=manager,
     )
-    contracts.add_bid(
+    bids.add_bid(
         rfp,
         {
             "vendor_id": made["Arbor Brothers Tree Care"].id,
@@ -133,7 +133,7 @@ def load_vendor_demo(manager: User) -> None:
         },
         actor=manager,
     )
-    contracts.add_bid(
+    bids.add_bid(
         rfp,
         {
             "vendor_id": made["GreenCo Landscaping"].id,

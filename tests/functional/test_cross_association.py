@@ -33,7 +33,7 @@ def b(world, app):
     from app.compliance import batches, ladder
     from app.compliance import services as compliance
     from app.compliance.models import Fine
-    from app.vendors import contracts
+    from app.vendors import bids, contracts
     from app.vendors import services as vendors
     from tests import factories as f
 
@@ -118,10 +118,10 @@ def b(world, app):
             actor=manager,
         )
         contracts.attach_signed_pdf(contract, pdfs.plain_pdf(), actor=manager)
-        rfp = contracts.create_rfp(
+        rfp = bids.create_rfp(
             association, {"title": "Fence", "due_on": date(2027, 4, 1)}, actor=manager
         )
-        bid = contracts.add_bid(rfp, {"vendor_id": vendor.id, "price": "500"}, actor=manager)
+        bid = bids.add_bid(rfp, {"vendor_id": vendor.id, "price": "500"}, actor=manager)
         db.session.commit()
         batch = batches.create_batch(association, actor=manager)
         db.session.commit()
