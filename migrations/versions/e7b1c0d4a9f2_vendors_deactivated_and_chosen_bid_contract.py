@@ -2,7 +2,7 @@
 its chosen bid became
 
 Revision ID: e7b1c0d4a9f2
-Revises: 4dc4fd78be21
+Revises: 5c60bdc8f558
 Create Date: 2026-12-03 13:05:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e7b1c0d4a9f2'
-down_revision = '4dc4fd78be21'
+down_revision = '5c60bdc8f558'
 branch_labels = None
 depends_on = None
 
