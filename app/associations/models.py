@@ -76,6 +76,9 @@ class Association(db.Model):
     office_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     portal_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
     default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # Where the board decides each kind of request, where the admin chose a meeting over the
+    # profile's default (app.approvals.venues); null or missing kinds: the profile's default.
+    board_decisions: Mapped[dict | None] = mapped_column(db.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     units: Mapped[list[Unit]] = relationship(
