@@ -104,6 +104,7 @@ def init_api(app: Flask) -> None:
         compliance,
         documents,
         mail,
+        meetings,
         notices,
         setup,
         vendors,
@@ -142,6 +143,7 @@ def init_api(app: Flask) -> None:
         vendors.blp,
         mail.blp,
         notices.blp,
+        meetings.blp,
         documents.blp,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.approvals import venues
 from app.approvals.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -15,7 +16,6 @@ from app.approvals.models import (
     Threshold,
     Vote,
 )
-from app.approvals import venues
 from app.approvals.subjects import kind_of, load_subject, registered_types
 from app.associations.models import Association
 from app.auth import policies
