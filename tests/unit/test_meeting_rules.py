@@ -104,7 +104,7 @@ def test_defaults_per_profile(profile, expected):
 def test_which_changes_each_profile_allows(profile, kind, venue):
     rule = venues.profile_rule(profile, kind)
     association = _association(profile)
-    refused = rule.fixed and venue != rule.venue or venue == "online" and rule.venue != "online"
+    refused = (rule.fixed and venue != rule.venue) or (venue == "online" and rule.venue != "online")
     if refused:
         with pytest.raises(Conflict) as error:
             venues.check_board_decisions(association, {kind: venue})
