@@ -122,3 +122,17 @@ def test_submit_to_the_board_offers_the_next_meeting_in_time(ca, api, login_as):
     approval = api(ca.board).get(f"/api/v1/approvals/{approval_id}").get_json()
     assert approval["meeting_id"] == later["id"]
     assert login_as(ca.board).get(url).status_code == 403
+
+
+def test_the_venues_page_shows_each_rule_and_only_admins_change_it(ca, login_as, app):  # noqa: F811
+    url = f"/associations/{ca.a.id}/approvals/venues"
+    page = login_as(ca.board).get(url).get_data(as_text=True)
+    assert "Civil Code 4910(a)" in page and "At a board meeting" in page and "<select" not in page
+    assert login_as(ca.owner).get(url).status_code == 403
+    assert login_as(ca.outsider).get(url).status_code == 404
+    assert login_as(ca.manager).post(url, data={"budget": "online"}).status_code == 403
+    tx = f"/associations/{ca.b.id}/approvals/venues"
+    admin = login_as(ca.admin)
+    response = admin.post(tx, data={"contract": "meeting"})
+    assert response.status_code == 302
+    assert 'value="meeting" selected' in admin.get(tx).get_data(as_text=True)
