@@ -112,7 +112,10 @@ def _check_called_by(association: Association, emergency: bool, reason: str, cal
     ids = sorted({as_id(v) for v in called_by})
     offices = board_offices(association.id)
     if any(uid not in offices for uid in ids):
-        raise ValidationError("called_by", _("Only board members call a board meeting."))
+        raise ValidationError(
+            "called_by",
+            _("Only seated board members call it: choose board members of this association."),
+        )
     if association.compliance_profile == "CA":
         if not reason:
             raise ValidationError(
@@ -299,7 +302,7 @@ def _scheduled(meeting: Meeting) -> None:
 def _approval_for_item(meeting: Meeting, approval_id) -> ApprovalRequest:
     approval = db.session.get(ApprovalRequest, as_id(approval_id) or 0)
     if approval is None or approval.association_id != meeting.association_id:
-        raise ValidationError("approval_id", _("No such approval request in this association."))
+        raise ValidationError("approval_id", _("Choose an approval request of this association."))
     if not approval.is_pending:
         raise Conflict(_("This request was already decided (%(s)s).", s=approval.status))
     if venues.venue_of(approval) != venues.MEETING:
@@ -434,7 +437,7 @@ def _in_session(meeting: Meeting, association: Association) -> None:
 def _board_member(association_id: int, user_id, field: str) -> int:
     uid = as_id(user_id)
     if uid is None or uid not in board_offices(association_id):
-        raise ValidationError(field, _("Choose a seated board member."))
+        raise ValidationError(field, _("Choose a seated board member of this association."))
     return uid
 
 

@@ -290,8 +290,17 @@ def test_api_bodies_naming_records_of_b_are_refused_under_a(world, api, app, b):
     rfp = manager.post(
         f"/api/v1/associations/{aid}/rfps", json={"title": "Paint", "due_on": "2027-04-01"}
     ).get_json()
+    meeting = manager.post(
+        f"/api/v1/associations/{aid}/meetings",
+        json={"kind": "board", "starts_at": "2027-03-20T19:00:00-07:00", "location": "Hall"},
+    ).get_json()
     before = _audit_count(app)
     refused = [
+        (
+            f"/api/v1/meetings/{meeting['id']}/agenda-items",
+            {"title": "B's budget", "approval_id": b["request"]},
+            "approval_id",
+        ),
         (
             f"/api/v1/inspections/{inspection['id']}/findings",
             {"unit_id": b["unit"], "rule_id": rule["id"]},
