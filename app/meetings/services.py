@@ -86,17 +86,6 @@ def board_offices(association_id: int) -> dict[int, str]:
     )
 
 
-def get_meeting(meeting_id: int, *, for_update: bool = False) -> Meeting:
-    """Return a meeting by id (locked for the transaction with ``for_update``)."""
-    statement = select(Meeting).where(Meeting.id == meeting_id)
-    if for_update:
-        statement = statement.with_for_update()
-    meeting = db.session.scalar(statement)
-    if meeting is None:
-        raise NotFound(_("No such meeting."))
-    return meeting
-
-
 # --- scheduling ---------------------------------------------------------------------------
 
 

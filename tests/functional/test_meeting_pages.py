@@ -136,3 +136,17 @@ def test_the_venues_page_shows_each_rule_and_only_admins_change_it(ca, login_as,
     response = admin.post(tx, data={"contract": "meeting"})
     assert response.status_code == 302
     assert 'value="meeting" selected' in admin.get(tx).get_data(as_text=True)
+
+
+def test_cancelling_from_the_page_needs_a_reason(ca, api, login_as):  # noqa: F811
+    meeting = _meeting(api, ca)
+    client = login_as(ca.manager)
+    url = f"/associations/{ca.a.id}/meetings/{meeting['id']}/cancel"
+    response = client.post(url, data={"cancel-reason": ""})
+    assert response.status_code == 422 and "This field is required." in response.get_data(
+        as_text=True
+    )
+    assert client.post(url, data={"cancel-reason": "Storm"}).status_code == 302
+    page = client.get(f"/associations/{ca.a.id}/meetings/{meeting['id']}").get_data(as_text=True)
+    assert "Cancelled: Storm" in page
+    assert login_as(ca.secretary).post(url, data={"cancel-reason": "x"}).status_code == 403
