@@ -124,6 +124,7 @@ def contract_detail(contract: Contract) -> dict[str, Any]:
     association = contract.association
     chosen = next((b for b in bids if b.vendor_id == contract.vendor_id), None)
     insurance = vendors.compliance(contract.vendor, association)
+    lowest = min((b.price for b in bids), default=None)
     return {
         "title": contract.title,
         "vendor": contract.vendor.name,
@@ -146,6 +147,7 @@ def contract_detail(contract: Contract) -> dict[str, Any]:
                 "term_months": bid.term_months,
                 "notes": bid.notes,
                 "chosen": bid is chosen,
+                "lowest": bid.price == lowest,
                 "insured": vendors.compliance(bid.vendor, association).compliant,
             }
             for bid in sorted(bids, key=lambda b: (b.price, b.id))
