@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -37,11 +38,26 @@ _SETTINGS = {
 }
 
 
-def _style():
-    """Return matplotlib's settings for the packet, in force while a chart is drawn."""
-    import matplotlib
+# matplotlib's settings are process-wide: one chart is drawn at a time, so that two packet
+# jobs on the thread pool never restore each other's settings half-way through a drawing.
+_LOCK = threading.Lock()
 
-    return matplotlib.rc_context(_SETTINGS)
+
+class _style:
+    """Hold the drawing lock and matplotlib's packet settings while a chart is drawn."""
+
+    def __enter__(self):
+        import matplotlib
+
+        _LOCK.acquire()
+        self._context = matplotlib.rc_context(_SETTINGS)
+        self._context.__enter__()
+
+    def __exit__(self, *exc):
+        try:
+            self._context.__exit__(*exc)
+        finally:
+            _LOCK.release()
 
 
 def _figure(height_inches: float):
