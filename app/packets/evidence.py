@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -29,6 +30,13 @@ from app.extensions import db
 from app.vendors import services as vendors
 from app.vendors.models import Bid, Contract, RequestForProposals
 
+LETTER_LABELS = {
+    "courtesy": _l("Courtesy letter"),
+    "violation": _l("Notice of violation"),
+    "hearing": _l("Notice of hearing"),
+    "fine": _l("Notice of fine"),
+    "closure": _l("Closure letter"),
+}
 # Photos printed per fine: the board sees the evidence, the packet stays a few pages.
 MAX_PHOTOS = 6
 PHOTO_SIDE = 800
@@ -56,13 +64,15 @@ def evidence(request: ApprovalRequest) -> dict[str, Any]:
         "rule": request.threshold_label,
         "summary": [],
         "hook": {},
+        "hook_template": None,
         "detail": None,
     }
     if subject is None:
         return item
     item["summary"] = kind.summary(subject)
-    if kind.evidence_template:
+    if kind.evidence_template or kind.packet_template:
         item["hook"] = kind.evidence(subject)
+    item["hook_template"] = kind.packet_template
     builder = _DETAIL.get(request.subject_type)
     if builder is not None:
         item["detail"] = builder(subject)
@@ -231,7 +241,12 @@ def fine_detail(fine: Fine) -> dict[str, Any]:
         "is_repeat": violation.is_repeat,
         "findings": findings,
         "letters": [
-            {"kind": letter.kind, "issued_on": letter.issued_on} for letter in violation.letters
+            {
+                "kind": letter.kind,
+                "label": str(LETTER_LABELS.get(letter.kind, letter.kind)),
+                "issued_on": letter.issued_on,
+            }
+            for letter in violation.letters
         ],
         "hearing": {
             "scheduled_at": hearing.scheduled_at,

@@ -423,3 +423,25 @@ def test_building_a_packet_writes_nothing(world):
     db.session.commit()
     build_packet(world.a)
     assert not db.session.dirty and not db.session.new
+
+
+def test_a_subject_kind_prints_its_own_evidence_through_the_engines_hook(
+    world, packet_world, monkeypatch
+):
+    from app.approvals import subjects
+
+    kind = subjects.kind_of("fine")
+    monkeypatch.setattr(kind, "packet_template", "packets/evidence/_rows.html", raising=False)
+    monkeypatch.setattr(
+        kind,
+        "evidence",
+        lambda subject: {"heading": "From the hook", "rows": [("Recital", "Read it aloud")]},
+    )
+    item = evidence.evidence(evidence.request_in(world.a.id, packet_world.fine.approval_id))
+    assert item["hook"]["rows"] == [("Recital", "Read it aloud")]
+    pdf = build_packet(
+        world.a, [{"title": "Fine at 12B", "approval_id": packet_world.fine.approval_id}]
+    )
+    text = " ".join(pdf_text(pdf).split())
+    assert "From the hook" in text and "Recital Read it aloud" in text
+    assert "Notice of violation" in text  # the packet's own fine evidence stays
