@@ -13,7 +13,7 @@ from app.approvals import services as approvals
 from app.budgets import services as budgets
 from app.compliance import ladder
 from app.compliance import services as compliance
-from app.core import clock
+from app.core import clock, jobs
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
 from app.packets import charts, evidence, sections
@@ -445,3 +445,36 @@ def test_a_subject_kind_prints_its_own_evidence_through_the_engines_hook(
     text = " ".join(pdf_text(pdf).split())
     assert "From the hook" in text and "Recital Read it aloud" in text
     assert "Notice of violation" in text  # the packet's own fine evidence stays
+
+
+# --- in the job runner --------------------------------------------------------------------
+
+BUILT: dict[str, object] = {}
+
+
+@jobs.job("tests.packet", max_attempts=1)
+def build_packet_job(association_id: int, approval_id: int) -> None:
+    """What a meeting's packet job does: build, report progress (committing it), keep the PDF."""
+    from app.associations.models import Association
+
+    association = db.session.get(Association, association_id)
+    steps = BUILT.setdefault("steps", [])
+
+    def progress(done: int, total: int) -> None:
+        steps.append((done, total))
+        db.session.commit()  # as the mailing batch commits its progress
+
+    BUILT["pdf"] = build_packet(
+        association, [{"title": "Fine at 12B", "approval_id": approval_id}], progress=progress
+    )
+
+
+def test_the_packet_builds_in_the_job_runner_with_no_request(world, packet_world):
+    BUILT.clear()
+    jobs.enqueue("tests.packet", world.a.id, packet_world.fine.approval_id)
+    db.session.commit()  # eager: the job runs now, on another thread with its own session
+    row = db.session.scalars(db.select(jobs.Job).where(jobs.Job.name == "tests.packet")).one()
+    assert (row.status, row.last_error) == ("done", "")
+    assert BUILT["steps"] == [(n, 8) for n in range(1, 9)]
+    text = " ".join(pdf_text(BUILT["pdf"]).split())
+    assert "The bins are behind the gate now." in text and "Pending approvals" in text
