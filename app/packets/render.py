@@ -41,7 +41,15 @@ def _agenda(association: Association, items: Iterable[dict]) -> list[dict[str, A
             raise ValidationError("agenda_items", _("Agenda item %(n)d has no title.", n=number))
         kind = item.get("kind") or "action"
         approval_id = item.get("approval_id")
-        request = evidence.request_in(association.id, int(approval_id)) if approval_id else None
+        request = None
+        if approval_id is not None:
+            try:
+                approval_id = int(approval_id)
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    "agenda_items", _("Agenda item %(n)d names no approval request.", n=number)
+                ) from None
+            request = evidence.request_in(association.id, approval_id)
         agenda.append(
             {
                 "number": number,
@@ -106,8 +114,10 @@ def build_packet(
     ``agenda_items`` are ``{title, kind, approval_id}`` (``approval_id`` optional: a request of
     this association, else NotFound); ``previous_minutes`` Markdown or ``{title, status,
     body}``; ``meeting`` ``{title, starts_at, location, video_url}``; ``on`` the day the
-    figures are about (default today in the association's time zone); inspections and cures
-    are counted over the ``lookback_days`` up to it.
+    budget and compliance figures are about (default today in the association's time zone):
+    inspections and cures are counted over the ``lookback_days`` up to it, violations' ages
+    to it. Expiring certificates and contracts are counted from today, as their own pages do.
+    ``progress(done, total)`` is called after each part, the last one being the PDF itself.
     """
     on = on or sections.today_for(association)
     agenda = _agenda(association, agenda_items)

@@ -414,6 +414,8 @@ def test_a_packet_without_agenda_or_budget_says_so(world):
 def test_an_agenda_item_needs_a_title_and_a_request_of_this_association(world, packet_world):
     with pytest.raises(ValidationError):
         build_packet(world.a, [{"title": "  "}])
+    with pytest.raises(ValidationError):
+        build_packet(world.a, [{"title": "Fine", "approval_id": "twelve"}])
     with pytest.raises(NotFound):
         build_packet(world.b, [{"title": "Fine", "approval_id": packet_world.fine.approval_id}])
 
