@@ -1,11 +1,13 @@
 """What each decision on the agenda rests on, as plain values for the packet.
 
-The approval engine already gives every subject kind two hooks for this: ``summary()`` (the
-rows on the request's page) and ``evidence()`` with its ``evidence_template`` (what a board
-member reads beside the vote buttons). Every item here starts from those; where a kind does
-not fill ``evidence()`` yet, the packet adds what the board needs on paper: a budget's totals
-and assessment, a contract's terms beside the competing bids, a fine's photos and the owner's
-answers. Any other kind (minutes, later hearings) shows its title and summary.
+The approval engine gives every subject kind the hooks for this: ``summary()`` (the rows on
+the request's page), ``evidence()`` with its ``evidence_template`` (what a board member reads
+beside the vote buttons) and ``packet_template`` (the same values on paper). Every item starts
+from those. A fine's evidence is its kind's own (findings, letters, hearing, the conversation
+with the owner); paper adds the photos inlined, as the page links them by id. A budget and a
+contract do not fill ``evidence()``; the packet gives a budget's totals and assessment (the
+budget report's values) and a contract's terms beside the competing bids. Any other kind
+(minutes, later hearings) prints its summary, and its ``packet_template`` where it names one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -23,20 +24,13 @@ from app.approvals import subjects
 from app.approvals.models import ApprovalRequest
 from app.budgets import reports as budget_reports
 from app.budgets.models import Budget
-from app.compliance.models import Fine, Violation
+from app.compliance.models import Fine, Photo
 from app.core import storage
 from app.core.errors import NotFound
 from app.extensions import db
 from app.vendors import services as vendors
 from app.vendors.models import Bid, Contract, RequestForProposals
 
-LETTER_LABELS = {
-    "courtesy": _l("Courtesy letter"),
-    "violation": _l("Notice of violation"),
-    "hearing": _l("Notice of hearing"),
-    "fine": _l("Notice of fine"),
-    "closure": _l("Closure letter"),
-}
 # Photos printed per fine: the board sees the evidence, the packet stays a few pages.
 MAX_PHOTOS = 6
 PHOTO_SIDE = 800
@@ -64,7 +58,8 @@ def evidence(request: ApprovalRequest) -> dict[str, Any]:
         "rule": request.threshold_label,
         "summary": [],
         "hook": {},
-        "hook_template": None,
+        "paper_template": None,
+        "show_summary": True,
         "detail": None,
     }
     if subject is None:
@@ -72,17 +67,19 @@ def evidence(request: ApprovalRequest) -> dict[str, Any]:
     item["summary"] = kind.summary(subject)
     if kind.evidence_template or kind.packet_template:
         item["hook"] = kind.evidence(subject)
-    item["hook_template"] = kind.packet_template
+    item["paper_template"] = kind.packet_template or PAPER_TEMPLATES.get(request.subject_type)
+    # A budget's and a contract's paper evidence restate their summary in full.
+    item["show_summary"] = request.subject_type not in ("budget", "contract")
     builder = _DETAIL.get(request.subject_type)
     if builder is not None:
-        item["detail"] = builder(subject)
+        item["detail"] = builder(subject, item["hook"])
     return item
 
 
 # --- budget -------------------------------------------------------------------------------
 
 
-def budget_detail(budget: Budget) -> dict[str, Any]:
+def budget_detail(budget: Budget, hook: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return a budget's totals, its assessment by unit type and its expense chart, the same
     values the budget report prints."""
     context = budget_reports.budget_context(budget)
@@ -128,7 +125,7 @@ def competing_bids(contract: Contract) -> list[Bid]:
     return []
 
 
-def contract_detail(contract: Contract) -> dict[str, Any]:
+def contract_detail(contract: Contract, hook: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return a contract's terms and the competing bids side by side (cheapest first)."""
     bids = competing_bids(contract)
     association = contract.association
@@ -178,90 +175,48 @@ def _photo(stored_name: str) -> str | None:
     return f"data:image/jpeg;base64,{base64.b64encode(data).decode()}"
 
 
-def fine_detail(fine: Fine) -> dict[str, Any]:
-    """Return a fine's violation: the rule, what was seen (with photos), the letters sent,
-    the hearing, and the owner's answers (with their photos)."""
-    violation = db.session.scalar(
-        select(Violation)
-        .where(Violation.id == fine.violation_id)
-        .options(
-            selectinload(Violation.findings),
-            selectinload(Violation.responses),
-            selectinload(Violation.letters),
-        )
+def fine_detail(fine: Fine, hook: dict[str, Any]) -> dict[str, Any]:
+    """Return what paper adds to the fine's own evidence (``FineSubject.evidence``, which names
+    photos by id for the page to link): the photos themselves, inlined, and the rule's text."""
+    wanted = [
+        *(pid for finding in hook.get("findings", []) for pid in finding["photos"]),
+        *(pid for message in hook.get("messages", []) for pid in message["photos"]),
+    ][:MAX_PHOTOS]
+    stored = dict(
+        db.session.execute(
+            select(Photo.id, Photo.stored_name).where(
+                Photo.id.in_(wanted), Photo.association_id == hook.get("association_id")
+            )
+        ).all()
     )
-    time_zone = violation.association.time_zone
-    budget = MAX_PHOTOS
-    findings = []
-    for finding in violation.findings:
-        photos = []
-        for photo in finding.photos[:budget]:
-            uri = _photo(photo.stored_name)
-            if uri:
-                photos.append(uri)
-        budget -= len(photos)
-        findings.append(
-            {
-                "observed_on": finding.observed_on,
-                "notes": finding.notes,
-                "reinspection": finding.reinspection,
-                "photos": photos,
-            }
-        )
-    answers = []
-    for response in violation.responses:
-        photos = []
-        for photo in response.photos[: max(budget, 0)]:
-            uri = _photo(photo.stored_name)
-            if uri:
-                photos.append(uri)
-        budget -= len(photos)
-        answers.append(
-            {
-                "name": response.user.name,
-                "at": response.created_at,
-                "message": response.message,
-                "request_hearing": response.request_hearing,
-                "photos": photos,
-            }
-        )
-    hearing = violation.hearing
+    photos = {}
+    for photo_id in wanted:
+        uri = _photo(stored[photo_id]) if photo_id in stored else None
+        if uri:
+            photos[photo_id] = uri
+    rule = fine.violation.rule
     return {
-        "amount": fine.amount,
-        "reason": fine.reason,
-        "rule": {
-            "code": violation.rule.code,
-            "title": violation.rule.title,
-            "text": violation.rule.description,
-            "section": violation.rule.ccr_section,
-        },
-        "unit": f"{violation.unit.label}, {violation.unit.street_address}",
-        "opened_on": violation.opened_on,
-        "cure_by": violation.cure_by,
-        "is_repeat": violation.is_repeat,
-        "findings": findings,
-        "letters": [
-            {
-                "kind": letter.kind,
-                "label": str(LETTER_LABELS.get(letter.kind, letter.kind)),
-                "issued_on": letter.issued_on,
-            }
-            for letter in violation.letters
-        ],
-        "hearing": {
-            "scheduled_at": hearing.scheduled_at,
-            "location": hearing.location,
-            "notes": hearing.notes,
-        }
-        if hearing is not None
-        else None,
-        "answers": answers,
-        "time_zone": time_zone,
+        "photos": photos,
+        "left_out": max(
+            0,
+            sum(len(f["photos"]) for f in hook.get("findings", []))
+            + sum(len(m["photos"]) for m in hook.get("messages", []))
+            - len(wanted),
+        ),
+        "rule_text": rule.description,
+        "rule_section": rule.ccr_section,
     }
 
 
-_DETAIL: dict[str, Callable[[Any], dict[str, Any]]] = {
+# What paper adds for a kind, given the subject and its evidence() values.
+_DETAIL: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "budget": budget_detail,
     "contract": contract_detail,
     "fine": fine_detail,
+}
+# The paper partial of each kind that has not named its own ``packet_template``.
+PAPER_TEMPLATES = {
+    "budget": "packets/evidence/budget.html",
+    "contract": "packets/evidence/contract.html",
+    "fine": "packets/evidence/fine.html",
 }

@@ -11,8 +11,7 @@ from PIL import Image
 
 from app.approvals import services as approvals
 from app.budgets import services as budgets
-from app.compliance import ladder
-from app.compliance import services as compliance
+from app.compliance import conversation, ladder, outcomes
 from app.core import clock, jobs
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
@@ -125,7 +124,7 @@ def packet_world(world):
 
     violation = open_violation(world, notes="Two bins visible from the street.", photos=[jpeg()])
     ladder.issue_letter(violation, "violation", actor=world.manager)
-    compliance.add_response(
+    conversation.add_response(
         violation,
         user=world.owner,
         message="The bins are behind the gate now.",
@@ -209,7 +208,7 @@ def test_violations_by_stage_and_by_age(world, packet_world):
 
 
 def test_a_cured_violation_leaves_the_stages_and_counts_as_cured(world, packet_world):
-    compliance.cure_violation(
+    outcomes.cure_violation(
         packet_world.old_violation, notes="Trailer moved to storage.", actor=world.manager
     )
     report = sections.violations(world.a, on=packet_world.on)
@@ -288,21 +287,25 @@ def test_a_contract_drafted_without_bids_has_none(world, packet_world):
     assert evidence.competing_bids(packet_world.snow_contract) == []
 
 
-def test_a_fines_evidence_has_the_photos_and_the_owners_answers(world, packet_world):
+def test_a_fines_evidence_is_its_kinds_own_with_the_photos_inlined(world, packet_world):
     item = evidence.evidence(evidence.request_in(world.a.id, packet_world.fine.approval_id))
-    detail = item["detail"]
-    assert detail["rule"]["code"] == "ARC-1"
-    assert detail["findings"][0]["notes"] == "Two bins visible from the street."
-    assert detail["findings"][0]["photos"][0].startswith("data:image/jpeg;base64,")
-    answer = detail["answers"][0]
-    assert (answer["name"], answer["message"], answer["request_hearing"]) == (
+    hook = item["hook"]  # FineSubject.evidence(): what the board reads beside the vote
+    assert hook["findings"][0]["notes"] == "Two bins visible from the street."
+    message = hook["messages"][0]
+    assert (message["who"], message["text"], message["hearing_requested"]) == (
         "Olivia Owner",
         "The bins are behind the gate now.",
         True,
     )
-    assert len(answer["photos"]) == 1
-    assert detail["hearing"]["location"] == "Clubhouse"
-    assert [letter["kind"] for letter in detail["letters"]] == ["violation", "hearing"]
+    assert hook["hearing"]["where"] == "Clubhouse"
+    # Paper adds the photos themselves: the finding's and the owner's.
+    photos = item["detail"]["photos"]
+    assert set(photos) == {*hook["findings"][0]["photos"], *message["photos"]}
+    assert len(photos) == 2
+    assert all(uri.startswith("data:image/jpeg;base64,") for uri in photos.values())
+    assert item["detail"]["rule_text"].startswith("Trash containers must be stored")
+    assert dict(item["summary"])["Amount"] == "$50.00" and item["show_summary"]
+    assert item["paper_template"] == "packets/evidence/fine.html"
 
 
 def test_another_associations_request_is_not_found(world, packet_world):
@@ -446,7 +449,8 @@ def test_a_subject_kind_prints_its_own_evidence_through_the_engines_hook(
     )
     text = " ".join(pdf_text(pdf).split())
     assert "From the hook" in text and "Recital Read it aloud" in text
-    assert "Notice of violation" in text  # the packet's own fine evidence stays
+    assert "Bins left out after the notice" in text  # the kind's summary stays
+    assert "What was observed" not in text  # the kind's own paper replaces the packet's
 
 
 # --- in the job runner --------------------------------------------------------------------
