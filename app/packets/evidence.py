@@ -185,7 +185,7 @@ def fine_detail(fine: Fine, hook: dict[str, Any]) -> dict[str, Any]:
     stored = dict(
         db.session.execute(
             select(Photo.id, Photo.stored_name).where(
-                Photo.id.in_(wanted), Photo.association_id == hook.get("association_id")
+                Photo.id.in_(wanted), Photo.association_id == fine.violation.association_id
             )
         ).all()
     )

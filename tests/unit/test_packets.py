@@ -308,6 +308,14 @@ def test_a_fines_evidence_is_its_kinds_own_with_the_photos_inlined(world, packet
     assert item["paper_template"] == "packets/evidence/fine.html"
 
 
+def test_a_fine_prints_at_most_max_photos_and_says_how_many_more(world, packet_world, monkeypatch):
+    monkeypatch.setattr(evidence, "MAX_PHOTOS", 1)
+    detail = evidence.evidence(evidence.request_in(world.a.id, packet_world.fine.approval_id))[
+        "detail"
+    ]
+    assert (len(detail["photos"]), detail["left_out"]) == (1, 1)
+
+
 def test_another_associations_request_is_not_found(world, packet_world):
     with pytest.raises(NotFound):
         evidence.request_in(world.b.id, packet_world.fine.approval_id)
