@@ -38,7 +38,7 @@ class BudgetSubject(SubjectKind):
 
     def summary(self, subject: Budget) -> list[tuple[str, str]]:
         """Totals and the assessment, for the board's page."""
-        from app.budgets.services import figures
+        from app.budgets.figures import figures
 
         result = figures(subject)
         rows = [
