@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -114,6 +114,7 @@ class VarianceRow:
     annual: Decimal
     budget_ytd: Decimal
     actual_ytd: Decimal
+    unknown: bool = False
 
     @property
     def variance(self) -> Decimal:
@@ -140,13 +141,43 @@ class VarianceReport:
     rows: list[VarianceRow]
     through: date | None
     months_elapsed: int
+    totals: dict[str, VarianceTotal] = field(default_factory=dict)
+
+    @property
+    def unknown_accounts(self) -> list[str]:
+        """Return the account codes with actuals that no budget line has."""
+        return [r.account_code for r in self.rows if r.unknown]
+
+
+@dataclass
+class VarianceTotal:
+    """A totals row: income, expense or net, year to date (unknown accounts left out)."""
+
+    label: str
+    kind: str
+    annual: Decimal
+    budget_ytd: Decimal
+    actual_ytd: Decimal
+
+    @property
+    def variance(self) -> Decimal:
+        """Return actual minus budget, year to date."""
+        return self.actual_ytd - self.budget_ytd
+
+    @property
+    def unfavourable(self) -> bool:
+        """Tell whether the variance hurts: overspent expense, missing income or net."""
+        return self.variance > 0 if self.kind == "expense" else self.variance < 0
 
 
 def variance_report(budget: Budget) -> VarianceReport:
     """Compare year-to-date actuals with the pro-rated budget, account by account."""
     actuals = list(db.session.scalars(select(Actual).where(Actual.budget_id == budget.id)))
     months = fiscal_year_months(budget.association, budget.fiscal_year)
-    through = max((a.month for a in actuals), default=None)
+    codes = {line.account_code for line in budget.lines if line.account_code}
+    # An account the budget does not know does not move "through": it may be a typo.
+    known = [a for a in actuals if a.account_code in codes] or actuals
+    through = max((a.month for a in known), default=None)
     elapsed = months.index(through) + 1 if through in months else 0
     rows: dict[tuple[str, str], VarianceRow] = {}
     for line in budget.lines:
@@ -170,8 +201,33 @@ def variance_report(budget: Budget) -> VarianceReport:
                 calc.ZERO,
                 calc.ZERO,
                 calc.ZERO,
+                unknown=True,
             )
             rows[(actual.account_code, "unbudgeted")] = by_code[actual.account_code] = row
         row.actual_ytd += actual.amount
-    ordered = sorted(rows.values(), key=lambda r: (r.kind != "income", r.account_code, r.name))
-    return VarianceReport(ordered, through, elapsed)
+    ordered = sorted(
+        rows.values(), key=lambda r: (r.unknown, r.kind != "income", r.account_code, r.name)
+    )
+    return VarianceReport(ordered, through, elapsed, _totals(ordered))
+
+
+def _totals(rows: list[VarianceRow]) -> dict[str, VarianceTotal]:
+    sums = {}
+    for kind, label in (("income", _("Total income")), ("expense", _("Total expenses"))):
+        chosen = [r for r in rows if r.kind == kind and not r.unknown]
+        sums[kind] = VarianceTotal(
+            label,
+            kind,
+            sum((r.annual for r in chosen), calc.ZERO),
+            sum((r.budget_ytd for r in chosen), calc.ZERO),
+            sum((r.actual_ytd for r in chosen), calc.ZERO),
+        )
+    income, expense = sums["income"], sums["expense"]
+    sums["net"] = VarianceTotal(
+        _("Net (income − expenses)"),
+        "net",
+        income.annual - expense.annual,
+        income.budget_ytd - expense.budget_ytd,
+        income.actual_ytd - expense.actual_ytd,
+    )
+    return sums

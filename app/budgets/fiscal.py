@@ -126,3 +126,28 @@ def distribution_timing(budget: Budget) -> Timing:
             True,
         )
     return Timing(earliest, latest, rule, False)
+
+
+def fiscal_year_of(association: Association, day: date) -> int:
+    """Return the fiscal year a day falls in (named for the calendar year in which it ends)."""
+    month = association.fiscal_year_start_month
+    return day.year if month == 1 or day.month < month else day.year + 1
+
+
+def proposed_fiscal_year(association: Association, taken: set[int]) -> int:
+    """Return the year to propose for a new budget: the next fiscal year, or the first after
+    it that has no budget yet (``taken``: the years that have one)."""
+    year = fiscal_year_of(association, clock.today(association.time_zone)) + 1
+    while year in taken and year < 2200:
+        year += 1
+    return year
+
+
+def fiscal_year_label(association: Association, fiscal_year: int) -> str:
+    """Return e.g. "FY 2028: July 1, 2027 – June 30, 2028"."""
+    return _(
+        "FY %(year)d runs %(start)s – %(end)s",
+        year=fiscal_year,
+        start=formatting.long_date(fiscal_year_start(association, fiscal_year)),
+        end=formatting.long_date(fiscal_year_end(association, fiscal_year)),
+    )

@@ -14,6 +14,7 @@ from app.budgets.models import (
     Budget,
     BudgetLine,
     BudgetStatus,
+    CostCenter,
     Fund,
     LineKind,
 )
@@ -110,23 +111,49 @@ def parse_money(value, field: str, *, required: bool = True) -> Decimal | None:
     )
 
 
+# The longest text each field of a line takes; forms, the CSV import and the API all refuse
+# longer text with an error naming the field (nothing is ever cut).
+NAME_MAX = 200
+ACCOUNT_CODE_MAX = 20
+NOTE_MAX = 2000
+
+
+class DuplicateLine(Conflict):
+    """A line whose account code the budget already has in the same cost centre (409).
+
+    ``errors`` names the field (``account_code``, or ``lines.<row>.account_code`` for the
+    table) so that the page shows the message beside it.
+    """
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.errors = {field: [message]}
+
+
+def _too_long(label: str, value: str, maximum: int) -> str | None:
+    message = too_long(value, maximum)
+    return f"{label}: {message}" if message else None
+
+
 def _line_values(association: Association, values: dict) -> dict:
     """Validate one line's values; raise ValidationError naming every bad field."""
     errors: dict[str, list[str]] = {}
     clean: dict = {}
-    name = (values.get("name") or "").strip()
-    if not name or len(name) > 200:
-        errors["name"] = [_("Enter the line's name (at most 200 characters).")]
+    name = str(values.get("name") or "").strip()
+    if not name:
+        errors["name"] = [_("Name: enter the line's name.")]
+    elif message := _too_long(_("Name"), name, NAME_MAX):
+        errors["name"] = [message]
     clean["name"] = name
-    code = (values.get("account_code") or "").strip()
-    if len(code) > 20:
-        errors["account_code"] = [_("Use at most 20 characters.")]
+    code = str(values.get("account_code") or "").strip()
+    if message := _too_long(_("Account code"), code, ACCOUNT_CODE_MAX):
+        errors["account_code"] = [message]
     clean["account_code"] = code
-    fund = (values.get("fund") or "").strip().lower()
+    fund = str(values.get("fund") or "").strip().lower()
     if fund not in {f.value for f in Fund}:
         errors["fund"] = [_("Choose operating or reserve.")]
     clean["fund"] = fund
-    kind = (values.get("kind") or "").strip().lower()
+    kind = str(values.get("kind") or "").strip().lower()
     if kind not in {k.value for k in LineKind}:
         errors["kind"] = [_("Choose income or expense.")]
     clean["kind"] = kind
@@ -135,8 +162,8 @@ def _line_values(association: Association, values: dict) -> dict:
             clean[field] = parse_money(values.get(field), field, required=required)
         except ValidationError as error:
             errors.update(error.errors)
-    clean["note"] = (values.get("note") or "").strip()
-    if message := too_long(clean["note"], 2000):
+    clean["note"] = str(values.get("note") or "").strip()
+    if message := _too_long(_("Note"), clean["note"], NOTE_MAX):
         errors["note"] = [message]
     centre_id = values.get("cost_center_id")
     if centre_id in (None, ""):
@@ -151,10 +178,42 @@ def _line_values(association: Association, values: dict) -> dict:
     return clean
 
 
+def line_key(values) -> tuple[str, int] | None:
+    """Return what makes a line unique in a budget: (account code, cost centre), if coded."""
+    if isinstance(values, dict):
+        code, centre = values.get("account_code") or "", values.get("cost_center_id")
+    else:
+        code, centre = values.account_code or "", values.cost_center_id
+    return (code.lower(), centre) if code else None
+
+
+def duplicate_message(code: str, centre_name: str) -> str:
+    """Say that the budget already has a line for this account in this centre."""
+    return _(
+        "Account code: the budget already has a line for account %(code)s in cost centre "
+        "%(centre)s. Change that line's amount instead, or use another account code.",
+        code=code,
+        centre=centre_name,
+    )
+
+
+def _centre_name(budget: Budget, centre_id: int) -> str:
+    centre = db.session.get(CostCenter, centre_id)
+    return (
+        centre.name if centre is not None and centre.association_id == budget.association_id else ""
+    )
+
+
 def add_line(budget: Budget, values: dict, *, actor: User) -> BudgetLine:
     """Add a line to a draft budget."""
     require_draft(budget)
     clean = _line_values(budget.association, values)
+    key = line_key(clean)
+    if key is not None and any(line_key(line) == key for line in budget.lines):
+        raise DuplicateLine(
+            "account_code",
+            duplicate_message(clean["account_code"], _centre_name(budget, clean["cost_center_id"])),
+        )
     position = max((line.position for line in budget.lines), default=0) + 1
     line = BudgetLine(budget=budget, position=position, **clean)
     db.session.add(line)
@@ -186,16 +245,35 @@ def save_lines(budget: Budget, rows: list[dict], *, actor: User) -> list[BudgetL
     require_draft(budget)
     errors: dict[str, list[str]] = {}
     cleaned = []
+    seen: dict[tuple[str, int], int] = {}
+    duplicates: dict[str, list[str]] = {}
     for number, row in enumerate(rows, start=1):
         if not any(str(row.get(k) or "").strip() for k in ("name", "amount", "account_code")):
             continue  # a blank row of the table
         try:
-            cleaned.append(_line_values(budget.association, row))
+            values = _line_values(budget.association, row)
         except ValidationError as error:
             for field, messages in error.errors.items():
                 errors[f"lines.{number}.{field}"] = messages
+            continue
+        cleaned.append(values)
+        key = line_key(values)
+        if key is None:
+            continue
+        if key in seen:
+            duplicates[f"lines.{number}.account_code"] = [
+                duplicate_message(values["account_code"], _centre_name(budget, key[1]))
+                + " "
+                + _("(Row %(row)d has it.)", row=seen[key])
+            ]
+        else:
+            seen[key] = number
     if errors:
         raise ValidationError(errors)
+    if duplicates:
+        error = DuplicateLine("account_code", next(iter(duplicates.values()))[0])
+        error.errors = duplicates
+        raise error
     before = len(budget.lines)
     budget.lines.clear()
     db.session.flush()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.approvals import services as approvals
 from app.auth.models import User
+from app.budgets import checks
 from app.budgets.figures import figures
 from app.budgets.lines import _record, require_draft
 from app.budgets.models import (
@@ -38,6 +39,7 @@ def submit_budget(budget: Budget, *, actor: User):
                 names=", ".join(empty),
             )
         )
+    budget.submission_warnings = checks.as_stored(checks.warnings(budget, result))
     return approvals.open_request("budget", budget, actor=actor)
 
 
