@@ -65,7 +65,7 @@ class ConfirmLinesImportForm(Form):
 class SubmitBudgetForm(Form):
     """Confirm putting the budget to the board, with the check's warnings in view."""
 
-    confirmed = HiddenField(default="yes")
+    confirmed = HiddenField()
     submit = SubmitField(_l("Submit to the board"))
 
 

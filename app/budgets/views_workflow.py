@@ -77,6 +77,8 @@ def submit(aid: int, budget_id: int):
         )
         return redirect(url_for("budgets.detail", aid=aid, budget_id=budget_id))
     result = budgets.figures(budget)
+    confirm_form = SubmitBudgetForm(formdata=None)
+    confirm_form.confirmed.data = "yes"
     return render_template(
         "budgets/submit.html",
         association=budget.association,
@@ -89,7 +91,7 @@ def submit(aid: int, budget_id: int):
             "net": formatting.money(result.totals.net),
         },
         lines=len(budget.lines),
-        form=SubmitBudgetForm(formdata=None),
+        form=confirm_form,
     )
 
 

@@ -15,6 +15,11 @@ def test_budget_from_draft_to_owner(browser: Browser, live_server, world):
     manager = browser.new_context().new_page()
     sign_in(manager, live_server, world.manager.email)
     manager.get_by_role("link", name="Budgets", exact=True).click()
+    # The field proposes the next fiscal year; a bad year is refused beside it, kept.
+    expect(manager.get_by_label("Fiscal year")).not_to_have_value("")
+    manager.get_by_label("Fiscal year").fill("abc")
+    manager.get_by_role("button", name="Start the budget").click()
+    expect(manager.get_by_text("Fiscal year: enter the year, such as 2027.")).to_be_visible()
     manager.get_by_label("Fiscal year").fill("2027")
     manager.get_by_role("button", name="Start the budget").click()
     expect(manager.get_by_text("Started the budget for fiscal year 2027.")).to_be_visible()
@@ -36,7 +41,9 @@ def test_budget_from_draft_to_owner(browser: Browser, live_server, world):
     manager.get_by_role("button", name="Save lines").click()
     expect(manager.get_by_text("Saved 3 lines.")).to_be_visible()
     expect(manager.get_by_text("Every home pays $1,000.00 a month")).to_be_visible()
-    manager.get_by_role("button", name="Submit to the board").click()
+    manager.get_by_role("link", name="Check and submit to the board").click()
+    expect(manager.locator("[data-warning=surplus]")).to_contain_text("surplus of $12,000.00")
+    manager.get_by_role("button", name="Submit with these 2 warnings").click()
     expect(manager.get_by_text("Submitted to the board.")).to_be_visible()
 
     for member in (world.board, world.board2):
@@ -44,6 +51,7 @@ def test_budget_from_draft_to_owner(browser: Browser, live_server, world):
         sign_in(page, live_server, member.email)
         page.get_by_role("link", name="1 awaits my vote").click()
         page.get_by_role("link", name="Budget for fiscal year 2027 (version 1)").click()
+        expect(page.locator("[data-budget-evidence] [data-warning=surplus]")).to_be_visible()
         page.get_by_label("Comment (optional)").fill(f"Approved by {member.name}")
         page.get_by_role("button", name="Approve").click()
         expect(page.get_by_role("cell", name=f"Approved by {member.name}")).to_be_visible()
@@ -53,8 +61,8 @@ def test_budget_from_draft_to_owner(browser: Browser, live_server, world):
     sign_in(owner, live_server, world.owner.email)
     owner.get_by_role("link", name="Budgets", exact=True).click()
     owner.get_by_role("link", name="FY 2027").click()
-    expect(owner.get_by_text("Approved", exact=True)).to_be_visible()
-    href = owner.get_by_role("link", name="Download PDF").get_attribute("href")
+    expect(owner.get_by_text("For 12B (12 Oak Lane) you pay $1,000.00 a month")).to_be_visible()
+    href = owner.get_by_role("link", name="Download the full budget (PDF)").get_attribute("href")
     response = owner.context.request.get(live_server + href)
     assert response.ok and response.headers["content-type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.body()))
