@@ -8,10 +8,20 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.core.forms import Form, choices
 
 
+class YearField(IntegerField):
+    """A year; what is not a number is refused with the field's own words."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Fiscal year: enter the year, such as 2027."))) from exc
+
+
 class NewBudgetForm(Form):
     """Start a budget for a fiscal year."""
 
-    fiscal_year = IntegerField(
+    fiscal_year = YearField(
         _l("Fiscal year"),
         validators=[
             InputRequired(_l("Fiscal year: enter the year, such as 2027.")),

@@ -44,8 +44,7 @@ def test_assessment_income_far_from_the_computed_assessments_and_a_surplus(world
         "the expenses require; the income line should match it."
     )
     assert found[1].message == (
-        "The budget shows a surplus of $48,000.00: income $120,000.00 against expenses "
-        "$72,000.00."
+        "The budget shows a surplus of $48,000.00: income $120,000.00 against expenses $72,000.00."
     )
 
 
@@ -138,8 +137,7 @@ def test_a_file_that_repeats_an_account_and_centre_is_refused_in_either_mode(wor
     with pytest.raises(ValidationError) as info:
         budgets.import_lines_csv(budget, text, mode=mode, actor=world.manager)
     assert info.value.errors["file"][0].startswith(
-        "Line 3: account_code: the file already has account 7000 in cost centre General on "
-        "line 2"
+        "Line 3: account_code: the file already has account 7000 in cost centre General on line 2"
     )
     assert budget.lines == []
 
