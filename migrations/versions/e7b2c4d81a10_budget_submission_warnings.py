@@ -21,5 +21,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('budgets', schema=None) as batch_op:
-        batch_op.drop_column('submission_warnings')
+    # A plain DROP COLUMN (SQLite 3.35+): rebuilding budgets in batch mode would drop the table,
+    # and with foreign keys on that would cascade to its lines.
+    op.drop_column('budgets', 'submission_warnings')
