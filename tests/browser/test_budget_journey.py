@@ -1,6 +1,7 @@
 """The manager builds a budget, the board approves it, an owner downloads the report."""
 
 import io
+import re
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -17,9 +18,10 @@ def test_budget_from_draft_to_owner(browser: Browser, live_server, world):
     manager.get_by_role("link", name="Budgets", exact=True).click()
     # The field proposes the next fiscal year; a bad year is refused beside it, kept.
     expect(manager.get_by_label("Fiscal year")).not_to_have_value("")
-    manager.get_by_label("Fiscal year").fill("abc")
+    manager.get_by_label("Fiscal year").fill("1492")
     manager.get_by_role("button", name="Start the budget").click()
-    expect(manager.get_by_text("Fiscal year: enter the year, such as 2027.")).to_be_visible()
+    expect(manager.get_by_text("Fiscal year: enter a year such as 2027.")).to_be_visible()
+    expect(manager.get_by_label("Fiscal year")).to_have_value("1492")
     manager.get_by_label("Fiscal year").fill("2027")
     manager.get_by_role("button", name="Start the budget").click()
     expect(manager.get_by_text("Started the budget for fiscal year 2027.")).to_be_visible()
@@ -80,3 +82,45 @@ def test_budget_from_draft_to_owner(browser: Browser, live_server, world):
         assert words in text, words
     manager.context.close()
     owner.context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 900), (390, 844)])
+def test_the_budget_editor_is_readable_on_desktop_and_phone(
+    browser: Browser, live_server, world, app, width, height
+):
+    from app.associations.models import Association
+    from app.auth.models import User
+    from app.budgets import services as budgets
+    from app.extensions import db
+
+    with app.app_context():
+        association = db.session.get(Association, world.a.id)
+        manager = db.session.get(User, world.manager.id)
+        centre = budgets.create_cost_center(
+            association, name="Townhome services", unit_types="townhome", actor=manager
+        )
+        budget = budgets.create_budget(association, fiscal_year=2027, actor=manager)
+        budgets.add_line(
+            budget,
+            {"account_code": "4000", "name": "Assessments", "fund": "operating",
+             "kind": "income", "amount": "360000", "prior_year_amount": "360000",
+             "cost_center_id": centre.id},
+            actor=manager,
+        )  # fmt: skip
+        db.session.commit()
+        budget_id = budget.id
+    page = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=width < 500
+    ).new_page()
+    sign_in(page, live_server, world.manager.email)
+    page.goto(f"{live_server}/associations/{world.a.id}/budgets/{budget_id}")
+    prior = page.get_by_label("Prior-year amount, row 1")
+    expect(prior).to_have_value("360000.00")
+    # Nothing typed is cut: each input and the centre's select show their whole value.
+    for field in (prior, page.get_by_label("Amount, row 1", exact=True)):
+        assert field.evaluate("e => e.scrollWidth <= e.clientWidth")
+    centre_select = page.get_by_label("Cost centre, row 1")
+    assert centre_select.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    if width < 500:
+        expect(page.locator("#lines-table")).to_have_class(re.compile("table-stacked"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
