@@ -401,7 +401,7 @@ def test_the_editor_columns_are_sized_to_be_read(world, client, setup):
     login(client, world.manager)
     text = client.get(f"/associations/{world.a.id}/budgets/{setup['draft']}").get_data(as_text=True)
     assert re.search(
-        r'class="[^"]*w-auto[^"]*" name="lines-1-prior_year_amount"[^>]*size="13"', text
+        r'class="[^"]*w-auto[^"]*" name="lines-1-prior_year_amount"[^>]*size="10"', text
     )
     assert re.search(r'<select class="[^"]*w-auto[^"]*" name="lines-1-cost_center_id"', text)
     assert 'value="36000.00"' in text
