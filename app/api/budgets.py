@@ -205,6 +205,7 @@ class VarianceRowSchema(BaseSchema):
     account_code = fields.String()
     name = fields.String()
     kind = fields.String()
+    unknown = fields.Boolean(metadata={"description": "the budget has no line for the account"})
     annual = Money()
     budget_ytd = Money()
     actual_ytd = Money()
@@ -214,10 +215,25 @@ class VarianceRowSchema(BaseSchema):
     )
 
 
+class VarianceTotalSchema(BaseSchema):
+    annual = Money()
+    budget_ytd = Money()
+    actual_ytd = Money()
+    variance = Money()
+
+
 class VarianceSchema(BaseSchema):
     through = fields.Date(allow_none=True)
     months_elapsed = fields.Integer()
     rows = fields.List(fields.Nested(VarianceRowSchema))
+    totals = fields.Dict(
+        keys=fields.String(metadata={"enum": ["income", "expense", "net"]}),
+        values=fields.Nested(VarianceTotalSchema),
+        metadata={"description": "accounts the budget does not know are left out"},
+    )
+    unknown_accounts = fields.List(
+        fields.String(), metadata={"description": "account codes with actuals but no line"}
+    )
     pdf_url = fields.String()
 
 
@@ -459,6 +475,8 @@ class Variance(MethodView):
             "through": report.through,
             "months_elapsed": report.months_elapsed,
             "rows": report.rows,
+            "totals": report.totals,
+            "unknown_accounts": report.unknown_accounts,
             "pdf_url": f"/api/v1/budgets/{budget.id}/variance.pdf",
         }
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.budgets import calc
 from app.budgets.fiscal import fiscal_year_months
-from app.budgets.lines import _record
+from app.budgets.lines import ACCOUNT_CODE_MAX, _record
 from app.budgets.models import (
     Actual,
     Budget,
@@ -21,6 +21,7 @@ from app.budgets.models import (
 )
 from app.core.csvrows import read_rows as _read_csv
 from app.core.errors import InvalidTransition, ValidationError
+from app.core.inputs import too_long
 from app.extensions import db
 
 
@@ -48,8 +49,10 @@ def import_actuals(budget: Budget, text: str, *, actor: User) -> int:
     parsed: dict[tuple[str, date], Decimal] = {}
     for number, row in rows:
         code = row.get("account_code", "")
-        if not code or len(code) > 20:
+        if not code:
             problems.append(_("Line %(n)d: account_code: enter the GL account code.", n=number))
+        elif message := too_long(code, ACCOUNT_CODE_MAX):
+            problems.append(_("Line %(n)d: account_code: %(message)s", n=number, message=message))
         try:
             year, month = (int(part) for part in row.get("month", "").split("-"))
             first = date(year, month, 1)

@@ -405,3 +405,38 @@ def test_the_editor_columns_are_sized_to_be_read(world, client, setup):
     )
     assert re.search(r'<select class="[^"]*w-auto[^"]*" name="lines-1-cost_center_id"', text)
     assert 'value="36000.00"' in text
+
+
+def test_api_variance_has_totals_and_names_unknown_accounts(world, api, setup):
+    manager = api(world.manager)
+    body = b"account_code,month,amount\n4000,2027-01,10000\n9999,2027-01,50\n"
+    response = manager.post(
+        f"/api/v1/budgets/{setup['approved']}/actuals",
+        data={"file": (io.BytesIO(body), "a.csv", "text/csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201
+    report = manager.get(f"/api/v1/budgets/{setup['approved']}/variance").get_json()
+    assert report["unknown_accounts"] == ["9999"]
+    assert report["totals"]["income"] == {
+        "annual": "120000.00",
+        "budget_ytd": "10000.00",
+        "actual_ytd": "10000.00",
+        "variance": "0.00",
+    }
+    assert report["totals"]["net"]["budget_ytd"] == "4000.00"
+    assert report["rows"][-1]["account_code"] == "9999" and report["rows"][-1]["unknown"]
+    too_long = b"account_code,month,amount\n" + b"9" * 21 + b",2027-01,1\n"
+    response = manager.post(
+        f"/api/v1/budgets/{setup['approved']}/actuals",
+        data={"file": (io.BytesIO(too_long), "a.csv", "text/csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["file"] == [
+        "Line 2: account_code: Use at most 20 characters (this has 21)."
+    ]
+    assert api(world.owner).get(f"/api/v1/budgets/{setup['approved']}/variance").status_code == 403
+    assert (
+        api(world.outsider).get(f"/api/v1/budgets/{setup['approved']}/variance").status_code == 404
+    )
