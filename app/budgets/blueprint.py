@@ -3,12 +3,12 @@ signed-in user may see (else 404)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash
+from flask import Blueprint
 from flask_babel import gettext as _
 
 from app.budgets import policies as budget_policies
 from app.budgets.models import Budget
-from app.core.errors import DomainError, NotFound
+from app.core.errors import NotFound
 from app.core.pages import actor, load_association
 from app.extensions import db
 
@@ -26,9 +26,3 @@ def load_budget(aid: int, budget_id: int) -> Budget:
     ):
         raise NotFound(_("No such budget."))
     return budget
-
-
-def flash_file_errors(error: DomainError) -> None:
-    """Flash a refused file's errors, line by line, after "Nothing was imported"."""
-    messages = getattr(error, "errors", {}).get("file") or [error.message]
-    flash(_("Nothing was imported.") + " " + " ".join(messages), "danger")

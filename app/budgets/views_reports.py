@@ -12,7 +12,7 @@ from app.associations.models import Unit
 from app.budgets import policies as budget_policies
 from app.budgets import reports
 from app.budgets import services as budgets
-from app.budgets.blueprint import bp, flash_file_errors, load_budget
+from app.budgets.blueprint import bp, load_budget
 from app.budgets.forms import CostCenterForm, CsvUploadForm
 from app.core.errors import DomainError
 from app.core.forms import apply_errors
@@ -39,6 +39,7 @@ def actuals(aid: int, budget_id: int):
     user = actor()
     require(budget_policies.can_see_variance(user, budget))
     form = CsvUploadForm()
+    status = 200
     if request.method == "POST":
         require(budget_policies.can_manage_budgets(user, aid))
         if form.validate_on_submit():
@@ -46,7 +47,11 @@ def actuals(aid: int, budget_id: int):
                 count = budgets.import_actuals(budget, read_csv_text(form.file.data), actor=user)
             except DomainError as error:
                 db.session.rollback()
-                flash_file_errors(error)
+                form.file.errors = list(
+                    (getattr(error, "errors", None) or {}).get("file") or [error.message]
+                )
+                flash(_("Nothing was imported: the file has errors, listed under it."), "danger")
+                status = error.status
             else:
                 db.session.commit()
                 flash(_("Imported %(n)d actual amounts.", n=count), "success")
@@ -60,9 +65,9 @@ def actuals(aid: int, budget_id: int):
                         ),
                         "warning",
                     )
+                return redirect(url_for("budgets.actuals", aid=aid, budget_id=budget_id))
         else:
-            flash(_("Choose a CSV file to import."), "danger")
-        return redirect(url_for("budgets.actuals", aid=aid, budget_id=budget_id))
+            status = 422
     return render_template(
         "budgets/actuals.html",
         association=g.association,
@@ -70,7 +75,7 @@ def actuals(aid: int, budget_id: int):
         report=reports.variance_context(budget),
         form=form,
         can_manage=budget_policies.can_manage_budgets(user, aid),
-    )
+    ), status
 
 
 @bp.route("/<int:budget_id>/variance.pdf")

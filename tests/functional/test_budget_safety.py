@@ -440,3 +440,32 @@ def test_api_variance_has_totals_and_names_unknown_accounts(world, api, setup):
     assert (
         api(world.outsider).get(f"/api/v1/budgets/{setup['approved']}/variance").status_code == 404
     )
+
+
+def test_a_refused_actuals_file_lists_its_errors_under_the_field(world, client, app, setup):
+    login(client, world.manager)
+    url = f"/associations/{world.a.id}/budgets/{setup['approved']}/actuals"
+    body = b"account_code,month,amount\n4000,2027-13,10\n"
+    code, text = _page(client, url, data={"file": (io.BytesIO(body), "a.csv")})
+    assert code == 422
+    assert (
+        re.search(
+            r'id="file"[^>]*>\s*<div class="invalid-feedback" data-file-errors><ul[^>]*>'
+            r"<li>Line 2: month: use YYYY-MM",
+            text,
+        )
+        or 'class="form-control is-invalid" type="file"' in text
+    )
+    assert "Line 2: month: use YYYY-MM, such as 2027-03." in text
+    code, _text = _page(client, url, data={})
+    assert code == 422
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_importing_actuals_by_role(world, client, setup, role):
+    login(client, world.user(role))
+    url = f"/associations/{world.a.id}/budgets/{setup['approved']}/actuals"
+    body = b"account_code,month,amount\n4000,2027-01,10\n"
+    response = client.post(url, data={"file": (io.BytesIO(body), "a.csv")})
+    expected = {"admin": 302, "manager": 302, "board": 403, "owner": 403}.get(role, 404)
+    assert response.status_code == expected
