@@ -76,6 +76,7 @@ class SubmitBudgetForm(Form):
     """Confirm putting the budget to the board, with the check's warnings in view."""
 
     confirmed = HiddenField()
+    digest = HiddenField()  # the lines the check looked at
     submit = SubmitField(_l("Submit to the board"))
 
 

@@ -13,6 +13,7 @@ from app.budgets import policies as budget_policies
 from app.budgets import services as budgets
 from app.budgets.blueprint import bp, load_budget
 from app.budgets.forms import SubmitBudgetForm
+from app.budgets.imports import lines_digest
 from app.budgets.models import Budget
 from app.core import formatting
 from app.core.errors import DomainError
@@ -45,7 +46,11 @@ def submit(aid: int, budget_id: int):
     budget = load_budget(aid, budget_id)
     require(budget_policies.can_manage_budgets(actor(), aid))
     form = SubmitBudgetForm()
-    if request.method == "POST" and form.validate_on_submit() and form.confirmed.data == "yes":
+    confirmed = (
+        request.method == "POST" and form.validate_on_submit() and form.confirmed.data == "yes"
+    )
+    changed = confirmed and form.digest.data != lines_digest(budget)
+    if confirmed and not changed:
         try:
             budgets.submit_budget(budget, actor=actor())
         except DomainError as error:
@@ -68,7 +73,17 @@ def submit(aid: int, budget_id: int):
             "success",
         )
         return redirect(url_for("budgets.detail", aid=aid, budget_id=budget_id))
-    if request.method == "POST":
+    status = 200
+    if changed:
+        flash(
+            _(
+                "The budget's lines changed since you checked it, so it was not submitted. "
+                "Read the check again below."
+            ),
+            "warning",
+        )
+        status = 409
+    elif request.method == "POST":
         flash(_("Confirm the submission below, with the check's warnings in view."), "warning")
     if not budget.is_draft:
         flash(
@@ -79,6 +94,7 @@ def submit(aid: int, budget_id: int):
     result = budgets.figures(budget)
     confirm_form = SubmitBudgetForm(formdata=None)
     confirm_form.confirmed.data = "yes"
+    confirm_form.digest.data = lines_digest(budget)
     return render_template(
         "budgets/submit.html",
         association=budget.association,
@@ -92,7 +108,7 @@ def submit(aid: int, budget_id: int):
         },
         lines=len(budget.lines),
         form=confirm_form,
-    )
+    ), status
 
 
 @bp.route("/<int:budget_id>/revise", methods=["POST"])

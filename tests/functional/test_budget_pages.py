@@ -194,9 +194,10 @@ def test_submit_vote_and_decide_through_the_pages(world, client, app, setup):
     url = f"/associations/{world.a.id}/budgets/{setup['draft']}"
     check = client.post(url + "/submit", follow_redirects=True).get_data(as_text=True)
     assert "Confirm the submission below" in check  # nothing is submitted unconfirmed
-    text = client.post(url + "/submit", data={"confirmed": "yes"}, follow_redirects=True).get_data(
-        as_text=True
-    )
+    digest = re.search(r'name="digest"[^>]*value="([^"]+)"', check)[1]
+    text = client.post(
+        url + "/submit", data={"confirmed": "yes", "digest": digest}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Submitted to the board" in text and "Before the board" in text
     with app.app_context():
         request_id = db.session.get(Budget, setup["draft"]).approval_id

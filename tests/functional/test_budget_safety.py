@@ -21,6 +21,13 @@ setup = pages.setup  # the fixture: a draft FY 2028 and an approved FY 2027 budg
 HEADER = b"account_code,name,fund,kind,amount,prior_year_amount,cost_center,note\n"
 
 
+def _confirmed(client, submit_url: str) -> dict:
+    """The check page's confirmation: what its form posts."""
+    text = client.get(submit_url).get_data(as_text=True)
+    digest = re.search(r'name="digest"[^>]*value="([^"]+)"', text)
+    return {"confirmed": "yes", "digest": digest[1] if digest else ""}
+
+
 def _page(client, url, **kwargs):
     response = client.post(url, **kwargs) if kwargs else client.get(url)
     return response.status_code, response.get_data(as_text=True)
@@ -312,7 +319,9 @@ def test_submitting_shows_the_warnings_and_asks_for_confirmation(world, client, 
     assert "surplus of $255,999.50" in check and "Submit with these 4 warnings" in check
     with app.app_context():
         assert db.session.get(Budget, budget_id).status == "draft"  # the check changes nothing
-    _code, text = _page(client, url + "/submit", data={"confirmed": "yes"}, follow_redirects=True)
+    _code, text = _page(
+        client, url + "/submit", data=_confirmed(client, url + "/submit"), follow_redirects=True
+    )
     assert "The board sees the 4 warnings of the check with it." in text
     with app.app_context():
         budget = db.session.get(Budget, budget_id)
@@ -339,8 +348,29 @@ def test_the_submit_check_page_by_role(world, client, setup, role):
     url = f"/associations/{world.a.id}/budgets/{setup['draft']}/submit"
     expected = {"admin": 200, "manager": 200, "board": 403}.get(role, 404)
     assert client.get(url).status_code == expected
-    confirmed = client.post(url, data={"confirmed": "yes"})
+    confirmed = client.post(url, data=_confirmed(client, url))
     assert confirmed.status_code == (302 if expected == 200 else expected)
+
+
+def test_a_submission_confirmed_after_the_lines_changed_shows_the_check_again(
+    world, client, app, setup
+):
+    login(client, world.manager)
+    url = f"/associations/{world.a.id}/budgets/{setup['draft']}"
+    seen = _confirmed(client, url + "/submit")
+    client.post(
+        url + "/lines",
+        data={"lines-1-name": "Gate", "lines-1-fund": "operating", "lines-1-kind": "expense",
+              "lines-1-amount": "5", "lines-1-account_code": "5900"},
+    )  # fmt: skip
+    code, text = _page(client, url + "/submit", data=seen)
+    assert code == 409 and "changed since you checked it, so it was not submitted" in text
+    with app.app_context():
+        assert db.session.get(Budget, setup["draft"]).status == "draft"
+    _code, text = _page(
+        client, url + "/submit", data=_confirmed(client, url + "/submit"), follow_redirects=True
+    )
+    assert "Submitted to the board" in text
 
 
 def test_api_submit_returns_and_stores_the_warnings(world, api, app):
