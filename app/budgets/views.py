@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
+from app.auth import policies
 from app.budgets import policies as budget_policies
 from app.budgets import services as budgets
 from app.budgets import views_import as _views_import  # noqa: F401 - registers its routes
@@ -52,11 +53,23 @@ def _render_index(association, form: NewBudgetForm, status: int = 200):
     ).all()
     summaries = {b.id: budgets.figures(b) for b in items}
     year = form.fiscal_year.data if isinstance(form.fiscal_year.data, int) else None
+    owned = (
+        set()
+        if budget_policies.can_see_drafts(user, association.id)
+        else policies.owned_unit_ids(user, association.id)
+    )
+    yours = {
+        b.id: sum(u.monthly for u in summaries[b.id].assessment.by_unit if u.unit_id in owned)
+        for b in items
+        if owned
+    }
     return render_template(
         "budgets/index.html",
         association=association,
         budgets=items,
         summaries=summaries,
+        yours=yours,
+        is_owner_view=not budget_policies.can_see_drafts(user, association.id),
         form=form,
         period=fiscal_year_label(association, year) if year and 1900 <= year <= 2200 else None,
     ), status

@@ -411,6 +411,9 @@ def test_budget_vs_actual_has_totals_and_warns_of_unknown_accounts(world, client
 
 def test_the_owner_reads_their_assessment_in_plain_words(world, client, setup):
     login(client, world.owner)
+    _code, listing = _page(client, f"/associations/{world.a.id}/budgets/")
+    assert "data-owner-budgets" in listing and "$6,000.00 a month" in listing
+    assert "FY 2028" not in listing
     code, text = _page(client, f"/associations/{world.a.id}/budgets/{setup['approved']}")
     assert code == 200
     assert "For 12B (12 Oak Lane) you pay $6,000.00 a month, $72,000.00 a year." in text
