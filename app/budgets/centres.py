@@ -12,6 +12,7 @@ from app.budgets.models import (
 )
 from app.core import audit
 from app.core.errors import Conflict, ValidationError
+from app.core.inputs import too_long
 from app.extensions import db
 
 
@@ -52,16 +53,30 @@ def _normalize_types(unit_types) -> list[str] | None:
     return cleaned or None
 
 
+NAME_MAX = 100
+UNIT_TYPE_MAX = 40
+
+
 def create_cost_center(
     association: Association, *, name: str, unit_types=None, actor: User
 ) -> CostCenter:
     """Add a cost centre covering all units or only the given unit types."""
     name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise ValidationError("name", _("Enter a name of at most 100 characters."))
+    if not name:
+        raise ValidationError("name", _("Name: enter the cost centre's name."))
+    if message := too_long(name, NAME_MAX):
+        raise ValidationError("name", f"{_('Name')}: {message[:1].lower()}{message[1:]}")
     types = _normalize_types(unit_types)
-    if types and any(len(t) > 40 for t in types):
-        raise ValidationError("unit_types", _("Unit types have at most 40 characters."))
+    longest = max((len(t) for t in types or []), default=0)
+    if longest > UNIT_TYPE_MAX:
+        raise ValidationError(
+            "unit_types",
+            _(
+                "Unit types: each has at most %(max)d characters (one has %(n)d).",
+                max=UNIT_TYPE_MAX,
+                n=longest,
+            ),
+        )
     general_cost_center(association)
     exists = db.session.scalar(
         select(CostCenter.id).where(

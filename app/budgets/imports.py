@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from app.auth.models import User
 from app.budgets import calc
 from app.budgets.centres import cost_centers
-from app.budgets.lines import _line_values, _record, line_key, require_draft
+from app.budgets.lines import FIELD_LABELS, _line_values, _record, line_key, require_draft
 from app.budgets.models import Budget, BudgetLine
 from app.core import formatting
 from app.core.csvrows import read_rows as _read_csv
@@ -143,12 +143,16 @@ def plan_import(budget: Budget, text: str, mode) -> ImportPlan:
             values = _line_values(budget.association, row)
         except ValidationError as error:
             for name, messages in error.errors.items():
+                message = " ".join(messages)
+                if message.startswith(f"{FIELD_LABELS.get(name, name)}:"):
+                    problems.append(_("Line %(n)d: %(message)s", n=number, message=message))
+                    continue
                 problems.append(
                     _(
                         "Line %(n)d: %(field)s: %(message)s",
                         n=number,
                         field=name,
-                        message=" ".join(messages),
+                        message=message,
                     )
                 )
             continue

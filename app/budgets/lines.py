@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.associations.models import Association
@@ -116,6 +117,7 @@ def parse_money(value, field: str, *, required: bool = True) -> Decimal | None:
 NAME_MAX = 200
 ACCOUNT_CODE_MAX = 20
 NOTE_MAX = 2000
+FIELD_LABELS = {"name": _l("Name"), "account_code": _l("Account code"), "note": _l("Note")}
 
 
 class DuplicateLine(Conflict):
@@ -130,9 +132,14 @@ class DuplicateLine(Conflict):
         self.errors = {field: [message]}
 
 
+def labelled(label: str, message: str) -> str:
+    """Return a message that names its field: "Name: use at most 200 characters (…)"."""
+    return f"{label}: {message[:1].lower()}{message[1:]}"
+
+
 def _too_long(label: str, value: str, maximum: int) -> str | None:
     message = too_long(value, maximum)
-    return f"{label}: {message}" if message else None
+    return labelled(label, message) if message else None
 
 
 def _line_values(association: Association, values: dict) -> dict:

@@ -251,8 +251,8 @@ def test_a_too_long_cell_is_marked_with_its_field_named_and_kept(world, client, 
         client, f"/associations/{world.a.id}/budgets/{setup['draft']}/lines", data=data
     )
     assert code == 422
-    assert "Name: Use at most 200 characters (this has 201)." in text
-    assert "Note: Use at most 2000 characters (this has 2001)." in text
+    assert "Name: use at most 200 characters (this has 201)." in text
+    assert "Note: use at most 2000 characters (this has 2001)." in text
     assert f'value="{long_name}"' in text
 
 
@@ -278,7 +278,18 @@ def test_cost_centre_form_keeps_a_too_long_name_and_marks_it(world, client, api,
     response = api(world.manager).post(
         f"/api/v1/associations/{world.a.id}/cost-centers", json={"name": long_name}
     )
-    assert response.status_code == 422 and list(response.get_json()["errors"]) == ["name"]
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "name": ["Name: use at most 100 characters (this has 101)."]
+    }
+    response = api(world.manager).post(
+        f"/api/v1/associations/{world.a.id}/cost-centers",
+        json={"name": "Pool", "unit_types": ["t" * 41]},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "unit_types": ["Unit types: each has at most 40 characters (one has 41)."]
+    }
 
 
 # --- the check before submitting, and the board's page -------------------------------------

@@ -201,7 +201,7 @@ def test_every_text_field_of_a_line_has_a_maximum_named_in_its_error(world, fiel
     with pytest.raises(ValidationError) as info:
         budgets.add_line(budget, {**LINES[1], field: "x" * length}, actor=world.manager)
     assert info.value.errors[field] == [
-        f"{label}: Use at most {length - 1} characters (this has {length})."
+        f"{label}: use at most {length - 1} characters (this has {length})."
     ]
 
 
@@ -247,3 +247,11 @@ def test_variance_totals_leave_out_unknown_accounts_and_name_them(world):
         False,
     )
     assert report.rows[-1].account_code == "9999" and report.rows[-1].unknown
+
+
+def test_a_csv_row_too_long_names_the_line_and_the_field_once(world):
+    budget = draft(world, lines=[])
+    text = HEADER + "7000," + "n" * 201 + ",operating,expense,1,,,\n"
+    with pytest.raises(ValidationError) as info:
+        budgets.import_lines_csv(budget, text, mode="append", actor=world.manager)
+    assert info.value.errors["file"] == ["Line 2: Name: use at most 200 characters (this has 201)."]
