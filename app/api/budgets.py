@@ -166,7 +166,8 @@ class BudgetSchema(BudgetSummarySchema):
         allow_none=True,
         metadata={
             "description": "draft: what the check before submitting finds now; submitted: "
-            "the warnings stored with the request (null for a budget submitted before checks)"
+            "the warnings stored with the request (null for a budget submitted before checks, "
+            "and for owners)"
         },
     )
     pdf_url = fields.String()
@@ -250,6 +251,15 @@ def budget_for(budget_id: int, *, write: bool = False) -> Budget:
     return budget
 
 
+def _warnings(budget: Budget, result) -> list[dict] | None:
+    """The check's warnings, for managers and the board (owners: null)."""
+    if not budget_policies.can_see_drafts(caller(), budget.association_id):
+        return None
+    if budget.is_draft:
+        return checks.as_stored(checks.warnings(budget, result))
+    return budget.submission_warnings
+
+
 def serialize(budget: Budget) -> dict:
     """Return the budget with its computed totals and assessment."""
     result = budgets.figures(budget)
@@ -281,9 +291,7 @@ def serialize(budget: Budget) -> dict:
             "rounding_difference": assessment.rounding_difference,
         },
         "distribution": {"message": timing.message, "late": timing.late},
-        "warnings": checks.as_stored(checks.warnings(budget, result))
-        if budget.is_draft
-        else budget.submission_warnings,
+        "warnings": _warnings(budget, result),
         "pdf_url": f"/api/v1/budgets/{budget.id}/pdf",
     }
 

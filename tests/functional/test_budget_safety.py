@@ -395,6 +395,12 @@ def test_api_submit_returns_and_stores_the_warnings(world, api, app):
     assert after["warnings"] == body["warnings"]
     assert api(world.owner).get(f"/api/v1/budgets/{budget_id}").status_code == 404
     assert api(world.outsider).get(f"/api/v1/budgets/{budget_id}").status_code == 404
+    for member in (world.board, world.board2):
+        api(member).post(
+            f"/api/v1/approvals/{body['approval_id']}/votes", json={"choice": "approve"}
+        )
+    adopted = api(world.owner).get(f"/api/v1/budgets/{budget_id}").get_json()
+    assert adopted["status"] == "approved" and adopted["warnings"] is None  # the board's to read
 
 
 # --- budget vs actual ----------------------------------------------------------------------
