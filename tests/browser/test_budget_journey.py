@@ -124,3 +124,47 @@ def test_the_budget_editor_is_readable_on_desktop_and_phone(
     if width < 500:
         expect(page.locator("#lines-table")).to_have_class(re.compile("table-stacked"))
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_import_in_replace_mode_previews_then_replaces(
+    browser: Browser, live_server, world, app, tmp_path
+):
+    from app.associations.models import Association
+    from app.auth.models import User
+    from app.budgets import services as budgets
+    from app.extensions import db
+
+    with app.app_context():
+        association = db.session.get(Association, world.a.id)
+        manager = db.session.get(User, world.manager.id)
+        budget = budgets.create_budget(association, fiscal_year=2027, actor=manager)
+        budgets.add_line(
+            budget,
+            {"account_code": "4000", "name": "Assessments", "fund": "operating",
+             "kind": "income", "amount": "380000"},
+            actor=manager,
+        )  # fmt: skip
+        db.session.commit()
+        budget_id = budget.id
+    csv_file = tmp_path / "lines.csv"
+    csv_file.write_text(
+        "account_code,name,fund,kind,amount,prior_year_amount,cost_center,note\r\n"
+        "4000,Assessments,operating,income,12000,,,\r\n"
+        '5100,Landscaping,operating,expense,"9,000.00",,,"weekly, April–October"\r\n'
+        "6000,Reserve contribution,reserve,expense,3000,,,\r\n"
+    )
+    page = browser.new_context().new_page()
+    sign_in(page, live_server, world.manager.email)
+    page.goto(f"{live_server}/associations/{world.a.id}/budgets/{budget_id}")
+    page.set_input_files("#file", str(csv_file))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_text("Choose replace or append.")).to_be_visible()  # no mode chosen
+    page.set_input_files("#file", str(csv_file))
+    page.get_by_label("Replace the lines").check()
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_text("2 added, 1 replaced, 0 removed, 0 unchanged.")).to_be_visible()
+    expect(page.locator("[data-import-totals]")).to_contain_text("$380,000.00")
+    page.get_by_role("button", name="Import these lines").click()
+    expect(page.get_by_text("Imported 3 lines (2 added, 1 replaced, 0 removed).")).to_be_visible()
+    expect(page.get_by_text("Income is now $12,000.00")).to_be_visible()
+    expect(page.get_by_label("Note, row 2")).to_have_value("weekly, April–October")
