@@ -351,6 +351,17 @@ def test_submitting_shows_the_warnings_and_asks_for_confirmation(world, client, 
     assert f"/budgets/{budget_id}/report.pdf" in text
     assert "Expenses $124,000.50 against $72,000.00 in the adopted FY 2027 budget" in text
     assert "Warnings of the check when it was submitted" in client.get(url).get_data(as_text=True)
+    client.post(
+        f"/associations/{world.a.id}/approvals/{approval_id}/vote", data={"choice": "approve"}
+    )
+    login(client, world.board2)
+    client.post(
+        f"/associations/{world.a.id}/approvals/{approval_id}/vote", data={"choice": "approve"}
+    )
+    login(client, world.owner)  # the adopted budget's decision, without the board's warnings
+    owner_page = client.get(f"/associations/{world.a.id}/approvals/{approval_id}")
+    assert owner_page.status_code == 200
+    assert "surplus" not in owner_page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ROLES)
