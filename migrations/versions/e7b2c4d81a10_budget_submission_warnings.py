@@ -1,7 +1,7 @@
 """budgets keep the warnings of the check before submission
 
 Revision ID: e7b2c4d81a10
-Revises: 4dc4fd78be21
+Revises: ef862b1f1530
 Create Date: 2026-12-03 13:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e7b2c4d81a10'
-down_revision = '4dc4fd78be21'
+down_revision = 'ef862b1f1530'
 branch_labels = None
 depends_on = None
 
