@@ -425,6 +425,8 @@ def _awaiting(user: User):
             EligibleVoter.user_id == user.id,
             ApprovalRequest.status == ApprovalStatus.PENDING,
             ApprovalRequest.id.not_in(voted),
+            # A request decided by a motion at a meeting waits for the meeting, not for votes.
+            (ApprovalRequest.venue != "meeting") | ApprovalRequest.emergency.is_(True),
         )
     )
 
