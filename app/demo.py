@@ -21,4 +21,5 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
     load_compliance_demo(people.manager)
     load_vendor_demo(people.manager, board)
     load_notice_demo(people.manager)
+    board.place_pending()
     return people.logins

@@ -299,8 +299,12 @@ def _dispatch_committed(session: Session) -> None:
     for app, job_id in due:
         try:
             dispatch(app, job_id)
-        except Exception:  # the row is saved: the next sweep or `flask jobs recover` runs it
-            app.logger.exception("Could not hand job %s to the runner", job_id)
+        except Exception as error:  # the row is saved: the next sweep or `jobs recover` runs it
+            if isinstance(error, RuntimeError) and "shutdown" in str(error):
+                # A CLI command (flask demo) is ending: the row waits for the next start.
+                app.logger.info("Job %s waits for the next start of the runner", job_id)
+            else:
+                app.logger.exception("Could not hand job %s to the runner", job_id)
 
 
 @event.listens_for(Session, "after_soft_rollback")

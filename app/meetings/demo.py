@@ -98,3 +98,18 @@ class DemoBoard:
         services.add_agenda_item(
             meeting, title=request.title[:200], approval_id=request.id, actor=self.manager
         )
+
+    def place_pending(self) -> None:
+        """Every request still waiting for a meeting goes on the next board meeting's agenda
+        (one is scheduled two weeks ahead where none is), as a manager would prepare it."""
+        from sqlalchemy import select
+
+        waiting = db.session.scalars(
+            select(ApprovalRequest).where(
+                ApprovalRequest.status == "pending",
+                ApprovalRequest.venue == venues.MEETING,
+                ApprovalRequest.agenda_item_id.is_(None),
+            )
+        ).all()
+        for request in waiting:
+            self.begin(request, voter=None, comment="")
