@@ -17,6 +17,18 @@ from app.extensions import db
 RULES = [
     {
         "code": "ARC-1",
+        "translations": {
+            "es": {
+                "title": "Contenedores de basura y reciclaje",
+                "description": " ".join(
+                    [
+                        "Los contenedores de basura, reciclaje y residuos de jardín deben",
+                        "guardarse fuera de la vista desde la calle, salvo desde las 6 p. m. de",
+                        "la víspera de la recogida hasta las 8 p. m. del día de recogida.",
+                    ]
+                ),
+            }
+        },
         "title": "Trash and recycling containers",
         "ccr_section": "CC&R 7.4",
         "description": "Trash, recycling and green-waste containers must be stored out of view "
@@ -29,6 +41,18 @@ RULES = [
     },
     {
         "code": "LND-2",
+        "translations": {
+            "es": {
+                "title": "Jardín delantero",
+                "description": " ".join(
+                    [
+                        "Los jardines delanteros deben mantenerse cortados, sin malas hierbas y",
+                        "regados; las plantas muertas deben reemplazarse en un plazo de 30",
+                        "días.",
+                    ]
+                ),
+            }
+        },
         "title": "Front-yard landscaping",
         "ccr_section": "CC&R 8.1",
         "description": "Front yards must be kept mowed, weeded and irrigated; dead plants must be "
@@ -42,6 +66,17 @@ RULES = [
     },
     {
         "code": "PRK-3",
+        "translations": {
+            "es": {
+                "title": "Estacionamiento en calles y entradas",
+                "description": " ".join(
+                    [
+                        "No se pueden estacionar barcos, remolques ni vehículos recreativos en",
+                        "las calles o entradas durante más de 48 horas.",
+                    ]
+                ),
+            }
+        },
         "title": "Parking on streets and driveways",
         "ccr_section": "Rules & Regulations 3.2",
         "description": "Boats, trailers and recreational vehicles may not be parked on streets or "
@@ -51,6 +86,18 @@ RULES = [
     },
     {
         "code": "ARC-4",
+        "translations": {
+            "es": {
+                "title": "Los cambios exteriores requieren aprobación",
+                "description": " ".join(
+                    [
+                        "Los cambios en el exterior de una vivienda, incluidos los colores de",
+                        "pintura, las cercas y los paneles solares, requieren la aprobación",
+                        "previa y por escrito del Comité de Revisión Arquitectónica.",
+                    ]
+                ),
+            }
+        },
         "title": "Exterior changes need approval",
         "ccr_section": "CC&R 9.3",
         "description": "Changes to the exterior of a home, including paint colours, fences and "
