@@ -34,6 +34,7 @@ from app.core.inputs import DB_INT_MAX, LONG_TEXT_MAX
 from app.core.listing import paginate
 from app.core.parsing import as_id
 from app.extensions import db
+from app.meetings import hearings as meeting_hearings
 
 blp = Blueprint("api_compliance", __name__, description="Compliance")
 
@@ -150,7 +151,18 @@ class FineSchema(BaseSchema):
 class HearingSchema(BaseSchema):
     scheduled_at = fields.AwareDateTime(format="iso")
     location = fields.String()
-    held = fields.Function(lambda h: ladder.hearing_held(h.violation))
+    meeting_id = fields.Integer(
+        allow_none=True, metadata={"description": "the board meeting it is held at"}
+    )
+    held = fields.Boolean(metadata={"description": "recorded as held (never by the clock)"})
+    held_at = fields.AwareDateTime(format="iso", allow_none=True)
+    owner_attended = fields.Boolean(allow_none=True)
+    summary = fields.String()
+    packet_sent_at = fields.AwareDateTime(
+        format="iso",
+        allow_none=True,
+        metadata={"description": "TX: when the evidence packet went out (Property Code 209.007)"},
+    )
 
 
 class ResponseSchema(BaseSchema):
@@ -208,8 +220,24 @@ class ViolationListArgsSchema(ListArgsSchema):
 
 
 class HearingCreateSchema(BaseSchema):
-    scheduled_at = fields.Raw(required=True, metadata={"type": "string", "format": "date-time"})
+    scheduled_at = fields.Raw(
+        load_default=None,
+        metadata={
+            "type": "string",
+            "format": "date-time",
+            "description": "required unless meeting_id is given (then the meeting's time)",
+        },
+    )
     location = fields.String(load_default="", metadata={"maxLength": 300})
+    meeting_id = Id(
+        load_default=None,
+        metadata={"description": "the board meeting it is held at; else an executive session"},
+    )
+
+
+class HearingRecordSchema(BaseSchema):
+    owner_attended = fields.Raw(required=True, metadata={"type": "boolean"})
+    summary = fields.String(load_default="", metadata={"maxLength": 4000})
 
 
 class FineCreateSchema(BaseSchema):
@@ -422,10 +450,30 @@ class HearingEndpoint(MethodView):
     def post(self, body, violation_id):
         """Schedule (or move) the hearing; issues the notice of hearing."""
         violation = violation_for(violation_id, write=True)
-        ladder.schedule_hearing(
+        meeting_hearings.schedule_hearing(
             violation,
             scheduled_at=_parse_moment(body["scheduled_at"]),
             location=body["location"],
+            meeting_id=body["meeting_id"],
+            actor=caller(),
+        )
+        db.session.commit()
+        return violation
+
+
+@blp.route("/violations/<int:violation_id>/hearing/record")
+class HearingRecord(MethodView):
+    @blp.arguments(HearingRecordSchema)
+    @blp.response(200, ViolationSchema)
+    @blp.alt_response(409, description="Before the hearing's date, or already recorded")
+    def post(self, body, violation_id):
+        """Record the hearing as held (manager, secretary): only this makes it held."""
+        violation = violation_for(violation_id)
+        allow(compliance_policies.can_record_hearing(caller(), violation.association_id))
+        ladder.record_hearing(
+            violation,
+            owner_attended=body["owner_attended"],
+            summary=body["summary"],
             actor=caller(),
         )
         db.session.commit()

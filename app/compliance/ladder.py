@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from app.approvals import services as approvals
 from app.approvals.models import ApprovalStatus
 from app.auth.models import User
+from app.compliance import hooks, wording
 from app.compliance import letters as letter_rendering
-from app.compliance import wording
+from app.compliance import policies as compliance_policies
 from app.compliance.conversation import hearing_requested_on
 from app.compliance.models import (
     Fine,
@@ -28,7 +29,7 @@ from app.compliance.models import (
 from app.compliance.profiles import check_fine_amount, profile_of, refuse
 from app.compliance.services import record, today
 from app.core import clock, formatting
-from app.core.errors import InvalidTransition, ValidationError
+from app.core.errors import InvalidTransition, NotAllowed, ValidationError
 from app.core.parsing import parse_amount
 from app.extensions import db
 
@@ -291,9 +292,17 @@ def check_hearing(violation: Violation) -> None:
 
 
 def schedule_hearing(
-    violation: Violation, *, scheduled_at: datetime, location: str, actor: User
+    violation: Violation,
+    *,
+    scheduled_at: datetime,
+    location: str,
+    actor: User,
+    meeting_id: int | None = None,
 ) -> Hearing:
-    """Schedule (or move) the hearing and issue its notice, within the profile's rules."""
+    """Schedule (or move) the hearing and issue its notice, within the profile's rules.
+
+    The hearing is held at a board meeting: ``meeting_id``'s, else an executive session
+    created for it (placed by the venue the meetings package registers, ``hooks``)."""
     check_hearing(violation)
     association = violation.association
     profile = profile_of(association.compliance_profile)
@@ -350,8 +359,10 @@ def schedule_hearing(
         violation.hearing = hearing
     else:
         hearing.scheduled_at, hearing.location = scheduled_at, location
+    hearing.packet_sent_at = None  # a moved hearing needs its evidence again (TX 209.007)
     violation.status = ViolationStatus.HEARING_SCHEDULED.value
     db.session.flush()
+    hooks.place_hearing(violation, hearing, meeting_id, actor)
     record(
         violation,
         "hearing.rescheduled" if moved else "hearing.scheduled",
@@ -362,15 +373,123 @@ def schedule_hearing(
             where=location,
         ),
         actor=actor,
-        data={"scheduled_at": clock.as_utc(scheduled_at).isoformat(), "location": location},
+        data={
+            "scheduled_at": clock.as_utc(scheduled_at).isoformat(),
+            "location": location,
+            "meeting_id": hearing.meeting_id,
+        },
     )
     _issue(violation, LetterKind.HEARING, actor=actor, hearing=hearing)
     return hearing
 
 
 def hearing_held(violation: Violation) -> bool:
-    """A hearing counts as held once its time has passed (see Hearing.held)."""
+    """A hearing is held once recorded as held (see Hearing.held), never by the clock."""
     return violation.hearing is not None and violation.hearing.held
+
+
+def hearing_day(violation: Violation) -> date:
+    """Return the hearing's local date (association time zone)."""
+    return (
+        clock.as_utc(violation.hearing.scheduled_at)
+        .astimezone(clock.zone(violation.association.time_zone))
+        .date()
+    )
+
+
+def packet_deadline(violation: Violation) -> date | None:
+    """Return the last day the evidence packet may go out (TX: 10 days before the hearing),
+    or None where the profile asks for none."""
+    profile = profile_of(violation.association.compliance_profile)
+    if not profile.evidence_packet_days or violation.hearing is None:
+        return None
+    return hearing_day(violation) - timedelta(days=profile.evidence_packet_days)
+
+
+def check_record_hearing(violation: Violation) -> None:
+    """Refuse recording the hearing as held when it cannot be yet (409 naming the rule)."""
+    association = violation.association
+    profile = profile_of(association.compliance_profile)
+    hearing = violation.hearing
+    if hearing is None:
+        raise refuse(_("No hearing is scheduled for this violation."))
+    if hearing.held:
+        raise refuse(
+            _(
+                "The hearing was already recorded as held on %(date)s.",
+                date=formatting.long_date(hearing.held_at, association.time_zone),
+            )
+        )
+    day = hearing_day(violation)
+    if today(association) < day:
+        raise refuse(
+            _(
+                "A hearing is recorded as held from its own date (%(when)s).",
+                when=formatting.long_datetime(hearing.scheduled_at, association.time_zone),
+            ),
+            day,
+        )
+    deadline = packet_deadline(violation)
+    if deadline is not None:
+        sent = (
+            clock.as_utc(hearing.packet_sent_at)
+            .astimezone(clock.zone(association.time_zone))
+            .date()
+            if hearing.packet_sent_at
+            else None
+        )
+        if sent is None or sent > deadline:
+            raise refuse(
+                _(
+                    "%(rule)s The evidence packet %(state)s; the hearing cannot be recorded "
+                    "as held. Move the hearing and send the packet by %(date)s of the new "
+                    "date's countdown.",
+                    rule=profile.evidence_packet_rule,
+                    state=_("went out on %(d)s", d=formatting.long_date(sent))
+                    if sent
+                    else _("was not sent"),
+                    date=_("%(n)d days before", n=profile.evidence_packet_days),
+                )
+            )
+
+
+def record_hearing(violation: Violation, *, owner_attended, summary, actor: User) -> Hearing:
+    """Record the hearing as held (the manager or the secretary): whether the owner attended
+    and what was said. Only this makes the hearing held."""
+    if not compliance_policies.can_record_hearing(actor, violation.association_id):
+        raise NotAllowed(_("Only the manager or the secretary records the hearing."))
+    check_record_hearing(violation)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(owner_attended, bool):
+        errors["owner_attended"] = [_("Say whether the owner attended (true or false).")]
+    summary = summary.strip() if isinstance(summary, str) else ""
+    if not summary:
+        errors["summary"] = [_("Summarize the hearing: what the owner and the board said.")]
+    elif len(summary) > 4000:
+        errors["summary"] = [
+            _("Use at most %(max)d characters (this has %(n)d).", max=4000, n=len(summary))
+        ]
+    if errors:
+        raise ValidationError(errors)
+    hearing = violation.hearing
+    hearing.held_at, hearing.owner_attended, hearing.summary = clock.now(), owner_attended, summary
+    db.session.flush()
+    record(
+        violation,
+        "hearing.held",
+        _(
+            "Recorded the hearing of %(when)s as held (the owner %(attended)s)",
+            when=formatting.long_datetime(hearing.scheduled_at, violation.association.time_zone),
+            attended=_("attended") if owner_attended else _("did not attend"),
+        ),
+        actor=actor,
+        data={
+            "owner_attended": owner_attended,
+            "summary": summary,
+            "meeting_id": hearing.meeting_id,
+        },
+    )
+    return hearing
 
 
 # --- fines ----------------------------------------------------------------------------------
@@ -408,7 +527,8 @@ def check_fine(violation: Violation) -> None:
         )
         raise refuse(
             _(
-                "No fine before the hearing has been held (it is set for %(when)s).",
+                "No fine before the hearing has been held and recorded as held by the "
+                "manager or the secretary (it is set for %(when)s).",
                 when=formatting.long_datetime(
                     violation.hearing.scheduled_at, association.time_zone
                 ),
@@ -470,7 +590,8 @@ def propose_fine(
             "health_safety_finding": bool(health_safety_finding),
         },
     )
-    approvals.open_request("fine", fine, actor=actor)
+    request = approvals.open_request("fine", fine, actor=actor)
+    hooks.fine_opened(fine, request, actor)
     return fine
 
 

@@ -50,6 +50,8 @@ class Profile:
     requested_hearing_within_days: int | None = None
     decision_letter_days: int | None = None
     evidence_packet_days: int | None = None
+    evidence_packet_rule: str = ""
+    decision_letter_rule: str = ""
     hearing_request_days: int | None = None
     wording: dict[str, str] = field(default_factory=dict)
 
@@ -86,6 +88,8 @@ PROFILES: dict[str, Profile] = {
             ),
         ),
         decision_letter_days=15,
+        decision_letter_rule="Civil Code 5855(f): if the board imposes discipline, it notifies "
+        "the member in writing of its decision within 15 days following the action.",
         wording={
             "violation": "Under Civil Code § 5855 you may attend a hearing before the board and "
             "address the board, in person or in writing, before any fine is imposed. If you "
@@ -109,6 +113,9 @@ PROFILES: dict[str, Profile] = {
         certified_mail=frozenset({"violation"}),
         requested_hearing_within_days=30,
         evidence_packet_days=10,
+        evidence_packet_rule="Property Code 209.007(f): not later than the 10th day before "
+        "the hearing, the association gives the owner a packet with all the information, "
+        "photographs and communications it will introduce at the hearing.",
         hearing_request_days=30,
         wording={
             "violation": "This notice is sent by certified mail as Property Code § 209.006 "
@@ -253,6 +260,14 @@ class MeetingRules:
     long_notice_kinds: frozenset[str] = frozenset()
     agenda_only: bool = False
     emergency_rule: str = ""
+    # The executive-session topic a violation's hearing is held under.
+    hearing_topic: str = "member_discipline"
+    # CA Civil Code 4910(b)(2), 4923: a request may be decided online by every director's
+    # written consent in an emergency ("" where the profile has no such rule).
+    emergency_consent_rule: str = ""
+    # TX Property Code 209.0051(h): actions taken without a meeting are summarized at the
+    # next board meeting ("" where the profile asks nothing).
+    online_actions_rule: str = ""
 
 
 EXECUTIVE_TOPICS = {
@@ -300,6 +315,9 @@ _CA_MEETINGS = MeetingRules(
     agenda_only=True,
     emergency_rule="Civil Code 4923: an emergency meeting is called by the president, or by "
     "any two directors other than the president.",
+    emergency_consent_rule="Civil Code 4910(b)(2), 4923: in an emergency the board may act by "
+    "electronic transmission if all directors consent in writing, and the consents are filed "
+    "with the minutes of the next board meeting.",
 )
 _TX_MEMBERS = NoticePeriod(
     days=10,
@@ -354,6 +372,10 @@ MEETING_RULES: dict[str, MeetingRules] = {
             "privacy",
             "confidential",
         ),
+        hearing_topic="enforcement",
+        online_actions_rule="Property Code 209.0051(h): the board may take action outside a "
+        "meeting by electronic or telephonic vote; any action so taken is summarized at the "
+        "next regular board meeting.",
         topics_rule="Property Code 209.0051(c): the board meets in executive session only on "
         "personnel, pending or threatened litigation, contract negotiations, enforcement "
         "actions, confidential communications with its attorney, owners' privacy, or matters "
