@@ -340,3 +340,60 @@ def test_a_violation_of_another_association_is_a_404_for_the_record(ca, api, app
 
 def test_hearing_time_helper_matches_the_api_time(ca):
     assert hearing_time(ca, HEARING_DAY).isoformat() == _at()
+
+
+def _fined_at_the_hearing(api, world) -> int:
+    """Hold the hearing, propose the fine and carry the motion on the hearing's item."""
+    hearing = _scheduled(api, world)
+    mid = hearing["meeting_id"]
+    _on_hearing_day()
+    _present(api, world, mid, world.board, world.secretary)
+    assert _record(api, world.secretary, world).status_code == 200
+    approval_id = _fine(api, world).get_json()["approval_id"]
+    item_id = (
+        api(world.manager).get(f"/api/v1/approvals/{approval_id}").get_json()["agenda_item_id"]
+    )
+    motion = api(world.secretary).post(
+        f"/api/v1/meetings/{mid}/motions",
+        json={
+            "text": "Impose the fine",
+            "agenda_item_id": item_id,
+            "moved_by": world.board.id,
+            "seconded_by": world.secretary.id,
+        },
+    )
+    for member in (world.board, world.secretary):
+        api(world.secretary).post(
+            f"/api/v1/motions/{motion.get_json()['id']}/votes",
+            json={"user_id": member.id, "choice": "yes"},
+        )
+    return mid
+
+
+def test_the_dashboard_shows_the_notice_of_decision_due_and_issues_it(ca, api, client):
+    from tests.conftest import login
+
+    _fined_at_the_hearing(api, ca)
+    login(client, ca.manager)
+    page = client.get(f"/associations/{ca.a.id}/").get_data(as_text=True)
+    assert "Notices of decision due" in page and "Civil Code 5855(f)" in page
+    assert "due by March 31, 2027" in page and "Issue the notice of decision" in page
+    login(client, ca.board)
+    assert "Notices of decision due" not in client.get(f"/associations/{ca.a.id}/").get_data(
+        as_text=True
+    )
+    login(client, ca.manager)
+    import re
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    response = client.post(
+        f"/associations/{ca.a.id}/compliance/violations/{ca.violation_id}/letters/fine",
+        data={"csrf_token": token.group(1) if token else ""},
+    )
+    assert response.status_code == 302
+    letters = api(ca.manager).get(f"/api/v1/violations/{ca.violation_id}").get_json()["letters"]
+    assert [le["kind"] for le in letters][-1] == "fine"
+    page = client.get(f"/associations/{ca.a.id}/").get_data(as_text=True)
+    assert "Notices of decision due" not in page
