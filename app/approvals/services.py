@@ -285,6 +285,7 @@ def _decide(request: ApprovalRequest, status: ApprovalStatus, actor: User) -> No
         kind.on_approved(subject, request)
     else:
         kind.on_rejected(subject, request)
+    venues.decided(request)
     audit.record(
         f"approval.{status.value}",
         actor=actor,
@@ -373,6 +374,66 @@ def decide_by_motion(
         )
     db.session.flush()
     _decide(request, ApprovalStatus.APPROVED if carried else ApprovalStatus.REJECTED, actor)
+    return request
+
+
+def declare_emergency(
+    request: ApprovalRequest, *, reason: str, called_by: list[int], actor: User
+) -> ApprovalRequest:
+    """Let a meeting request be decided online by unanimous written consent (CA Civil Code
+    4910(b)(2), 4923): every eligible member must approve; the first rejection or
+    abstention rejects it. The callers and the reason are checked by the caller of this."""
+    request = get_request(request.id, for_update=True)
+    if not request.is_pending:
+        raise InvalidTransition(
+            _("This request was already decided (%(status)s).", status=request.status)
+        )
+    if request.emergency:
+        raise Conflict(_("This request is already decided by emergency consent."))
+    if venues.venue_of(request) == venues.ONLINE:
+        raise Conflict(_("This request is decided online already; no emergency consent is needed."))
+    if venues.venue_of(request) != venues.MEETING:
+        raise Conflict(
+            _(
+                "This request is decided by the %(venue)s; emergency consent is for decisions "
+                "of the board at a meeting.",
+                venue=venues.venue_of(request),
+            )
+        )
+    request.meeting_id = request.agenda_item_id = None
+    request.emergency, request.emergency_reason = True, reason
+    request.emergency_called_by = list(called_by)
+    request.required, request.threshold_label = len(request.eligible_voter_ids), _("unanimous")
+    for vote in list(request.votes):
+        request.votes.remove(vote)
+    db.session.flush()
+    audit.record(
+        "approval.emergency",
+        actor=actor,
+        association_id=request.association_id,
+        subject_type=request.subject_type,
+        subject_id=request.subject_id,
+        summary=_(
+            "Declared “%(title)s” an emergency, decided online by the unanimous written "
+            "consent of the %(n)d eligible members: %(reason)s",
+            title=request.title,
+            n=request.required,
+            reason=reason[:200],
+        ),
+        data={"approval_id": request.id, "reason": reason, "called_by": list(called_by)},
+    )
+    _notify(
+        request,
+        _("Emergency consent: %(title)s", title=request.title),
+        _(
+            "“%(title)s” is decided online by unanimous written consent (%(reason)s). Every "
+            "one of the %(n)d eligible members must approve; one rejection or abstention "
+            "rejects it.",
+            title=request.title,
+            reason=reason,
+            n=request.required,
+        ),
+    )
     return request
 
 

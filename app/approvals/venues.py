@@ -8,7 +8,11 @@ without the engine importing them:
 - ``register_venue(Venue)``: how a venue other than online answers an online vote (the
   meetings package registers ``meeting``; the FL committee registers ``committee``);
 - ``register_rule(fn)``: a rule that picks the venue of one request before the association's
-  setting applies (``fn(request) -> venue | None``), e.g. a CA emergency decided online.
+  setting applies (``fn(request) -> venue | None``), e.g. a CA emergency decided online
+  (``emergency_consent`` below, registered here: the engine's own rule);
+- ``register_decided(fn)``: ``fn(request)`` runs once a request is decided (the meetings
+  package lists emergency consents and TX actions taken without a meeting on the next
+  board meeting's agenda).
 """
 
 from __future__ import annotations
@@ -229,6 +233,22 @@ def register_venue(venue: Venue) -> Venue:
     return venue
 
 
+_DECIDED: list[Callable[[Any], None]] = []
+
+
+def register_decided(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Add what follows a request's decision (in the engine's transaction)."""
+    if fn not in _DECIDED:
+        _DECIDED.append(fn)
+    return fn
+
+
+def decided(request: Any) -> None:
+    """Tell the registered features that a request was decided."""
+    for fn in _DECIDED:
+        fn(request)
+
+
 def register_rule(rule: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
     """Add a rule that may choose one request's venue (first answer wins)."""
     if rule not in _RULES:
@@ -265,3 +285,13 @@ def refuse_online_vote(request: Any, association: Any) -> None:
         )
     handler = _VENUES.get(venue) or Venue()
     raise Conflict(handler.online_vote_refusal(request, rule))
+
+
+def emergency_consent(request: Any) -> str | None:
+    """CA Civil Code 4910(b)(2), 4923: a request declared an emergency is decided online, by
+    the unanimous written consent of the eligible directors (its ``required`` is all of
+    them)."""
+    return ONLINE if getattr(request, "emergency", False) else None
+
+
+register_rule(emergency_consent)
