@@ -11,6 +11,7 @@ from app.api.schemas import BaseSchema, ListArgsSchema, envelope, list_schema
 from app.api.setup import allow, association_for, caller
 from app.approvals import policies as approval_policies
 from app.approvals import services as approvals
+from app.approvals import venues
 from app.approvals.models import SUBJECT_TYPES, ApprovalRequest, Choice
 from app.auth import policies
 from app.core.errors import NotFound
@@ -56,7 +57,14 @@ class ApprovalSchema(ApprovalSummarySchema):
     eligible_voter_ids = fields.List(fields.Integer())
     threshold = fields.String(attribute="threshold_label")
     votes = fields.List(fields.Nested(VoteSchema))
-    venue = fields.String(metadata={"enum": ["online", "meeting", "committee"]})
+    venue = fields.Function(
+        lambda r: venues.venue_of(r),
+        metadata={
+            "type": "string",
+            "enum": ["online", "meeting", "committee"],
+            "description": "where it is decided now (an emergency consent: online)",
+        },
+    )
     meeting_id = fields.Integer(allow_none=True)
     agenda_item_id = fields.Integer(allow_none=True)
     emergency = fields.Boolean(
