@@ -26,6 +26,7 @@ from app.api.schemas import (
 )
 from app.api.setup import allow, association_for, caller
 from app.compliance import conversation, ladder, outcomes
+from app.compliance import packet as evidence
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
 from app.compliance.models import Inspection, Rule, Violation, ViolationStatus
@@ -478,6 +479,34 @@ class HearingRecord(MethodView):
         )
         db.session.commit()
         return violation
+
+
+@blp.route("/violations/<int:violation_id>/hearing/packet")
+class HearingPacket(MethodView):
+    @blp.response(200, ViolationSchema)
+    @blp.alt_response(409, description="No hearing, or the hearing was held")
+    def post(self, violation_id):
+        """Assemble the evidence packet (letters, findings with photos, the owner's answers)
+        and deliver it to the unit's owners through the notices delivery (TX 209.007)."""
+        violation = violation_for(violation_id, write=True)
+        evidence.send_packet(violation, actor=caller())
+        db.session.commit()
+        return violation
+
+
+@blp.route("/violations/<int:violation_id>/hearing/packet.pdf")
+class HearingPacketPdf(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    @blp.alt_response(409, description="No hearing scheduled")
+    def get(self, violation_id):
+        """The evidence packet as it stands today (staff and the unit's owners)."""
+        from app.compliance.profiles import refuse
+        from app.core.pdf import pdf_response
+
+        violation = violation_for(violation_id)
+        if violation.hearing is None:
+            raise refuse(_("No hearing is scheduled; the evidence packet goes with a hearing."))
+        return pdf_response(evidence.packet_pdf(violation), f"evidence-V{violation.id}.pdf")
 
 
 @blp.route("/violations/<int:violation_id>/fines")

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.associations.forms import ConfirmForm
 from app.compliance import conversation, ladder, letters, outcomes, voids, wording
+from app.compliance import packet as evidence
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
 from app.compliance.forms import (
@@ -239,6 +240,19 @@ def record_hearing(aid: int, violation_id: int):
         _("The hearing is recorded as held."),
         form_key="record_form",
         allowed=compliance_policies.can_record_hearing,
+    )
+
+
+@bp.route("/violations/<int:violation_id>/hearing/packet", methods=["POST"])
+@login_required
+def send_packet(aid: int, violation_id: int):
+    """Send the evidence packet to the unit's owners (TX Property Code 209.007)."""
+    return _act(
+        aid,
+        violation_id,
+        ConfirmForm,
+        lambda v, f: evidence.send_packet(v, actor=actor()),
+        _("The evidence packet is on its way to the owners."),
     )
 
 
