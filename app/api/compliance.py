@@ -147,6 +147,15 @@ class FineSchema(BaseSchema):
     status = fields.String()
     approval_id = fields.Integer(allow_none=True)
     decided_at = fields.AwareDateTime(format="iso", allow_none=True)
+    cap_note = fields.Function(
+        lambda fine: ladder.cap_note(fine),
+        allow_none=True,
+        metadata={
+            "type": ["string", "null"],
+            "description": "set where the fine goes beyond the statute's cap because the "
+            "governing documents allow more (the association's setting)",
+        },
+    )
 
 
 class HearingSchema(BaseSchema):

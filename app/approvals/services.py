@@ -120,7 +120,12 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
     )
     if pending is not None:
         raise Conflict(_("This is already before the board (request %(id)d).", id=pending))
-    eligible = sorted(seated_board_ids(association_id) - kind.recused_user_ids(subject))
+    association = db.session.get(Association, association_id)
+    venue = venues.venue_for_new(association, subject_type)
+    deciders = venues.venue_voters(venue, association_id)
+    if deciders is None:
+        deciders = seated_board_ids(association_id)
+    eligible = sorted(deciders - kind.recused_user_ids(subject))
     if not eligible:
         raise Conflict(
             _(
@@ -129,9 +134,8 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
             )
         )
     required, label = required_votes(len(eligible), threshold_for(association_id, subject_type))
-    association = db.session.get(Association, association_id)
     request = ApprovalRequest(
-        venue=venues.venue_for_new(association, subject_type),
+        venue=venue,
         association_id=association_id,
         subject_type=subject_type,
         subject_id=subject.id,
@@ -195,7 +199,9 @@ def cast_vote(request_id: int, *, voter: User, choice: str, comment: str = "") -
     moment neither lose a vote nor decide twice.
     """
     request = get_request(request_id, for_update=True)
-    if not policies.is_board(voter, request.association_id):
+    if not policies.is_board(voter, request.association_id) and (
+        voter.id not in request.eligible_voter_ids
+    ):
         raise NotAllowed(_("Only board members vote."))
     if voter.id not in request.eligible_voter_ids:
         raise NotAllowed(

@@ -218,9 +218,20 @@ class Venue:
 
     name: str = ""
 
-    def online_vote_refusal(self, request: Any, rule: VenueRule) -> str:
-        """Return the 409's words: the rule, and what to do instead."""
+    def online_vote_refusal(self, request: Any, rule: VenueRule) -> str | None:
+        """Return the 409's words: the rule, and what to do instead (None: the vote is
+        taken, as a committee's members vote online)."""
         return _("%(rule)s This request is not decided by online votes.", rule=rule.rule)
+
+    def eligible_ids(self, association_id: int) -> set[int] | None:
+        """Return who decides this venue's requests (None: the seated board)."""
+        return None
+
+
+def venue_voters(venue: str, association_id: int) -> set[int] | None:
+    """Return the voters a venue names (a committee's members), or None for the board."""
+    handler = _VENUES.get(venue)
+    return handler.eligible_ids(association_id) if handler is not None else None
 
 
 _VENUES: dict[str, Venue] = {}
@@ -284,7 +295,9 @@ def refuse_online_vote(request: Any, association: Any) -> None:
             "",
         )
     handler = _VENUES.get(venue) or Venue()
-    raise Conflict(handler.online_vote_refusal(request, rule))
+    refusal = handler.online_vote_refusal(request, rule)
+    if refusal:
+        raise Conflict(refusal)
 
 
 def emergency_consent(request: Any) -> str | None:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.approvals import services as approvals
+from app.approvals import venues
 from app.approvals.models import ApprovalStatus
 from app.auth.models import User
 from app.compliance import hooks, wording
@@ -26,7 +27,15 @@ from app.compliance.models import (
     Violation,
     ViolationStatus,
 )
-from app.compliance.profiles import check_fine_amount, profile_of, refuse
+from app.compliance.profiles import (
+    AGGREGATE,
+    PER_VIOLATION,
+    check_fine_amount,
+    effective_cap,
+    profile_of,
+    raised_caps,
+    refuse,
+)
 from app.compliance.services import record, today
 from app.core import clock, formatting
 from app.core.errors import InvalidTransition, NotAllowed, ValidationError
@@ -542,6 +551,19 @@ def check_fine(violation: Violation) -> None:
         )
     if any(f.status == FineStatus.PENDING_APPROVAL for f in violation.fines):
         raise refuse(_("A fine for this violation is already before the board."))
+    if profile.fining_committee_min and (
+        venues.venue_for_new(association, "fine") == venues.COMMITTEE
+    ):
+        members = committee_ids(association.id)
+        if len(members) < profile.fining_committee_min:
+            raise refuse(
+                _(
+                    "%(rule)s The association has %(n)d; appoint members with the role "
+                    "committee first.",
+                    rule=profile.fining_committee_rule,
+                    n=len(members),
+                )
+            )
 
 
 def propose_fine(
@@ -564,6 +586,7 @@ def propose_fine(
             (f.amount for f in violation.fines if f.status in COUNTED_FINES), Decimal(0)
         ),
         fined_on_unit=fined_on_unit(violation.unit_id),
+        raised=raised_caps(violation.association),
     )
     fine = Fine(
         amount=amount,
@@ -593,6 +616,89 @@ def propose_fine(
     request = approvals.open_request("fine", fine, actor=actor)
     hooks.fine_opened(fine, request, actor)
     return fine
+
+
+def committee_ids(association_id: int) -> set[int]:
+    """Return the members of the association's fining committee (role ``committee``)."""
+    from app.auth.models import Membership
+
+    return set(
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.association_id == association_id, Membership.role == "committee"
+            )
+        )
+    )
+
+
+def cap_note(fine: Fine) -> str | None:
+    """Say when a fine goes beyond the statute's cap because the governing documents allow
+    more (the association's setting), else None."""
+    violation = fine.violation
+    profile = profile_of(violation.association.compliance_profile)
+    raised = raised_caps(violation.association)
+    on_violation = sum(
+        (f.amount for f in violation.fines if f.status in COUNTED_FINES and f.id <= fine.id),
+        Decimal(0),
+    )
+    notes = []
+    for cap in profile.fine_caps:
+        limit = effective_cap(cap, raised)
+        total = on_violation if cap.scope == PER_VIOLATION else fined_on_unit(violation.unit_id)
+        if limit != cap.amount and total > cap.amount:
+            notes.append(
+                _(
+                    "Above the %(statute)s %(scope)s of %(citation)s: the governing documents "
+                    "allow %(cap)s (association setting).",
+                    statute=formatting.money(cap.amount),
+                    scope=_("per violation") if cap.scope == PER_VIOLATION else _("in all"),
+                    citation=cap.citation,
+                    cap=formatting.money(limit),
+                )
+            )
+    return " ".join(notes) or None
+
+
+def set_fine_caps(association, changes: dict, *, actor: User) -> None:
+    """Record the caps the governing documents set (admin), where the statute yields to
+    them; 422 naming the field elsewhere or for an amount that is not money."""
+    profile = profile_of(association.compliance_profile)
+    for field, scope in (
+        ("fine_cap_per_violation", PER_VIOLATION),
+        ("fine_cap_aggregate", AGGREGATE),
+    ):
+        if field not in changes:
+            continue
+        raw = changes[field]
+        cap = profile.cap(scope)
+        if raw is not None and (cap is None or not cap.documents_may_raise):
+            raise ValidationError(
+                field,
+                _(
+                    "%(name)s has no cap of this kind that the governing documents may raise.",
+                    name=profile.name,
+                ),
+            )
+        amount = None if raw is None else parse_amount(raw, field)
+        if amount is not None and amount <= 0:
+            raise ValidationError(field, _("Enter an amount greater than zero."))
+        if getattr(association, field) != amount:
+            setattr(association, field, amount)
+            from app.core import audit
+
+            audit.record(
+                "association.fine_cap",
+                actor=actor,
+                association_id=association.id,
+                subject_type="association",
+                subject_id=association.id,
+                summary=_(
+                    "Set the fine cap of the governing documents (%(scope)s) to %(amount)s",
+                    scope=scope.replace("_", " "),
+                    amount=formatting.money(amount) if amount is not None else _("the statute's"),
+                ),
+                data={field: str(amount) if amount is not None else None},
+            )
 
 
 def fined_on_unit(unit_id: int) -> Decimal:

@@ -34,6 +34,9 @@ class FineCap:
     words: str
     citation: str
     health_safety_lifts: bool = False
+    # The statute yields to the governing documents ("unless otherwise provided in the
+    # governing documents"): an association setting may raise it.
+    documents_may_raise: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class Profile:
     evidence_packet_rule: str = ""
     decision_letter_rule: str = ""
     hearing_request_days: int | None = None
+    # FL 720.305(2)(b): fines are confirmed by a committee of at least this many members.
+    fining_committee_min: int | None = None
+    fining_committee_rule: str = ""
     wording: dict[str, str] = field(default_factory=dict)
 
     def cap(self, scope: str) -> FineCap | None:
@@ -145,6 +151,7 @@ PROFILES: dict[str, Profile] = {
                 "the association bylaws, or reasonable rules of the association unless otherwise "
                 "provided in the governing documents.",
                 "Florida Statutes § 720.305(2)",
+                documents_may_raise=True,
             ),
             FineCap(
                 Decimal("1000.00"),
@@ -154,8 +161,14 @@ PROFILES: dict[str, Profile] = {
                 "not exceed $1,000 in the aggregate unless otherwise provided in the governing "
                 "documents.",
                 "Florida Statutes § 720.305(2)",
+                documents_may_raise=True,
             ),
         ),
+        fining_committee_min=3,
+        fining_committee_rule="Florida Statutes 720.305(2)(b): a fine may not be imposed without "
+        "notice and an opportunity for a hearing before a committee of at least three members "
+        "appointed by the board who are not officers, directors or employees of the "
+        "association, or the spouse, parent, child, brother or sister of one.",
         wording={
             "violation": "Before a fine is imposed you are entitled to at least 14 days' "
             "notice and an opportunity for a hearing before a committee of at "
@@ -190,18 +203,34 @@ def check_fine_amount(
     health_safety: bool,
     fined_on_violation: Decimal,
     fined_on_unit: Decimal,
+    raised: dict[str, Decimal | None] | None = None,
 ) -> None:
     """Refuse a fine over the profile's caps (422), naming the cap and its section.
 
     ``fined_on_violation`` is what this violation is already fined; ``fined_on_unit`` what
-    all of the unit's violations are.
+    all of the unit's violations are; ``raised`` the caps the governing documents set per
+    scope where the statute yields to them.
     """
     for cap in profile.fine_caps:
         if cap.health_safety_lifts and health_safety:
             continue
         so_far = fined_on_violation if cap.scope == PER_VIOLATION else fined_on_unit
-        if so_far + amount <= cap.amount:
+        limit = effective_cap(cap, raised)
+        if so_far + amount <= limit:
             continue
+        if limit != cap.amount:
+            raise ValidationError(
+                "amount",
+                _(
+                    "The governing documents cap fines at %(cap)s %(scope)s (the association's "
+                    "setting, above the %(statute)s of %(citation)s); %(so_far)s is fined so far.",
+                    cap=money(limit),
+                    scope=_("per violation") if cap.scope == PER_VIOLATION else _("in all"),
+                    statute=money(cap.amount),
+                    citation=cap.citation,
+                    so_far=money(so_far),
+                ),
+            )
         if cap.scope == PER_VIOLATION:
             lift = (
                 _(" unless the board records a health or safety finding")
@@ -228,6 +257,23 @@ def check_fine_amount(
                 so_far=money(so_far),
             )
         raise ValidationError("amount", message)
+
+
+def effective_cap(cap: FineCap, raised: dict[str, Decimal | None] | None) -> Decimal:
+    """Return a cap as it applies: the governing documents' amount where the statute yields
+    to them and they allow more, else the statute's."""
+    documents = (raised or {}).get(cap.scope)
+    if cap.documents_may_raise and documents is not None and documents > cap.amount:
+        return documents
+    return cap.amount
+
+
+def raised_caps(association) -> dict[str, Decimal | None]:
+    """Return the association's own caps by scope (its governing documents)."""
+    return {
+        PER_VIOLATION: association.fine_cap_per_violation,
+        AGGREGATE: association.fine_cap_aggregate,
+    }
 
 
 # --- meetings: notice periods and executive-session topics --------------------------------

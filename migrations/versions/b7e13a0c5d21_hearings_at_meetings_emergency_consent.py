@@ -1,4 +1,5 @@
-"""hearings held at meetings (recorded), TX evidence packet, CA emergency consent
+"""hearings held at meetings (recorded), TX evidence packet, CA emergency consent, the FL
+fining committee role and the caps the governing documents raise
 
 Revision ID: b7e13a0c5d21
 Revises: ef862b1f1530
@@ -33,8 +34,32 @@ def upgrade():
         batch_op.add_column(sa.Column('emergency_reason', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('emergency_called_by', sa.JSON(), nullable=True))
 
+    with op.batch_alter_table('associations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('fine_cap_per_violation', sa.Numeric(precision=12, scale=2), nullable=True))
+        batch_op.add_column(sa.Column('fine_cap_aggregate', sa.Numeric(precision=12, scale=2), nullable=True))
+
+    # The role 'committee' (FL 720.305(2)(b)). PostgreSQL only: on SQLite a changed CHECK
+    # means rebuilding memberships and invitations; there the application refuses.
+    if op.get_bind().dialect.name == "postgresql":
+        for table in ("memberships", "invitations"):
+            op.drop_constraint(op.f(f"ck_{table}_role"), table, type_="check")
+            op.create_check_constraint(
+                op.f(f"ck_{table}_role"), table, "role IN ('manager', 'board', 'owner', 'committee')"
+            )
+
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        for table in ("memberships", "invitations"):
+            op.execute(f"DELETE FROM {table} WHERE role = 'committee'")
+            op.drop_constraint(op.f(f"ck_{table}_role"), table, type_="check")
+            op.create_check_constraint(
+                op.f(f"ck_{table}_role"), table, "role IN ('manager', 'board', 'owner')"
+            )
+    with op.batch_alter_table('associations', schema=None) as batch_op:
+        batch_op.drop_column('fine_cap_aggregate')
+        batch_op.drop_column('fine_cap_per_violation')
+
     with op.batch_alter_table('approval_requests', schema=None) as batch_op:
         batch_op.drop_column('emergency_called_by')
         batch_op.drop_column('emergency_reason')

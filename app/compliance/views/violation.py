@@ -130,6 +130,7 @@ def _render_violation(violation, forms: dict | None = None, status: int = 200):
         record_refusal=_refusal(ladder.check_record_hearing, violation),
         packet_deadline=ladder.packet_deadline(violation) if violation.hearing else None,
         decision_due=ladder.decision_letter_due(violation),
+        cap_note=ladder.cap_note,
         statuses=STATUS_LABELS,
         **forms,
     ), status
