@@ -151,7 +151,7 @@ class FineSchema(BaseSchema):
         lambda fine: ladder.cap_note(fine),
         allow_none=True,
         metadata={
-            "type": ["string", "null"],
+            "type": "string",
             "description": "set where the fine goes beyond the statute's cap because the "
             "governing documents allow more (the association's setting)",
         },
