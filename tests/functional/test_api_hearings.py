@@ -397,3 +397,45 @@ def test_the_dashboard_shows_the_notice_of_decision_due_and_issues_it(ca, api, c
     assert [le["kind"] for le in letters][-1] == "fine"
     page = client.get(f"/associations/{ca.a.id}/").get_data(as_text=True)
     assert "Notices of decision due" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("manager", 302), ("secretary", 302), ("board", 403), ("owner", 403), ("outsider", 404)],
+)
+def test_who_records_the_hearing_on_the_violation_page(ca, api, client, role, status):
+    from tests.conftest import login
+
+    _scheduled(api, ca)
+    _on_hearing_day()
+    login(client, ca.user(role))
+    response = client.post(
+        f"/associations/{ca.a.id}/compliance/violations/{ca.violation_id}/hearing/record",
+        data={"owner_attended": "y", "summary": "Heard in executive session."},
+    )
+    assert response.status_code == status
+    held = api(ca.manager).get(f"/api/v1/violations/{ca.violation_id}").get_json()["hearing"]
+    assert held["held"] is (status == 302)
+    if status == 302:
+        assert (held["owner_attended"], held["summary"]) == (True, "Heard in executive session.")
+
+
+def test_the_violation_page_offers_the_record_and_keeps_a_refused_summary(ca, api, client):
+    from tests.conftest import login
+
+    _scheduled(api, ca)
+    login(client, ca.secretary)
+    page = client.get(f"/associations/{ca.a.id}/compliance/violations/{ca.violation_id}")
+    text = page.get_data(as_text=True)
+    assert "The hearing cannot be recorded as held yet:" in text
+    assert "It becomes possible on March 16, 2027." in text
+    _on_hearing_day()
+    login(client, ca.secretary)
+    page = client.get(f"/associations/{ca.a.id}/compliance/violations/{ca.violation_id}")
+    assert "Record the hearing as held" in page.get_data(as_text=True)
+    refused = client.post(
+        f"/associations/{ca.a.id}/compliance/violations/{ca.violation_id}/hearing/record",
+        data={"owner_attended": "y", "summary": ""},
+    )
+    assert refused.status_code == 422
+    assert "Record the hearing as held" in refused.get_data(as_text=True)
