@@ -450,14 +450,15 @@ def check_record_hearing(violation: Violation) -> None:
         if sent is None or sent > deadline:
             raise refuse(
                 _(
-                    "%(rule)s The evidence packet %(state)s; the hearing cannot be recorded "
-                    "as held. Move the hearing and send the packet by %(date)s of the new "
-                    "date's countdown.",
+                    "%(rule)s The evidence packet %(state)s (due by %(due)s); the hearing "
+                    "cannot be recorded as held. Move the hearing and send the packet at "
+                    "least %(n)d days before its new date.",
                     rule=profile.evidence_packet_rule,
                     state=_("went out on %(d)s", d=formatting.long_date(sent))
                     if sent
                     else _("was not sent"),
-                    date=_("%(n)d days before", n=profile.evidence_packet_days),
+                    due=formatting.long_date(deadline),
+                    n=profile.evidence_packet_days,
                 )
             )
 

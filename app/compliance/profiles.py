@@ -119,9 +119,10 @@ PROFILES: dict[str, Profile] = {
         certified_mail=frozenset({"violation"}),
         requested_hearing_within_days=30,
         evidence_packet_days=10,
-        evidence_packet_rule="Property Code 209.007(f): not later than the 10th day before "
-        "the hearing, the association gives the owner a packet with all the information, "
-        "photographs and communications it will introduce at the hearing.",
+        evidence_packet_rule="Property Code 209.007(f): not later than 10 days before the "
+        "hearing, the association provides the owner a packet containing all documents, "
+        "photographs and communications relating to the matter that it intends to introduce "
+        "at the hearing; without it the owner is entitled to a 15-day postponement (209.007(g)).",
         hearing_request_days=30,
         wording={
             "violation": "This notice is sent by certified mail as Property Code § 209.006 "

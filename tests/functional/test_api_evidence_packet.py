@@ -136,7 +136,7 @@ def test_the_packet_must_go_out_ten_days_before(tx, sent_days_before, ok):
     response = _record(tx)
     assert response.status_code == (200 if ok else 409), response.get_json()
     if not ok:
-        assert "went out on March 7, 2027" in response.get_json()["detail"]
+        assert "went out on March 7, 2027 (due by March 6, 2027)" in response.get_json()["detail"]
 
 
 def test_no_packet_after_the_hearing_was_held(tx):
