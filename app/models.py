@@ -7,6 +7,7 @@ from app.auth import models as auth_models  # noqa: F401
 from app.budgets import models as budgets_models  # noqa: F401
 from app.budgets import subject as budget_subject  # noqa: F401
 from app.compliance import batches as compliance_batches  # noqa: F401
+from app.compliance import committee as fining_committee  # noqa: F401
 from app.compliance import letter_delivery  # noqa: F401
 from app.compliance import models as compliance_models  # noqa: F401
 from app.compliance import subject as fine_subject  # noqa: F401
@@ -16,6 +17,8 @@ from app.core import (
 )
 from app.delivery import models as delivery_models  # noqa: F401
 from app.documents import models as documents_models  # noqa: F401
+from app.meetings import consent as meeting_consent  # noqa: F401
+from app.meetings import hearings as meeting_hearings  # noqa: F401
 from app.meetings import models as meetings_models  # noqa: F401
 from app.meetings import venue as meeting_venue  # noqa: F401
 from app.notices import models as notices_models  # noqa: F401

@@ -11,10 +11,13 @@ from app.api.schemas import BaseSchema, ListArgsSchema, envelope, list_schema
 from app.api.setup import allow, association_for, caller
 from app.approvals import policies as approval_policies
 from app.approvals import services as approvals
+from app.approvals import venues
 from app.approvals.models import SUBJECT_TYPES, ApprovalRequest, Choice
+from app.auth import policies
 from app.core.errors import NotFound
 from app.core.listing import paginate
 from app.extensions import db
+from app.meetings import consent as meeting_consent
 
 blp = Blueprint("api_approvals", __name__, description="Board approvals")
 
@@ -54,10 +57,33 @@ class ApprovalSchema(ApprovalSummarySchema):
     eligible_voter_ids = fields.List(fields.Integer())
     threshold = fields.String(attribute="threshold_label")
     votes = fields.List(fields.Nested(VoteSchema))
-    venue = fields.String(metadata={"enum": ["online", "meeting", "committee"]})
+    venue = fields.Function(
+        lambda r: venues.venue_of(r),
+        metadata={
+            "type": "string",
+            "enum": ["online", "meeting", "committee"],
+            "description": "where it is decided now (an emergency consent: online)",
+        },
+    )
     meeting_id = fields.Integer(allow_none=True)
     agenda_item_id = fields.Integer(allow_none=True)
-    emergency = fields.Boolean()
+    emergency = fields.Boolean(
+        metadata={"description": "CA 4910(b)(2), 4923: decided online by unanimous consent"}
+    )
+    emergency_reason = fields.String()
+    emergency_called_by = fields.List(fields.Integer(), allow_none=True)
+
+
+class EmergencySchema(BaseSchema):
+    reason = fields.String(load_default="", metadata={"maxLength": 2000})
+    called_by = fields.Raw(
+        load_default=None,
+        metadata={
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "the president, or two board members other than the president",
+        },
+    )
 
 
 class VoteCreateSchema(BaseSchema):
@@ -126,6 +152,26 @@ class Votes(MethodView):
         request = request_for(request_id)
         result = approvals.cast_vote(
             request.id, voter=caller(), choice=body["choice"], comment=body["comment"]
+        )
+        db.session.commit()
+        return result
+
+
+@blp.route("/approvals/<int:request_id>/emergency")
+class Emergency(MethodView):
+    @blp.arguments(EmergencySchema)
+    @blp.response(200, ApprovalSchema)
+    @blp.alt_response(409, description="Decided, online already, or not a CA association")
+    def post(self, body, request_id):
+        """Let a meeting request be decided online by unanimous written consent (CA
+        emergency, Civil Code 4910(b)(2), 4923; manager or board)."""
+        request = request_for(request_id)
+        allow(
+            policies.is_manager(caller(), request.association_id)
+            or policies.is_board(caller(), request.association_id)
+        )
+        result = meeting_consent.declare_emergency(
+            request, reason=body["reason"], called_by=body["called_by"], actor=caller()
         )
         db.session.commit()
         return result

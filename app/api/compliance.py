@@ -26,6 +26,7 @@ from app.api.schemas import (
 )
 from app.api.setup import allow, association_for, caller
 from app.compliance import conversation, ladder, outcomes
+from app.compliance import packet as evidence
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
 from app.compliance.models import Inspection, Rule, Violation, ViolationStatus
@@ -34,6 +35,7 @@ from app.core.inputs import DB_INT_MAX, LONG_TEXT_MAX
 from app.core.listing import paginate
 from app.core.parsing import as_id
 from app.extensions import db
+from app.meetings import hearings as meeting_hearings
 
 blp = Blueprint("api_compliance", __name__, description="Compliance")
 
@@ -145,12 +147,32 @@ class FineSchema(BaseSchema):
     status = fields.String()
     approval_id = fields.Integer(allow_none=True)
     decided_at = fields.AwareDateTime(format="iso", allow_none=True)
+    cap_note = fields.Function(
+        lambda fine: ladder.cap_note(fine),
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "description": "set where the fine goes beyond the statute's cap because the "
+            "governing documents allow more (the association's setting)",
+        },
+    )
 
 
 class HearingSchema(BaseSchema):
     scheduled_at = fields.AwareDateTime(format="iso")
     location = fields.String()
-    held = fields.Function(lambda h: ladder.hearing_held(h.violation))
+    meeting_id = fields.Integer(
+        allow_none=True, metadata={"description": "the board meeting it is held at"}
+    )
+    held = fields.Boolean(metadata={"description": "recorded as held (never by the clock)"})
+    held_at = fields.AwareDateTime(format="iso", allow_none=True)
+    owner_attended = fields.Boolean(allow_none=True)
+    summary = fields.String()
+    packet_sent_at = fields.AwareDateTime(
+        format="iso",
+        allow_none=True,
+        metadata={"description": "TX: when the evidence packet went out (Property Code 209.007)"},
+    )
 
 
 class ResponseSchema(BaseSchema):
@@ -208,8 +230,24 @@ class ViolationListArgsSchema(ListArgsSchema):
 
 
 class HearingCreateSchema(BaseSchema):
-    scheduled_at = fields.Raw(required=True, metadata={"type": "string", "format": "date-time"})
+    scheduled_at = fields.Raw(
+        load_default=None,
+        metadata={
+            "type": "string",
+            "format": "date-time",
+            "description": "required unless meeting_id is given (then the meeting's time)",
+        },
+    )
     location = fields.String(load_default="", metadata={"maxLength": 300})
+    meeting_id = Id(
+        load_default=None,
+        metadata={"description": "the board meeting it is held at; else an executive session"},
+    )
+
+
+class HearingRecordSchema(BaseSchema):
+    owner_attended = fields.Raw(required=True, metadata={"type": "boolean"})
+    summary = fields.String(load_default="", metadata={"maxLength": 4000})
 
 
 class FineCreateSchema(BaseSchema):
@@ -422,14 +460,62 @@ class HearingEndpoint(MethodView):
     def post(self, body, violation_id):
         """Schedule (or move) the hearing; issues the notice of hearing."""
         violation = violation_for(violation_id, write=True)
-        ladder.schedule_hearing(
+        meeting_hearings.schedule_hearing(
             violation,
             scheduled_at=_parse_moment(body["scheduled_at"]),
             location=body["location"],
+            meeting_id=body["meeting_id"],
             actor=caller(),
         )
         db.session.commit()
         return violation
+
+
+@blp.route("/violations/<int:violation_id>/hearing/record")
+class HearingRecord(MethodView):
+    @blp.arguments(HearingRecordSchema)
+    @blp.response(200, ViolationSchema)
+    @blp.alt_response(409, description="Before the hearing's date, or already recorded")
+    def post(self, body, violation_id):
+        """Record the hearing as held (manager, secretary): only this makes it held."""
+        violation = violation_for(violation_id)
+        allow(compliance_policies.can_record_hearing(caller(), violation.association_id))
+        ladder.record_hearing(
+            violation,
+            owner_attended=body["owner_attended"],
+            summary=body["summary"],
+            actor=caller(),
+        )
+        db.session.commit()
+        return violation
+
+
+@blp.route("/violations/<int:violation_id>/hearing/packet")
+class HearingPacket(MethodView):
+    @blp.response(200, ViolationSchema)
+    @blp.alt_response(409, description="No hearing, or the hearing was held")
+    def post(self, violation_id):
+        """Assemble the evidence packet (letters, findings with photos, the owner's answers)
+        and deliver it to the unit's owners through the notices delivery (TX 209.007)."""
+        violation = violation_for(violation_id, write=True)
+        evidence.send_packet(violation, actor=caller())
+        db.session.commit()
+        return violation
+
+
+@blp.route("/violations/<int:violation_id>/hearing/packet.pdf")
+class HearingPacketPdf(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    @blp.alt_response(409, description="No hearing scheduled")
+    def get(self, violation_id):
+        """The evidence packet as it stands today (staff and the unit's owners)."""
+        from app.compliance.profiles import refuse
+        from app.core.pdf import pdf_response
+
+        violation = violation_for(violation_id)
+        if violation.hearing is None:
+            raise refuse(_("No hearing is scheduled; the evidence packet goes with a hearing."))
+        return pdf_response(evidence.packet_pdf(violation), f"evidence-V{violation.id}.pdf")
 
 
 @blp.route("/violations/<int:violation_id>/fines")

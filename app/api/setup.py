@@ -10,11 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.api.schemas import (
+    MONEY_INPUT,
     BaseSchema,
     Email,
     Enum,
     Id,
     ListArgsSchema,
+    Money,
     Number,
     Text,
     envelope,
@@ -123,6 +125,20 @@ class AssociationPatchSchema(BaseSchema):
             "online where the profile's rule requires a meeting is a 409 naming the rule"
         },
     )
+    fine_cap_per_violation = fields.Raw(
+        allow_none=True,
+        metadata={
+            **MONEY_INPUT,
+            "description": "FL: the governing documents allow more than $100 per violation",
+        },
+    )
+    fine_cap_aggregate = fields.Raw(
+        allow_none=True,
+        metadata={
+            **MONEY_INPUT,
+            "description": "FL: the governing documents allow more than $1,000 in all",
+        },
+    )
 
 
 class AssociationSchema(BaseSchema):
@@ -140,6 +156,12 @@ class AssociationSchema(BaseSchema):
     portal_url = fields.String()
     fine_due_days = fields.Integer()
     fine_payment_instructions = fields.String()
+    fine_cap_per_violation = Money(
+        allow_none=True, metadata={"description": "the governing documents' cap (FL)"}
+    )
+    fine_cap_aggregate = Money(
+        allow_none=True, metadata={"description": "the governing documents' cap in all (FL)"}
+    )
     default_language = fields.String()
     roles = fields.Method("get_roles", metadata={"description": "the caller's roles here"})
     board_decisions = fields.Method(
@@ -352,6 +374,9 @@ class AssociationItem(MethodView):
         association = association_for(aid)
         allow(policies.is_admin(caller()))
         board_decisions = body.pop("board_decisions", None)
+        caps = {
+            k: body.pop(k) for k in ("fine_cap_per_violation", "fine_cap_aggregate") if k in body
+        }
         if board_decisions is not None:
             # The venue's rule (409) comes before the other fields' values (422).
             venues.check_board_decisions(association, board_decisions)
@@ -377,6 +402,10 @@ class AssociationItem(MethodView):
         )
         if board_decisions is not None:
             venues.set_board_decisions(association, board_decisions, actor=caller())
+        if caps:
+            from app.compliance import ladder
+
+            ladder.set_fine_caps(association, caps, actor=caller())
         db.session.commit()
         return association
 

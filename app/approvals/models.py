@@ -82,6 +82,9 @@ class ApprovalRequest(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(Integer)
     agenda_item_id: Mapped[int | None] = mapped_column(Integer)
     emergency: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # CA Civil Code 4910(b)(2), 4923: why it could not wait, and who called it.
+    emergency_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    emergency_called_by: Mapped[list | None] = mapped_column(db.JSON)
 
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     voters: Mapped[list[EligibleVoter]] = relationship(

@@ -15,11 +15,14 @@ def can_see_all_requests(user: User, association_id: int) -> bool:
 
 
 def can_view(user: User, request: ApprovalRequest, subject=None) -> bool:
-    """Board, managers and admins see every request; owners see decided ones about them."""
+    """Board, managers and admins see every request; a committee's members the requests
+    they decide; owners see decided ones about them."""
     if can_see_all_requests(user, request.association_id):
         return True
     if not policies.is_member(user, request.association_id):
         return False
+    if request.venue == venues.COMMITTEE and user.id in request.eligible_voter_ids:
+        return True
     if request.status not in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
         return False
     kind = kind_of(request.subject_type)
@@ -30,12 +33,13 @@ def can_view(user: User, request: ApprovalRequest, subject=None) -> bool:
 
 def can_vote(user: User, request: ApprovalRequest) -> bool:
     """A seated, eligible board member votes online while the request is pending and its
-    venue is online."""
-    return (
-        request.is_pending
-        and venues.venue_of(request) == venues.ONLINE
-        and policies.is_board(user, request.association_id)
-        and user.id in request.eligible_voter_ids
+    venue is online; a committee's eligible member votes on its requests."""
+    if not request.is_pending or user.id not in request.eligible_voter_ids:
+        return False
+    if venues.venue_of(request) == venues.COMMITTEE:
+        return policies.is_member(user, request.association_id)
+    return venues.venue_of(request) == venues.ONLINE and policies.is_board(
+        user, request.association_id
     )
 
 

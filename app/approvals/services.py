@@ -120,7 +120,12 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
     )
     if pending is not None:
         raise Conflict(_("This is already before the board (request %(id)d).", id=pending))
-    eligible = sorted(seated_board_ids(association_id) - kind.recused_user_ids(subject))
+    association = db.session.get(Association, association_id)
+    venue = venues.venue_for_new(association, subject_type)
+    deciders = venues.venue_voters(venue, association_id)
+    if deciders is None:
+        deciders = seated_board_ids(association_id)
+    eligible = sorted(deciders - kind.recused_user_ids(subject))
     if not eligible:
         raise Conflict(
             _(
@@ -129,9 +134,8 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
             )
         )
     required, label = required_votes(len(eligible), threshold_for(association_id, subject_type))
-    association = db.session.get(Association, association_id)
     request = ApprovalRequest(
-        venue=venues.venue_for_new(association, subject_type),
+        venue=venue,
         association_id=association_id,
         subject_type=subject_type,
         subject_id=subject.id,
@@ -195,7 +199,9 @@ def cast_vote(request_id: int, *, voter: User, choice: str, comment: str = "") -
     moment neither lose a vote nor decide twice.
     """
     request = get_request(request_id, for_update=True)
-    if not policies.is_board(voter, request.association_id):
+    if not policies.is_board(voter, request.association_id) and (
+        voter.id not in request.eligible_voter_ids
+    ):
         raise NotAllowed(_("Only board members vote."))
     if voter.id not in request.eligible_voter_ids:
         raise NotAllowed(
@@ -285,6 +291,7 @@ def _decide(request: ApprovalRequest, status: ApprovalStatus, actor: User) -> No
         kind.on_approved(subject, request)
     else:
         kind.on_rejected(subject, request)
+    venues.decided(request)
     audit.record(
         f"approval.{status.value}",
         actor=actor,
@@ -373,6 +380,66 @@ def decide_by_motion(
         )
     db.session.flush()
     _decide(request, ApprovalStatus.APPROVED if carried else ApprovalStatus.REJECTED, actor)
+    return request
+
+
+def declare_emergency(
+    request: ApprovalRequest, *, reason: str, called_by: list[int], actor: User
+) -> ApprovalRequest:
+    """Let a meeting request be decided online by unanimous written consent (CA Civil Code
+    4910(b)(2), 4923): every eligible member must approve; the first rejection or
+    abstention rejects it. The callers and the reason are checked by the caller of this."""
+    request = get_request(request.id, for_update=True)
+    if not request.is_pending:
+        raise InvalidTransition(
+            _("This request was already decided (%(status)s).", status=request.status)
+        )
+    if request.emergency:
+        raise Conflict(_("This request is already decided by emergency consent."))
+    if venues.venue_of(request) == venues.ONLINE:
+        raise Conflict(_("This request is decided online already; no emergency consent is needed."))
+    if venues.venue_of(request) != venues.MEETING:
+        raise Conflict(
+            _(
+                "This request is decided by the %(venue)s; emergency consent is for decisions "
+                "of the board at a meeting.",
+                venue=venues.venue_of(request),
+            )
+        )
+    request.meeting_id = request.agenda_item_id = None
+    request.emergency, request.emergency_reason = True, reason
+    request.emergency_called_by = list(called_by)
+    request.required, request.threshold_label = len(request.eligible_voter_ids), _("unanimous")
+    for vote in list(request.votes):
+        request.votes.remove(vote)
+    db.session.flush()
+    audit.record(
+        "approval.emergency",
+        actor=actor,
+        association_id=request.association_id,
+        subject_type=request.subject_type,
+        subject_id=request.subject_id,
+        summary=_(
+            "Declared “%(title)s” an emergency, decided online by the unanimous written "
+            "consent of the %(n)d eligible members: %(reason)s",
+            title=request.title,
+            n=request.required,
+            reason=reason[:200],
+        ),
+        data={"approval_id": request.id, "reason": reason, "called_by": list(called_by)},
+    )
+    _notify(
+        request,
+        _("Emergency consent: %(title)s", title=request.title),
+        _(
+            "“%(title)s” is decided online by unanimous written consent (%(reason)s). Every "
+            "one of the %(n)d eligible members must approve; one rejection or abstention "
+            "rejects it.",
+            title=request.title,
+            reason=reason,
+            n=request.required,
+        ),
+    )
     return request
 
 

@@ -8,7 +8,11 @@ without the engine importing them:
 - ``register_venue(Venue)``: how a venue other than online answers an online vote (the
   meetings package registers ``meeting``; the FL committee registers ``committee``);
 - ``register_rule(fn)``: a rule that picks the venue of one request before the association's
-  setting applies (``fn(request) -> venue | None``), e.g. a CA emergency decided online.
+  setting applies (``fn(request) -> venue | None``), e.g. a CA emergency decided online
+  (``emergency_consent`` below, registered here: the engine's own rule);
+- ``register_decided(fn)``: ``fn(request)`` runs once a request is decided (the meetings
+  package lists emergency consents and TX actions taken without a meeting on the next
+  board meeting's agenda).
 """
 
 from __future__ import annotations
@@ -214,9 +218,20 @@ class Venue:
 
     name: str = ""
 
-    def online_vote_refusal(self, request: Any, rule: VenueRule) -> str:
-        """Return the 409's words: the rule, and what to do instead."""
+    def online_vote_refusal(self, request: Any, rule: VenueRule) -> str | None:
+        """Return the 409's words: the rule, and what to do instead (None: the vote is
+        taken, as a committee's members vote online)."""
         return _("%(rule)s This request is not decided by online votes.", rule=rule.rule)
+
+    def eligible_ids(self, association_id: int) -> set[int] | None:
+        """Return who decides this venue's requests (None: the seated board)."""
+        return None
+
+
+def venue_voters(venue: str, association_id: int) -> set[int] | None:
+    """Return the voters a venue names (a committee's members), or None for the board."""
+    handler = _VENUES.get(venue)
+    return handler.eligible_ids(association_id) if handler is not None else None
 
 
 _VENUES: dict[str, Venue] = {}
@@ -227,6 +242,22 @@ def register_venue(venue: Venue) -> Venue:
     """Make a venue's handling known to the engine."""
     _VENUES[venue.name] = venue
     return venue
+
+
+_DECIDED: list[Callable[[Any], None]] = []
+
+
+def register_decided(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Add what follows a request's decision (in the engine's transaction)."""
+    if fn not in _DECIDED:
+        _DECIDED.append(fn)
+    return fn
+
+
+def decided(request: Any) -> None:
+    """Tell the registered features that a request was decided."""
+    for fn in _DECIDED:
+        fn(request)
 
 
 def register_rule(rule: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
@@ -264,4 +295,16 @@ def refuse_online_vote(request: Any, association: Any) -> None:
             "",
         )
     handler = _VENUES.get(venue) or Venue()
-    raise Conflict(handler.online_vote_refusal(request, rule))
+    refusal = handler.online_vote_refusal(request, rule)
+    if refusal:
+        raise Conflict(refusal)
+
+
+def emergency_consent(request: Any) -> str | None:
+    """CA Civil Code 4910(b)(2), 4923: a request declared an emergency is decided online, by
+    the unanimous written consent of the eligible directors (its ``required`` is all of
+    them)."""
+    return ONLINE if getattr(request, "emergency", False) else None
+
+
+register_rule(emergency_consent)

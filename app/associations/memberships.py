@@ -16,7 +16,21 @@ from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.inputs import is_db_id
 from app.extensions import db
 
-ROLE_LABELS = {"manager": "manager", "board": "board member", "owner": "owner"}
+ROLE_LABELS = {
+    "manager": "manager",
+    "board": "board member",
+    "owner": "owner",
+    "committee": "fining committee member",
+}
+# Florida Statutes 720.305(2)(b): the committee's members are not directors, officers or
+# employees of the association (nor their spouse, parent, child, brother or sister — which
+# the software cannot see, so the manager confirms it when appointing).
+COMMITTEE_RULE = (
+    "Florida Statutes 720.305(2)(b): the fining committee is made of at least three members "
+    "who are not officers, directors or employees of the association, or the spouse, parent, "
+    "child, brother or sister of one."
+)
+INCOMPATIBLE = {"committee": {"board", "manager"}, "board": {"committee"}, "manager": {"committee"}}
 
 
 def check_role(
@@ -28,7 +42,7 @@ def check_role(
     """
     errors: dict[str, list[str]] = {}
     if role not in {r.value for r in Role}:
-        raise ValidationError("role", _("Choose manager, board or owner."))
+        raise ValidationError("role", _("Choose manager, board, owner or committee."))
     unit = None
     if role == Role.OWNER:
         if unit_id in (None, ""):
@@ -73,6 +87,7 @@ def add_membership(
     )
     if duplicate is not None:
         raise Conflict(_("%(name)s already holds this role here.", name=user.name))
+    check_compatible(association, user.id, role)
     membership = Membership(
         user_id=user.id,
         association_id=association.id,
@@ -93,6 +108,32 @@ def add_membership(
         data={"user_id": user.id, "role": role, "unit_id": membership.unit_id, "office": office},
     )
     return membership
+
+
+def check_compatible(association: Association, user_id: int, role: str) -> None:
+    """Refuse (422 naming ``role``) a fining committee seat for a director, officer or manager,
+    and a board or manager role for a committee member (Florida Statutes 720.305(2)(b))."""
+    clashing = INCOMPATIBLE.get(role)
+    if not clashing:
+        return
+    held = set(
+        db.session.scalars(
+            select(Membership.role).where(
+                Membership.user_id == user_id,
+                Membership.association_id == association.id,
+                Membership.role.in_(clashing),
+            )
+        )
+    )
+    if held:
+        raise ValidationError(
+            "role",
+            _(
+                "%(rule)s This person is already %(held)s here.",
+                rule=COMMITTEE_RULE,
+                held=", ".join(_(ROLE_LABELS[r]) for r in sorted(held)),
+            ),
+        )
 
 
 def _describe(membership: Membership, user: User, unit: Unit | None, verb: str) -> str:

@@ -83,6 +83,10 @@ class Association(db.Model):
     # Where the board decides each kind of request, where the admin chose a meeting over the
     # profile's default (app.approvals.venues); null or missing kinds: the profile's default.
     board_decisions: Mapped[dict | None] = mapped_column(db.JSON)
+    # Caps the governing documents set above the profile's where the statute lets them (FL
+    # 720.305(2): "unless otherwise provided in the governing documents"); null: the statute's.
+    fine_cap_per_violation: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    fine_cap_aggregate: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     units: Mapped[list[Unit]] = relationship(
@@ -147,7 +151,7 @@ class Invitation(db.Model):
 
     __tablename__ = "invitations"
     __table_args__ = (
-        CheckConstraint("role IN ('manager', 'board', 'owner')", name="role"),
+        CheckConstraint("role IN ('manager', 'board', 'owner', 'committee')", name="role"),
         CheckConstraint("(role = 'owner') = (unit_id IS NOT NULL)", name="owner_has_unit"),
         CheckConstraint("(role = 'board') = (office IS NOT NULL)", name="board_has_office"),
         CheckConstraint("accepted_at IS NULL OR declined_at IS NULL", name="one_answer"),

@@ -31,6 +31,8 @@ class Role(enum.StrEnum):
     MANAGER = "manager"
     BOARD = "board"
     OWNER = "owner"
+    # Florida Statutes 720.305(2)(b): the fining committee, no director, officer or employee.
+    COMMITTEE = "committee"
 
 
 class Office(enum.StrEnum):

@@ -101,6 +101,52 @@ def overview_panel(association, user) -> dict | None:
     return {"compliance_counts": counts}
 
 
+def decisions_due(association) -> list[tuple[Violation, object]]:
+    """Return the violations whose board decision the owner must still be told of in writing
+    (CA Civil Code 5855(f): within 15 days), with the date it is due, soonest first."""
+    from app.compliance.ladder import decision_letter_due
+    from app.compliance.models import Fine, FineStatus
+    from app.compliance.profiles import profile_of
+
+    if not profile_of(association.compliance_profile).decision_letter_days:
+        return []
+    violations = db.session.scalars(
+        select(Violation)
+        .where(
+            Violation.association_id == association.id,
+            exists().where(Fine.violation_id == Violation.id, Fine.status == FineStatus.APPROVED),
+        )
+        .order_by(Violation.id)
+    ).all()
+    due = []
+    for violation in violations:
+        approved = [f for f in violation.fines if f.status == FineStatus.APPROVED]
+        told = [le for le in violation.live_letters if le.kind == "fine"]
+        if len(told) < len(approved):
+            due.append((violation, decision_letter_due(violation)))
+    return sorted(due, key=lambda pair: (pair[1] is None, pair[1]))
+
+
+def decisions_panel(association, user) -> dict | None:
+    """The notices of decision due, for the managers, each issuable from the dashboard."""
+    if not policies.is_manager(user, association):
+        return None
+    due = decisions_due(association)
+    if not due:
+        return None
+    from app.associations.forms import ConfirmForm
+    from app.compliance.profiles import profile_of
+    from app.compliance.services import today
+
+    profile = profile_of(association.compliance_profile)
+    return {
+        "decisions_due": due,
+        "decision_rule": profile.decision_letter_rule,
+        "today": today(association),
+        "confirm": ConfirmForm(),
+    }
+
+
 def my_violations_panel(association, user) -> dict | None:
     """An owner's own violations, newest first."""
     units = policies.owned_unit_ids(user, association)
@@ -147,6 +193,9 @@ def register() -> None:
     )
     attention.register_panel(
         "compliance.overview", "compliance/_overview.html", overview_panel, order=20
+    )
+    attention.register_panel(
+        "compliance.decisions", "compliance/_decisions_due.html", decisions_panel, order=21
     )
     attention.register_panel(
         "compliance.unit", "compliance/_unit.html", unit_panel, order=10, page="unit"

@@ -98,6 +98,16 @@ class HearingForm(Form):
     submit = SubmitField(_l("Schedule and issue the notice"))
 
 
+class HearingRecordForm(Form):
+    """Record the hearing as held (the manager or the secretary)."""
+
+    owner_attended = BooleanField(_l("The owner attended"))
+    summary = TextAreaField(
+        _l("Summary of the hearing"), validators=[DataRequired(), Length(max=4000)]
+    )
+    submit = SubmitField(_l("Record the hearing as held"))
+
+
 class FineForm(Form):
     """Propose a fine to the board."""
 

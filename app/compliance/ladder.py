@@ -11,10 +11,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.approvals import services as approvals
+from app.approvals import venues
 from app.approvals.models import ApprovalStatus
 from app.auth.models import User
+from app.compliance import hooks, wording
 from app.compliance import letters as letter_rendering
-from app.compliance import wording
+from app.compliance import policies as compliance_policies
 from app.compliance.conversation import hearing_requested_on
 from app.compliance.models import (
     Fine,
@@ -25,10 +27,18 @@ from app.compliance.models import (
     Violation,
     ViolationStatus,
 )
-from app.compliance.profiles import check_fine_amount, profile_of, refuse
+from app.compliance.profiles import (
+    AGGREGATE,
+    PER_VIOLATION,
+    check_fine_amount,
+    effective_cap,
+    profile_of,
+    raised_caps,
+    refuse,
+)
 from app.compliance.services import record, today
 from app.core import clock, formatting
-from app.core.errors import InvalidTransition, ValidationError
+from app.core.errors import InvalidTransition, NotAllowed, ValidationError
 from app.core.parsing import parse_amount
 from app.extensions import db
 
@@ -291,9 +301,17 @@ def check_hearing(violation: Violation) -> None:
 
 
 def schedule_hearing(
-    violation: Violation, *, scheduled_at: datetime, location: str, actor: User
+    violation: Violation,
+    *,
+    scheduled_at: datetime,
+    location: str,
+    actor: User,
+    meeting_id: int | None = None,
 ) -> Hearing:
-    """Schedule (or move) the hearing and issue its notice, within the profile's rules."""
+    """Schedule (or move) the hearing and issue its notice, within the profile's rules.
+
+    The hearing is held at a board meeting: ``meeting_id``'s, else an executive session
+    created for it (placed by the venue the meetings package registers, ``hooks``)."""
     check_hearing(violation)
     association = violation.association
     profile = profile_of(association.compliance_profile)
@@ -350,8 +368,10 @@ def schedule_hearing(
         violation.hearing = hearing
     else:
         hearing.scheduled_at, hearing.location = scheduled_at, location
+    hearing.packet_sent_at = None  # a moved hearing needs its evidence again (TX 209.007)
     violation.status = ViolationStatus.HEARING_SCHEDULED.value
     db.session.flush()
+    hooks.place_hearing(violation, hearing, meeting_id, actor)
     record(
         violation,
         "hearing.rescheduled" if moved else "hearing.scheduled",
@@ -362,15 +382,124 @@ def schedule_hearing(
             where=location,
         ),
         actor=actor,
-        data={"scheduled_at": clock.as_utc(scheduled_at).isoformat(), "location": location},
+        data={
+            "scheduled_at": clock.as_utc(scheduled_at).isoformat(),
+            "location": location,
+            "meeting_id": hearing.meeting_id,
+        },
     )
     _issue(violation, LetterKind.HEARING, actor=actor, hearing=hearing)
     return hearing
 
 
 def hearing_held(violation: Violation) -> bool:
-    """A hearing counts as held once its time has passed (see Hearing.held)."""
+    """A hearing is held once recorded as held (see Hearing.held), never by the clock."""
     return violation.hearing is not None and violation.hearing.held
+
+
+def hearing_day(violation: Violation) -> date:
+    """Return the hearing's local date (association time zone)."""
+    return (
+        clock.as_utc(violation.hearing.scheduled_at)
+        .astimezone(clock.zone(violation.association.time_zone))
+        .date()
+    )
+
+
+def packet_deadline(violation: Violation) -> date | None:
+    """Return the last day the evidence packet may go out (TX: 10 days before the hearing),
+    or None where the profile asks for none."""
+    profile = profile_of(violation.association.compliance_profile)
+    if not profile.evidence_packet_days or violation.hearing is None:
+        return None
+    return hearing_day(violation) - timedelta(days=profile.evidence_packet_days)
+
+
+def check_record_hearing(violation: Violation) -> None:
+    """Refuse recording the hearing as held when it cannot be yet (409 naming the rule)."""
+    association = violation.association
+    profile = profile_of(association.compliance_profile)
+    hearing = violation.hearing
+    if hearing is None:
+        raise refuse(_("No hearing is scheduled for this violation."))
+    if hearing.held:
+        raise refuse(
+            _(
+                "The hearing was already recorded as held on %(date)s.",
+                date=formatting.long_date(hearing.held_at, association.time_zone),
+            )
+        )
+    day = hearing_day(violation)
+    if today(association) < day:
+        raise refuse(
+            _(
+                "A hearing is recorded as held from its own date (%(when)s).",
+                when=formatting.long_datetime(hearing.scheduled_at, association.time_zone),
+            ),
+            day,
+        )
+    deadline = packet_deadline(violation)
+    if deadline is not None:
+        sent = (
+            clock.as_utc(hearing.packet_sent_at)
+            .astimezone(clock.zone(association.time_zone))
+            .date()
+            if hearing.packet_sent_at
+            else None
+        )
+        if sent is None or sent > deadline:
+            raise refuse(
+                _(
+                    "%(rule)s The evidence packet %(state)s (due by %(due)s); the hearing "
+                    "cannot be recorded as held. Move the hearing and send the packet at "
+                    "least %(n)d days before its new date.",
+                    rule=profile.evidence_packet_rule,
+                    state=_("went out on %(d)s", d=formatting.long_date(sent))
+                    if sent
+                    else _("was not sent"),
+                    due=formatting.long_date(deadline),
+                    n=profile.evidence_packet_days,
+                )
+            )
+
+
+def record_hearing(violation: Violation, *, owner_attended, summary, actor: User) -> Hearing:
+    """Record the hearing as held (the manager or the secretary): whether the owner attended
+    and what was said. Only this makes the hearing held."""
+    if not compliance_policies.can_record_hearing(actor, violation.association_id):
+        raise NotAllowed(_("Only the manager or the secretary records the hearing."))
+    check_record_hearing(violation)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(owner_attended, bool):
+        errors["owner_attended"] = [_("Say whether the owner attended (true or false).")]
+    summary = summary.strip() if isinstance(summary, str) else ""
+    if not summary:
+        errors["summary"] = [_("Summarize the hearing: what the owner and the board said.")]
+    elif len(summary) > 4000:
+        errors["summary"] = [
+            _("Use at most %(max)d characters (this has %(n)d).", max=4000, n=len(summary))
+        ]
+    if errors:
+        raise ValidationError(errors)
+    hearing = violation.hearing
+    hearing.held_at, hearing.owner_attended, hearing.summary = clock.now(), owner_attended, summary
+    db.session.flush()
+    record(
+        violation,
+        "hearing.held",
+        _(
+            "Recorded the hearing of %(when)s as held (the owner %(attended)s)",
+            when=formatting.long_datetime(hearing.scheduled_at, violation.association.time_zone),
+            attended=_("attended") if owner_attended else _("did not attend"),
+        ),
+        actor=actor,
+        data={
+            "owner_attended": owner_attended,
+            "summary": summary,
+            "meeting_id": hearing.meeting_id,
+        },
+    )
+    return hearing
 
 
 # --- fines ----------------------------------------------------------------------------------
@@ -408,7 +537,8 @@ def check_fine(violation: Violation) -> None:
         )
         raise refuse(
             _(
-                "No fine before the hearing has been held (it is set for %(when)s).",
+                "No fine before the hearing has been held and recorded as held by the "
+                "manager or the secretary (it is set for %(when)s).",
                 when=formatting.long_datetime(
                     violation.hearing.scheduled_at, association.time_zone
                 ),
@@ -422,6 +552,19 @@ def check_fine(violation: Violation) -> None:
         )
     if any(f.status == FineStatus.PENDING_APPROVAL for f in violation.fines):
         raise refuse(_("A fine for this violation is already before the board."))
+    if profile.fining_committee_min and (
+        venues.venue_for_new(association, "fine") == venues.COMMITTEE
+    ):
+        members = committee_ids(association.id)
+        if len(members) < profile.fining_committee_min:
+            raise refuse(
+                _(
+                    "%(rule)s The association has %(n)d; appoint members with the role "
+                    "committee first.",
+                    rule=profile.fining_committee_rule,
+                    n=len(members),
+                )
+            )
 
 
 def propose_fine(
@@ -444,6 +587,7 @@ def propose_fine(
             (f.amount for f in violation.fines if f.status in COUNTED_FINES), Decimal(0)
         ),
         fined_on_unit=fined_on_unit(violation.unit_id),
+        raised=raised_caps(violation.association),
     )
     fine = Fine(
         amount=amount,
@@ -470,8 +614,92 @@ def propose_fine(
             "health_safety_finding": bool(health_safety_finding),
         },
     )
-    approvals.open_request("fine", fine, actor=actor)
+    request = approvals.open_request("fine", fine, actor=actor)
+    hooks.fine_opened(fine, request, actor)
     return fine
+
+
+def committee_ids(association_id: int) -> set[int]:
+    """Return the members of the association's fining committee (role ``committee``)."""
+    from app.auth.models import Membership
+
+    return set(
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.association_id == association_id, Membership.role == "committee"
+            )
+        )
+    )
+
+
+def cap_note(fine: Fine) -> str | None:
+    """Say when a fine goes beyond the statute's cap because the governing documents allow
+    more (the association's setting), else None."""
+    violation = fine.violation
+    profile = profile_of(violation.association.compliance_profile)
+    raised = raised_caps(violation.association)
+    on_violation = sum(
+        (f.amount for f in violation.fines if f.status in COUNTED_FINES and f.id <= fine.id),
+        Decimal(0),
+    )
+    notes = []
+    for cap in profile.fine_caps:
+        limit = effective_cap(cap, raised)
+        total = on_violation if cap.scope == PER_VIOLATION else fined_on_unit(violation.unit_id)
+        if limit != cap.amount and total > cap.amount:
+            notes.append(
+                _(
+                    "Above the %(statute)s %(scope)s of %(citation)s: the governing documents "
+                    "allow %(cap)s (association setting).",
+                    statute=formatting.money(cap.amount),
+                    scope=_("per violation") if cap.scope == PER_VIOLATION else _("in all"),
+                    citation=cap.citation,
+                    cap=formatting.money(limit),
+                )
+            )
+    return " ".join(notes) or None
+
+
+def set_fine_caps(association, changes: dict, *, actor: User) -> None:
+    """Record the caps the governing documents set (admin), where the statute yields to
+    them; 422 naming the field elsewhere or for an amount that is not money."""
+    profile = profile_of(association.compliance_profile)
+    for field, scope in (
+        ("fine_cap_per_violation", PER_VIOLATION),
+        ("fine_cap_aggregate", AGGREGATE),
+    ):
+        if field not in changes:
+            continue
+        raw = changes[field]
+        cap = profile.cap(scope)
+        if raw is not None and (cap is None or not cap.documents_may_raise):
+            raise ValidationError(
+                field,
+                _(
+                    "%(name)s has no cap of this kind that the governing documents may raise.",
+                    name=profile.name,
+                ),
+            )
+        amount = None if raw is None else parse_amount(raw, field)
+        if amount is not None and amount <= 0:
+            raise ValidationError(field, _("Enter an amount greater than zero."))
+        if getattr(association, field) != amount:
+            setattr(association, field, amount)
+            from app.core import audit
+
+            audit.record(
+                "association.fine_cap",
+                actor=actor,
+                association_id=association.id,
+                subject_type="association",
+                subject_id=association.id,
+                summary=_(
+                    "Set the fine cap of the governing documents (%(scope)s) to %(amount)s",
+                    scope=scope.replace("_", " "),
+                    amount=formatting.money(amount) if amount is not None else _("the statute's"),
+                ),
+                data={field: str(amount) if amount is not None else None},
+            )
 
 
 def fined_on_unit(unit_id: int) -> Decimal:

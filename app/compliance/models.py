@@ -290,15 +290,23 @@ class Hearing(db.Model):
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime())
     location: Mapped[str] = mapped_column(String(300))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The board meeting it is held at and its agenda item (set by the meetings package,
+    # which compliance does not import: no foreign keys, as approval_requests.meeting_id).
+    meeting_id: Mapped[int | None] = mapped_column(Integer)
+    agenda_item_id: Mapped[int | None] = mapped_column(Integer)
+    # Recorded by the manager or the secretary: only this makes the hearing held.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    owner_attended: Mapped[bool | None] = mapped_column(Boolean)
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # TX Property Code 209.007: when the evidence packet went out to the owner.
+    packet_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     violation: Mapped[Violation] = relationship(back_populates="hearing")
 
     @property
     def held(self) -> bool:
-        """A hearing counts as held once its time has passed."""
-        from app.core import clock
-
-        return clock.as_utc(self.scheduled_at) <= clock.now()
+        """A hearing is held once recorded as held, never by the clock alone."""
+        return self.held_at is not None
 
 
 class Fine(db.Model):

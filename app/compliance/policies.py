@@ -30,3 +30,12 @@ def can_view_violation(user: User, violation: Violation) -> bool:
 def can_respond(user: User, violation: Violation) -> bool:
     """The unit's owners answer a violation that is not closed."""
     return owns_unit_of(user, violation) and violation.status != "closed"
+
+
+def can_record_hearing(user: User, association_id: int) -> bool:
+    """The manager or the secretary (the board member holding that office) records a
+    hearing as held."""
+    return policies.is_manager(user, association_id) or (
+        policies.is_board(user, association_id)
+        and "secretary" in policies.offices_in(user, association_id)
+    )

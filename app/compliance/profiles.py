@@ -34,6 +34,9 @@ class FineCap:
     words: str
     citation: str
     health_safety_lifts: bool = False
+    # The statute yields to the governing documents ("unless otherwise provided in the
+    # governing documents"): an association setting may raise it.
+    documents_may_raise: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,12 @@ class Profile:
     requested_hearing_within_days: int | None = None
     decision_letter_days: int | None = None
     evidence_packet_days: int | None = None
+    evidence_packet_rule: str = ""
+    decision_letter_rule: str = ""
     hearing_request_days: int | None = None
+    # FL 720.305(2)(b): fines are confirmed by a committee of at least this many members.
+    fining_committee_min: int | None = None
+    fining_committee_rule: str = ""
     wording: dict[str, str] = field(default_factory=dict)
 
     def cap(self, scope: str) -> FineCap | None:
@@ -86,6 +94,8 @@ PROFILES: dict[str, Profile] = {
             ),
         ),
         decision_letter_days=15,
+        decision_letter_rule="Civil Code 5855(f): if the board imposes discipline, it notifies "
+        "the member in writing of its decision within 15 days following the action.",
         wording={
             "violation": "Under Civil Code § 5855 you may attend a hearing before the board and "
             "address the board, in person or in writing, before any fine is imposed. If you "
@@ -109,6 +119,10 @@ PROFILES: dict[str, Profile] = {
         certified_mail=frozenset({"violation"}),
         requested_hearing_within_days=30,
         evidence_packet_days=10,
+        evidence_packet_rule="Property Code 209.007(f): not later than 10 days before the "
+        "hearing, the association provides the owner a packet containing all documents, "
+        "photographs and communications relating to the matter that it intends to introduce "
+        "at the hearing; without it the owner is entitled to a 15-day postponement (209.007(g)).",
         hearing_request_days=30,
         wording={
             "violation": "This notice is sent by certified mail as Property Code § 209.006 "
@@ -138,6 +152,7 @@ PROFILES: dict[str, Profile] = {
                 "the association bylaws, or reasonable rules of the association unless otherwise "
                 "provided in the governing documents.",
                 "Florida Statutes § 720.305(2)",
+                documents_may_raise=True,
             ),
             FineCap(
                 Decimal("1000.00"),
@@ -147,8 +162,14 @@ PROFILES: dict[str, Profile] = {
                 "not exceed $1,000 in the aggregate unless otherwise provided in the governing "
                 "documents.",
                 "Florida Statutes § 720.305(2)",
+                documents_may_raise=True,
             ),
         ),
+        fining_committee_min=3,
+        fining_committee_rule="Florida Statutes 720.305(2)(b): a fine may not be imposed without "
+        "notice and an opportunity for a hearing before a committee of at least three members "
+        "appointed by the board who are not officers, directors or employees of the "
+        "association, or the spouse, parent, child, brother or sister of one.",
         wording={
             "violation": "Before a fine is imposed you are entitled to at least 14 days' "
             "notice and an opportunity for a hearing before a committee of at "
@@ -183,18 +204,34 @@ def check_fine_amount(
     health_safety: bool,
     fined_on_violation: Decimal,
     fined_on_unit: Decimal,
+    raised: dict[str, Decimal | None] | None = None,
 ) -> None:
     """Refuse a fine over the profile's caps (422), naming the cap and its section.
 
     ``fined_on_violation`` is what this violation is already fined; ``fined_on_unit`` what
-    all of the unit's violations are.
+    all of the unit's violations are; ``raised`` the caps the governing documents set per
+    scope where the statute yields to them.
     """
     for cap in profile.fine_caps:
         if cap.health_safety_lifts and health_safety:
             continue
         so_far = fined_on_violation if cap.scope == PER_VIOLATION else fined_on_unit
-        if so_far + amount <= cap.amount:
+        limit = effective_cap(cap, raised)
+        if so_far + amount <= limit:
             continue
+        if limit != cap.amount:
+            raise ValidationError(
+                "amount",
+                _(
+                    "The governing documents cap fines at %(cap)s %(scope)s (the association's "
+                    "setting, above the %(statute)s of %(citation)s); %(so_far)s is fined so far.",
+                    cap=money(limit),
+                    scope=_("per violation") if cap.scope == PER_VIOLATION else _("in all"),
+                    statute=money(cap.amount),
+                    citation=cap.citation,
+                    so_far=money(so_far),
+                ),
+            )
         if cap.scope == PER_VIOLATION:
             lift = (
                 _(" unless the board records a health or safety finding")
@@ -221,6 +258,23 @@ def check_fine_amount(
                 so_far=money(so_far),
             )
         raise ValidationError("amount", message)
+
+
+def effective_cap(cap: FineCap, raised: dict[str, Decimal | None] | None) -> Decimal:
+    """Return a cap as it applies: the governing documents' amount where the statute yields
+    to them and they allow more, else the statute's."""
+    documents = (raised or {}).get(cap.scope)
+    if cap.documents_may_raise and documents is not None and documents > cap.amount:
+        return documents
+    return cap.amount
+
+
+def raised_caps(association) -> dict[str, Decimal | None]:
+    """Return the association's own caps by scope (its governing documents)."""
+    return {
+        PER_VIOLATION: association.fine_cap_per_violation,
+        AGGREGATE: association.fine_cap_aggregate,
+    }
 
 
 # --- meetings: notice periods and executive-session topics --------------------------------
@@ -253,6 +307,14 @@ class MeetingRules:
     long_notice_kinds: frozenset[str] = frozenset()
     agenda_only: bool = False
     emergency_rule: str = ""
+    # The executive-session topic a violation's hearing is held under.
+    hearing_topic: str = "member_discipline"
+    # CA Civil Code 4910(b)(2), 4923: a request may be decided online by every director's
+    # written consent in an emergency ("" where the profile has no such rule).
+    emergency_consent_rule: str = ""
+    # TX Property Code 209.0051(h): actions taken without a meeting are summarized at the
+    # next board meeting ("" where the profile asks nothing).
+    online_actions_rule: str = ""
 
 
 EXECUTIVE_TOPICS = {
@@ -300,6 +362,9 @@ _CA_MEETINGS = MeetingRules(
     agenda_only=True,
     emergency_rule="Civil Code 4923: an emergency meeting is called by the president, or by "
     "any two directors other than the president.",
+    emergency_consent_rule="Civil Code 4910(b)(2), 4923: in an emergency the board may act by "
+    "electronic transmission if all directors consent in writing, and the consents are filed "
+    "with the minutes of the next board meeting.",
 )
 _TX_MEMBERS = NoticePeriod(
     days=10,
@@ -354,6 +419,10 @@ MEETING_RULES: dict[str, MeetingRules] = {
             "privacy",
             "confidential",
         ),
+        hearing_topic="enforcement",
+        online_actions_rule="Property Code 209.0051(h): the board may take action outside a "
+        "meeting by electronic or telephonic vote; any action so taken is summarized at the "
+        "next regular board meeting.",
         topics_rule="Property Code 209.0051(c): the board meets in executive session only on "
         "personnel, pending or threatened litigation, contract negotiations, enforcement "
         "actions, confidential communications with its attorney, owners' privacy, or matters "

@@ -38,6 +38,9 @@ from app.notices import services as notices
 
 TITLE_MAX = 200
 TEXT_MAX = 2000
+# What runs when a meeting is scheduled, before its notice is written (``fn(meeting)``):
+# app/meetings/consent.py lists decisions taken without a meeting.
+SCHEDULE_HOOKS: list = []
 
 KIND_WORDS = {
     "board": "Board meeting",
@@ -190,6 +193,8 @@ def schedule_meeting(
     )
     db.session.add(meeting)
     db.session.flush()
+    for hook in SCHEDULE_HOOKS:
+        hook(meeting)
     notice = notices.create_notice(
         association,
         title=notice_title(meeting, association),

@@ -50,7 +50,7 @@ def test_inspection_to_fine_notice(browser: Browser, live_server, world):
     page.get_by_role("button", name="Schedule and issue the notice").click()
     expect(page.get_by_text("Hearing scheduled")).to_be_visible()
 
-    clock.advance(timedelta(days=12))  # the hearing has been held
+    clock.advance(timedelta(days=12))  # the day of the hearing has come
     page.reload()
     if "/login" in page.url:
         # Twelve idle days end a session without "keep me signed in" (the functional tests
@@ -58,6 +58,11 @@ def test_inspection_to_fine_notice(browser: Browser, live_server, world):
         page.get_by_label("E-mail").fill(world.manager.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+    # Its time passing holds no hearing: the manager records it, and only that makes it held.
+    page.get_by_label("The owner attended").check()
+    page.get_by_label("Summary of the hearing").fill("The owner said the bins go out Tuesdays.")
+    page.get_by_role("button", name="Record the hearing as held").click()
+    expect(page.get_by_text("The hearing is recorded as held.")).to_be_visible()
     page.get_by_label("Reason (the owner reads it)").fill("Bins left out after the notice")
     page.get_by_role("button", name="Propose to the board").click()
     expect(page.get_by_text("The fine is before the board.")).to_be_visible()

@@ -118,6 +118,16 @@ def test_hearing_fine_and_board_decision(world, api, violation):
     assert early.status_code == 409 and "held" in early.get_json()["detail"]
     clock.freeze(datetime(2027, 3, 21, 3, 0, tzinfo=UTC))
     manager = api(world.manager)  # the old token expired with the clock's jump
+    still = manager.post(
+        f"/api/v1/violations/{vid}/fines", json={"amount": "75", "reason": "Lawn not mowed"}
+    )
+    assert still.status_code == 409  # its time passed, but nobody recorded it as held
+    recorded = manager.post(
+        f"/api/v1/violations/{vid}/hearing/record",
+        json={"owner_attended": True, "summary": "The owner promised to mow."},
+    )
+    assert recorded.status_code == 200, recorded.get_json()
+    assert recorded.get_json()["hearing"]["held"] is True
     over = manager.post(
         f"/api/v1/violations/{vid}/fines", json={"amount": 250, "reason": "Lawn not mowed"}
     )

@@ -364,6 +364,8 @@ def test_a_hearing_request_is_not_offered_once_the_hearing_was_held(world, app):
         v.hearing = Hearing(scheduled_at=clock.now() + timedelta(days=3), location="Clubhouse")
         assert conversation.hearing_request_offered(v) is True
         v.hearing.scheduled_at = clock.now() - timedelta(hours=1)
+        assert conversation.hearing_request_offered(v) is True  # its time alone: not held
+        v.hearing.held_at = clock.now()
         assert conversation.hearing_request_offered(v) is False
         v.hearing = None
         v.status = "fined"

@@ -56,8 +56,16 @@ def noticed(world, **rule_values):
     return violation
 
 
+def record_held(world, violation, *, owner_attended=True, summary="The owner spoke."):
+    """Record the hearing as held, as the manager does at the meeting."""
+    return ladder.record_hearing(
+        violation, owner_attended=owner_attended, summary=summary, actor=world.manager
+    )
+
+
 def through_hearing(world):
-    """A violation noticed, past its cure deadline, with a hearing held."""
+    """A violation noticed, past its cure deadline, with a hearing held at its executive
+    session and recorded as held by the manager (the clock alone holds no hearing)."""
     violation = noticed(world)
     hearing_day = violation.cure_by + timedelta(days=1)
     ladder.schedule_hearing(
@@ -67,4 +75,5 @@ def through_hearing(world):
         actor=world.manager,
     )
     clock.freeze(hearing_time(world, hearing_day, hour=20))
+    record_held(world, violation)
     return violation

@@ -23,6 +23,7 @@ from tests.unit.compliance_helpers import (
     make_rule,
     noticed,
     open_violation,
+    record_held,
     through_hearing,
 )
 
@@ -316,8 +317,9 @@ def test_scheduling_and_moving_the_hearing_are_recorded(world):
         "Moved the hearing for March 18, 2027, 7:00 PM PDT at Library",
     ]
     assert [e.data for e in entries] == [
-        {"scheduled_at": "2027-03-17T01:00:00+00:00", "location": "Clubhouse"},
-        {"scheduled_at": "2027-03-19T02:00:00+00:00", "location": "Library"},
+        {"scheduled_at": "2027-03-17T01:00:00+00:00", "location": "Clubhouse", "meeting_id": 1},
+        # Moved: the executive session held only for it is cancelled and a new one made.
+        {"scheduled_at": "2027-03-19T02:00:00+00:00", "location": "Library", "meeting_id": 2},
     ]
 
 
@@ -412,14 +414,27 @@ def test_a_requested_texas_hearing_is_held_within_30_days(world):
     )
 
 
-def test_a_hearing_counts_as_held_from_its_start(world):
+def test_a_hearing_is_held_only_once_recorded_from_its_date(world):
     violation = noticed(world)
     at = hearing_time(world, violation.cure_by + timedelta(days=1))
     ladder.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
-    clock.freeze(clock.as_utc(at) - timedelta(seconds=1))
-    assert not ladder.hearing_held(violation)
-    clock.freeze(clock.as_utc(at))
-    assert ladder.hearing_held(violation)
+    clock.freeze(clock.as_utc(at) - timedelta(days=1))
+    assert _refusal(lambda: record_held(world, violation)) == (
+        Conflict,
+        "A hearing is recorded as held from its own date (March 16, 2027, 6:00 PM PDT). "
+        "It becomes possible on March 16, 2027.",
+    )
+    clock.freeze(clock.as_utc(at) + timedelta(hours=3))
+    assert not ladder.hearing_held(violation)  # its time passed: still not held
+    # The morning of its date already counts (the local date, not the hour).
+    clock.freeze(clock.as_utc(at) - timedelta(hours=8))
+    hearing = record_held(world, violation, owner_attended=False, summary="  No show.  ")
+    assert ladder.hearing_held(violation) and hearing.held_at == clock.now()
+    assert (hearing.owner_attended, hearing.summary) == (False, "No show.")
+    assert _refusal(lambda: record_held(world, violation)) == (
+        Conflict,
+        "The hearing was already recorded as held on March 16, 2027.",
+    )
     assert not ladder.hearing_held(noticed(world, code="OTHER"))
 
 
@@ -579,6 +594,15 @@ def test_refused_values_name_their_field(world):
     assert list(info.value.errors) == ["location"]
     ladder.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
     clock.freeze(clock.as_utc(at) + timedelta(hours=1))
+    with pytest.raises(ValidationError) as info:
+        ladder.record_hearing(violation, owner_attended="yes", summary=" ", actor=world.manager)
+    assert list(info.value.errors) == ["owner_attended", "summary"]
+    with pytest.raises(ValidationError) as info:
+        ladder.record_hearing(
+            violation, owner_attended=True, summary="x" * 4001, actor=world.manager
+        )
+    assert list(info.value.errors) == ["summary"]
+    record_held(world, violation)
     fine_violation = violation
     with pytest.raises(ValidationError) as info:
         _propose(fine_violation, world, "10", None)
@@ -609,8 +633,13 @@ def test_no_fine_before_the_hearing_names_its_time(world):
     ladder.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
     assert _refusal(lambda: _propose(violation, world)) == (
         Conflict,
-        "No fine before the hearing has been held (it is set for March 16, 2027, 6:00 PM PDT). "
-        "It becomes possible on March 16, 2027.",
+        "No fine before the hearing has been held and recorded as held by the manager or the "
+        "secretary (it is set for March 16, 2027, 6:00 PM PDT). It becomes possible on March "
+        "16, 2027.",
+    )
+    clock.freeze(clock.as_utc(at) + timedelta(hours=2))  # its time passed, nobody recorded it
+    assert _refusal(lambda: _propose(violation, world))[1].startswith(
+        "No fine before the hearing has been held and recorded"
     )
 
 

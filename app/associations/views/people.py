@@ -37,7 +37,7 @@ def people(aid: int):
         .where(Membership.association_id == aid)
         .options(selectinload(Membership.user), selectinload(Membership.unit))
     )
-    if role in {"manager", "board", "owner"}:
+    if role in {"manager", "board", "owner", "committee"}:
         statement = statement.where(Membership.role == role)
     page = paginate(
         statement,

@@ -17,9 +17,17 @@ from sqlalchemy import select
 
 from app.associations.forms import ConfirmForm
 from app.compliance import conversation, ladder, letters, outcomes, voids, wording
+from app.compliance import packet as evidence
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
-from app.compliance.forms import FineForm, HearingForm, NotesForm, ReasonForm, ReplyForm
+from app.compliance.forms import (
+    FineForm,
+    HearingForm,
+    HearingRecordForm,
+    NotesForm,
+    ReasonForm,
+    ReplyForm,
+)
 from app.compliance.models import Letter, Violation
 from app.compliance.profiles import profile_of
 from app.compliance.views.base import STATUS_LABELS, _fail, _manage, _violation, bp
@@ -27,7 +35,7 @@ from app.core import clock
 from app.core.audit import AuditEntry
 from app.core.errors import DomainError, NotFound
 from app.core.forms import apply_errors
-from app.core.pages import actor, record_in
+from app.core.pages import actor, load_association, record_in, require
 from app.core.pdf import pdf_response
 from app.extensions import db
 
@@ -90,6 +98,7 @@ def _render_violation(violation, forms: dict | None = None, status: int = 200):
     forms = {
         "hearing_form": hearing_form,
         "fine_form": fine_form,
+        "record_form": HearingRecordForm(formdata=None),
         "cure_form": NotesForm(formdata=None),
         "close_form": NotesForm(formdata=None),
         "reopen_form": ReasonForm(formdata=None),
@@ -117,7 +126,11 @@ def _render_violation(violation, forms: dict | None = None, status: int = 200):
         confirm=ConfirmForm(),
         can_manage=compliance_policies.can_manage(user, aid),
         hearing_held=ladder.hearing_held(violation),
+        can_record_hearing=compliance_policies.can_record_hearing(user, aid),
+        record_refusal=_refusal(ladder.check_record_hearing, violation),
+        packet_deadline=ladder.packet_deadline(violation) if violation.hearing else None,
         decision_due=ladder.decision_letter_due(violation),
+        cap_note=ladder.cap_note,
         statuses=STATUS_LABELS,
         **forms,
     ), status
@@ -127,10 +140,24 @@ def _back(aid: int, violation_id: int) -> str:
     return url_for("compliance.violation", aid=aid, violation_id=violation_id)
 
 
-def _act(aid: int, violation_id: int, form_class, action, success: str, form_key=None, extra=None):
+def _act(
+    aid: int,
+    violation_id: int,
+    form_class,
+    action,
+    success: str,
+    form_key=None,
+    extra=None,
+    allowed=None,
+):
     """Run an inline form's action. With ``form_key`` a refused form is shown again on the
-    violation's page with what was typed and the error beside its field."""
-    _manage(aid)
+    violation's page with what was typed and the error beside its field. ``allowed``: who
+    may (default: the managers)."""
+    if allowed is None:
+        _manage(aid)
+    else:
+        load_association(aid)
+        require(allowed(actor(), aid))
     violation = _violation(aid, violation_id)
     form = form_class()
     if not form.validate_on_submit():
@@ -197,6 +224,36 @@ def hearing(aid: int, violation_id: int):
         schedule,
         _("Hearing scheduled; the notice of hearing is issued."),
         form_key="hearing_form",
+    )
+
+
+@bp.route("/violations/<int:violation_id>/hearing/record", methods=["POST"])
+@login_required
+def record_hearing(aid: int, violation_id: int):
+    """Record the hearing as held (manager or secretary)."""
+    return _act(
+        aid,
+        violation_id,
+        HearingRecordForm,
+        lambda v, f: ladder.record_hearing(
+            v, owner_attended=bool(f.owner_attended.data), summary=f.summary.data, actor=actor()
+        ),
+        _("The hearing is recorded as held."),
+        form_key="record_form",
+        allowed=compliance_policies.can_record_hearing,
+    )
+
+
+@bp.route("/violations/<int:violation_id>/hearing/packet", methods=["POST"])
+@login_required
+def send_packet(aid: int, violation_id: int):
+    """Send the evidence packet to the unit's owners (TX Property Code 209.007)."""
+    return _act(
+        aid,
+        violation_id,
+        ConfirmForm,
+        lambda v, f: evidence.send_packet(v, actor=actor()),
+        _("The evidence packet is on its way to the owners."),
     )
 
 
