@@ -2,7 +2,7 @@
 fining committee role and the caps the governing documents raise
 
 Revision ID: b7e13a0c5d21
-Revises: ef862b1f1530
+Revises: e7b2c4d81a10
 Create Date: 2026-12-03 13:40:00
 
 """
@@ -14,7 +14,7 @@ import app.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'b7e13a0c5d21'
-down_revision = 'ef862b1f1530'
+down_revision = 'e7b2c4d81a10'
 branch_labels = None
 depends_on = None
 
