@@ -236,12 +236,16 @@ def test_the_databases_subject_types_are_the_registered_kinds():
     from app.approvals.models import SUBJECT_TYPES
     from app.approvals.subjects import registered_types
 
-    assert set(SUBJECT_TYPES) == set(registered_types()) == {
-        "budget",
-        "contract",
-        "fine",
-        "minutes",
-    }
+    assert (
+        set(SUBJECT_TYPES)
+        == set(registered_types())
+        == {
+            "budget",
+            "contract",
+            "fine",
+            "minutes",
+        }
+    )
 
 
 def test_only_registered_kinds_get_a_threshold(world):
