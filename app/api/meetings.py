@@ -18,6 +18,7 @@ from app.core.listing import paginate
 from app.core.pdf import pdf_response
 from app.extensions import db
 from app.meetings import calendar, policies, report
+from app.meetings import packet as packets
 from app.meetings import minutes as minutes_service
 from app.meetings import services as meetings
 from app.meetings.models import (
@@ -447,3 +448,68 @@ class MeetingReport(MethodView):
             raise NotFound(_("No such meeting report."))
         association = association_for(meeting.association_id)
         return pdf_response(report.report_pdf(meeting, association), f"meeting-{meeting.id}.pdf")
+
+
+# --- the board packet and its job ----------------------------------------------------------
+
+
+class JobAcceptedSchema(BaseSchema):
+    job_id = fields.Integer()
+
+
+class JobSchema(BaseSchema):
+    id = fields.Integer()
+    status = fields.String(metadata={"description": "queued / running / done / failed"})
+    progress = fields.Integer()
+    total = fields.Integer()
+    result_url = fields.String(allow_none=True)
+    error = fields.String()
+
+
+@blp.route("/meetings/<int:meeting_id>/packet")
+class Packet(MethodView):
+    @blp.response(202, JobAcceptedSchema)
+    @blp.alt_response(403, description="Not the manager or the secretary")
+    @blp.alt_response(409, description="A cancelled meeting")
+    def post(self, meeting_id):
+        """Build the board packet in the background (manager, secretary); follow it with
+        ``GET /jobs/{job_id}``."""
+        meeting = meeting_for(meeting_id)
+        row = packets.request_packet(meeting, actor=caller())
+        db.session.commit()
+        return {"job_id": row.job_id}
+
+
+@blp.route("/meetings/<int:meeting_id>/packet.pdf")
+class PacketPdf(MethodView):
+    @blp.doc(responses={"200": {"description": "The latest board packet", **PDF}})
+    def get(self, meeting_id):
+        """Return the latest built packet (manager, board; 404 until one is built); the
+        open is recorded."""
+        meeting = meeting_for(meeting_id)
+        data = packets.open_packet(meeting, caller())
+        db.session.commit()
+        return pdf_response(data, f"board-packet-{meeting.id}.pdf")
+
+
+@blp.route("/jobs/<int:job_id>")
+class JobItem(MethodView):
+    @blp.response(200, JobSchema)
+    def get(self, job_id):
+        """Return a background job's progress (its association's managers and board)."""
+        row = packets.for_job(job_id)
+        if row is None:
+            raise NotFound(_("No such job."))
+        association_for(row.association_id)
+        if not policies.sees_executive(caller(), row.association_id):
+            raise NotFound(_("No such job."))
+        return {
+            "id": job_id,
+            "status": row.status,
+            "progress": row.progress,
+            "total": row.total,
+            "error": row.error,
+            "result_url": f"/api/v1/meetings/{row.meeting_id}/packet.pdf"
+            if row.status == "done"
+            else None,
+        }

@@ -11,6 +11,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.approvals.models import ApprovalRequest
+from app.auth import policies as auth_policies
 from app.auth.models import User
 from app.compliance.profiles import EXECUTIVE_TOPICS, meeting_rules
 from app.core import clock, markdown
@@ -22,6 +23,7 @@ from app.core.pages import actor, list_args, load_association, require
 from app.core.pdf import pdf_response
 from app.extensions import db
 from app.meetings import calendar, policies, report, services
+from app.meetings import packet as packets
 from app.meetings import minutes as minutes_service
 from app.meetings.forms import (
     AgendaItemForm,
@@ -166,8 +168,27 @@ def show(aid: int, meeting_id: int, item_form=None, cancel_form=None):
 
 
 def _packet_context(user, meeting: Meeting) -> dict:
-    """The packet's state on the meeting page (filled in by the packet step)."""
-    return {}
+    """The packet on the meeting page: managers and the board open it; while it builds a
+    progress bar (the page refreshes itself); the manager sees who opened it."""
+    if not policies.sees_executive(user, meeting.association_id):
+        return {"packet": None}
+    latest = packets.latest(meeting)
+    building = latest is not None and latest.status in ("queued", "running")
+    return {
+        "packet": {
+            "latest": latest,
+            "built": packets.latest_built(meeting),
+            "building": building,
+            "percent": (100 * latest.progress // latest.total) // 10 * 10
+            if building and latest.total
+            else 0,
+            "can_build": policies.can_run(user, meeting) and meeting.status != "cancelled",
+            "opened_by": packets.opened_by(meeting)
+            if auth_policies.is_manager(user, meeting.association_id)
+            else None,
+        },
+        "refresh": building,
+    }
 
 
 def _run(aid: int, meeting_id: int, action) -> Response:
@@ -469,3 +490,34 @@ def report_pdf(aid: int, meeting_id: int):
     if not minutes_service.may_read(actor(), meeting):
         raise NotFound(_("No such meeting report."))
     return pdf_response(report.report_pdf(meeting, association), f"meeting-{meeting.id}.pdf")
+
+
+# --- the board packet ---------------------------------------------------------------------
+
+
+@bp.route("/meetings/<int:meeting_id>/packet", methods=["POST"])
+@login_required
+def build_packet(aid: int, meeting_id: int):
+    """Build the board packet in the background."""
+    meeting = _meeting_in(aid, meeting_id)
+    user = actor()
+    require(policies.can_run(user, meeting))
+    try:
+        packets.request_packet(meeting, actor=user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The board packet is being built from today's data."), "success")
+    return redirect(url_for("meetings.show", aid=aid, meeting_id=meeting_id) + "#packet")
+
+
+@bp.route("/meetings/<int:meeting_id>/packet.pdf")
+@login_required
+def packet_pdf(aid: int, meeting_id: int):
+    """Open the latest board packet (managers and the board); the open is recorded."""
+    meeting = _meeting_in(aid, meeting_id)
+    data = packets.open_packet(meeting, actor())
+    db.session.commit()
+    return pdf_response(data, f"board-packet-{meeting.id}.pdf")
