@@ -132,8 +132,10 @@ def test_a_building_packet_shows_its_progress(ca, api, app, login_as):  # noqa: 
             )
         )
         db.session.commit()
-    text = login_as(ca.board).get(f"/associations/{ca.a.id}/meetings/{meeting['id']}").get_data(
-        as_text=True
+    text = (
+        login_as(ca.board)
+        .get(f"/associations/{ca.a.id}/meetings/{meeting['id']}")
+        .get_data(as_text=True)
     )
     assert 'role="progressbar"' in text and "3 of 8 parts" in text
     assert 'http-equiv="refresh"' in text
