@@ -500,6 +500,7 @@ class MinutesSubject(SubjectKind):
     kind = "minutes"
     label = "Minutes"
     evidence_template = "meetings/_minutes_evidence.html"
+    packet_template = "meetings/_minutes_packet.html"
 
     def load(self, subject_id: int) -> MeetingMinutes | None:
         """Return the minutes."""

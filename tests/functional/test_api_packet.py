@@ -139,3 +139,34 @@ def test_a_building_packet_shows_its_progress(ca, api, app, login_as):  # noqa: 
     )
     assert 'role="progressbar"' in text and "3 of 8 parts" in text
     assert 'http-equiv="refresh"' in text
+
+
+def test_minutes_to_approve_are_printed_in_the_packet(ca, api):  # noqa: F811
+    held, _motion = _held(api, ca)
+    base = f"/api/v1/meetings/{held['id']}"
+    api(ca.manager).put(f"{base}/minutes", json={"body": "## Minutes to adopt\n\nWe met."})
+    approval_id = api(ca.manager).post(f"{base}/minutes/submit").get_json()["approval_id"]
+    later = _meeting(api, ca, starts_at=(NOW + timedelta(days=20)).isoformat())
+    api(ca.manager).post(
+        f"/api/v1/meetings/{later['id']}/agenda-items",
+        json={"title": "Approve the minutes of March 14", "approval_id": approval_id},
+    )
+    api(ca.manager).post(f"/api/v1/meetings/{later['id']}/packet")
+    text = " ".join(
+        _pdf_text(api(ca.board).get(f"/api/v1/meetings/{later['id']}/packet.pdf").data).split()
+    )
+    assert "Approve the minutes of March 14" in text
+    # Once as the item's evidence, once as the previous meeting's minutes.
+    assert text.count("Minutes to adopt") == 2
+
+
+def test_write_packet_for_a_look(ca, api):  # noqa: F811
+    import os
+
+    target = os.environ.get("REPORT_PNG_DIR")
+    if not target:
+        pytest.skip("only when looking")
+    meeting = _next_meeting_with_budget(api, ca)
+    api(ca.manager).post(f"/api/v1/meetings/{meeting['id']}/packet")
+    with open(f"{target}/packet.pdf", "wb") as handle:
+        handle.write(api(ca.board).get(f"/api/v1/meetings/{meeting['id']}/packet.pdf").data)
