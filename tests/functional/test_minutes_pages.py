@@ -73,3 +73,24 @@ def test_owners_see_the_ca_marked_draft_from_the_30th_day(ca, api, login_as):  #
     assert "We met." in text and "DRAFT" in text and "Civil Code 4950(a)" in text
     assert client.get(f"{url}/report.pdf").status_code == 200
     assert login_as(ca.outsider).get(f"{url}/report.pdf").status_code == 404
+
+
+def test_the_owners_home_lists_upcoming_meetings_and_readable_minutes(ca, api, login_as):  # noqa: F811
+    meeting, _motion = _held(api, ca)
+    api(ca.manager).put(f"/api/v1/meetings/{meeting['id']}/minutes", json={"body": "We met."})
+    upcoming = api(ca.manager).post(
+        f"/api/v1/associations/{ca.a.id}/meetings",
+        json={
+            "kind": "board",
+            "starts_at": (NOW + timedelta(days=30)).isoformat(),
+            "location": "Hall",
+        },
+    )
+    assert upcoming.status_code == 201
+    text = login_as(ca.owner).get(f"/associations/{ca.a.id}/").get_data(as_text=True)
+    assert "April 3, 2027" in text and "No meetings are scheduled." not in text
+    assert "Minutes: Board meeting of March 14, 2027" not in text  # not yet readable
+    clock.freeze(NOW + timedelta(days=40))
+    text = login_as(ca.owner).get(f"/associations/{ca.a.id}/").get_data(as_text=True)
+    assert "Minutes: Board meeting of March 14, 2027" in text
+    assert "DRAFT, not yet approved" in text
