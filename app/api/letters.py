@@ -124,7 +124,6 @@ def letter_for(letter_id: int, *, write: bool = False):
 
 class LetterPdfArgsSchema(BaseSchema):
     lang = fields.String(
-        load_default=None,
         metadata={"enum": ["en"], "description": "en: the English rendering kept beside it"},
     )
 
@@ -137,9 +136,10 @@ class LetterPdf(MethodView):
         """Download an issued letter: the same bytes every time (a voided one too); with
         ``lang=en`` the English rendering stored beside a translated letter."""
         letter = letter_for(letter_id)
-        if args["lang"] not in (None, "en"):
+        lang = args.get("lang")
+        if lang not in (None, "en"):
             raise ValidationError("lang", _("Only lang=en (the English rendering) is kept."))
-        if args["lang"] == "en" and letter.language != "en":
+        if lang == "en" and letter.language != "en":
             return pdf_response(letter.pdf_en, f"letter-{letter.id}-{letter.kind}-en.pdf")
         return pdf_response(letter.pdf, f"letter-{letter.id}-{letter.kind}.pdf")
 
