@@ -1,7 +1,7 @@
 """minutes and board packets; minutes become an approval subject kind
 
 Revision ID: 3b7d2f90c4e1
-Revises: ef862b1f1530
+Revises: e7b2c4d81a10
 Create Date: 2026-12-03 13:25:20.706181
 
 """
@@ -14,7 +14,7 @@ import app.core.types
 
 # revision identifiers, used by Alembic.
 revision = "3b7d2f90c4e1"
-down_revision = "ef862b1f1530"
+down_revision = "e7b2c4d81a10"
 branch_labels = None
 depends_on = None
 
