@@ -18,8 +18,8 @@ from app.core.listing import paginate
 from app.core.pdf import pdf_response
 from app.extensions import db
 from app.meetings import calendar, policies, report
-from app.meetings import packet as packets
 from app.meetings import minutes as minutes_service
+from app.meetings import packet as packets
 from app.meetings import services as meetings
 from app.meetings.models import (
     AddedUnder,

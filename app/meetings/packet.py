@@ -8,12 +8,13 @@ import hashlib
 import os
 import secrets
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.associations.models import Association
 from app.auth.models import User
-from app.core import audit, clock, jobs, storage
+from app.core import audit, clock, jobs, links, storage
 from app.core.errors import Conflict, NotAllowed, NotFound
 from app.extensions import db
 from app.meetings import minutes as minutes_service
@@ -131,21 +132,10 @@ def build(packet_id: int) -> None:
         db.session.commit()
 
     try:
-        pdf = build_packet(
-            association,
-            agenda_items=[
-                {"title": i.title, "kind": i.kind, "approval_id": i.approval_id}
-                for i in meeting.agenda
-            ],
-            previous_minutes=_previous_minutes(meeting, association),
-            progress=progress,
-            meeting={
-                "title": minutes_service.meeting_title(meeting, association),
-                "starts_at": meeting.starts_at,
-                "location": meeting.location,
-                "video_url": meeting.video_url,
-            },
-        )
+        # Some kinds' evidence() hooks build page links (a budget's report URL) with url_for,
+        # which needs a request: the job gives them one for the site's address, as mail does.
+        with current_app.test_request_context(base_url=links.base_url()):
+            pdf = _build(packet, meeting, association, progress)
         target = storage.packet_path(packet.id)
         temporary = target.with_name(f"{target.stem}.{secrets.token_hex(6)}.part")
         temporary.write_bytes(pdf)
@@ -162,6 +152,23 @@ def build(packet_id: int) -> None:
             packet.error = _("Attempt failed, trying again: %(error)s", error=str(error))[:500]
             db.session.commit()
         raise
+
+
+def _build(packet: MeetingPacket, meeting: Meeting, association: Association, progress) -> bytes:
+    return build_packet(
+        association,
+        agenda_items=[
+            {"title": i.title, "kind": i.kind, "approval_id": i.approval_id} for i in meeting.agenda
+        ],
+        previous_minutes=_previous_minutes(meeting, association),
+        progress=progress,
+        meeting={
+            "title": minutes_service.meeting_title(meeting, association),
+            "starts_at": meeting.starts_at,
+            "location": meeting.location,
+            "video_url": meeting.video_url,
+        },
+    )
 
 
 def latest(meeting: Meeting) -> MeetingPacket | None:

@@ -23,8 +23,8 @@ from app.core.pages import actor, list_args, load_association, require
 from app.core.pdf import pdf_response
 from app.extensions import db
 from app.meetings import calendar, policies, report, services
-from app.meetings import packet as packets
 from app.meetings import minutes as minutes_service
+from app.meetings import packet as packets
 from app.meetings.forms import (
     AgendaItemForm,
     CancelForm,
