@@ -8,13 +8,12 @@ import hashlib
 import os
 import secrets
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.associations.models import Association
 from app.auth.models import User
-from app.core import audit, clock, jobs, links, storage
+from app.core import audit, clock, jobs, storage
 from app.core.errors import Conflict, NotAllowed, NotFound
 from app.extensions import db
 from app.meetings import minutes as minutes_service
@@ -132,10 +131,7 @@ def build(packet_id: int) -> None:
         db.session.commit()
 
     try:
-        # Some kinds' evidence() hooks build page links (a budget's report URL) with url_for,
-        # which needs a request: the job gives them one for the site's address, as mail does.
-        with current_app.test_request_context(base_url=links.base_url()):
-            pdf = _build(packet, meeting, association, progress)
+        pdf = _build(packet, meeting, association, progress)
         target = storage.packet_path(packet.id)
         temporary = target.with_name(f"{target.stem}.{secrets.token_hex(6)}.part")
         temporary.write_bytes(pdf)
