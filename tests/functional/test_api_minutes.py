@@ -338,3 +338,16 @@ def test_write_report_for_a_look(ca, api, tmp_path_factory):  # noqa: F811
     api(ca.manager).put(f"{base}/minutes", json={"body": draft})
     with open(f"{target}/report.pdf", "wb") as handle:
         handle.write(api(ca.manager).get(f"{base}/report.pdf").data)
+
+
+def test_withdrawn_minutes_are_a_draft_again(ca, api):  # noqa: F811
+    meeting, _motion = _held(api, ca)
+    base = f"/api/v1/meetings/{meeting['id']}"
+    api(ca.manager).put(f"{base}/minutes", json={"body": "We met."})
+    approval_id = api(ca.secretary).post(f"{base}/minutes/submit").get_json()["approval_id"]
+    again = api(ca.secretary).post(f"{base}/minutes/submit")
+    assert again.status_code == 409  # already before the board
+    response = api(ca.manager).post(f"/api/v1/approvals/{approval_id}/withdraw")
+    assert response.status_code == 200, response.get_json()
+    assert api(ca.manager).get(base).get_json()["minutes"]["status"] == "draft"
+    assert api(ca.manager).put(f"{base}/minutes", json={"body": "Better"}).status_code == 200

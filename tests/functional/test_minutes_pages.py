@@ -94,3 +94,34 @@ def test_the_owners_home_lists_upcoming_meetings_and_readable_minutes(ca, api, l
     text = login_as(ca.owner).get(f"/associations/{ca.a.id}/").get_data(as_text=True)
     assert "Minutes: Board meeting of March 14, 2027" in text
     assert "DRAFT, not yet approved" in text
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("manager", 302), ("secretary", 302), ("board", 403), ("owner", 403), ("outsider", 404)],
+)
+def test_who_submits_and_builds_on_the_pages(ca, api, login_as, role, status):  # noqa: F811
+    meeting, _motion = _held(api, ca)
+    api(ca.manager).put(f"/api/v1/meetings/{meeting['id']}/minutes", json={"body": "We met."})
+    client = login_as(ca.user(role))
+    url = f"/associations/{ca.a.id}/meetings/{meeting['id']}"
+    assert client.post(f"{url}/minutes/submit").status_code == status
+    assert client.post(f"{url}/packet").status_code == status
+    minutes = api(ca.manager).get(f"/api/v1/meetings/{meeting['id']}").get_json()["minutes"]
+    assert (minutes["status"] == "pending_approval") is (status == 302)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("manager", 200), ("secretary", 200), ("board", 200), ("owner", 404), ("outsider", 404)],
+)
+def test_who_opens_the_report_and_packet_on_the_pages(ca, api, login_as, role, status):  # noqa: F811
+    meeting, _motion = _held(api, ca)
+    api(ca.manager).post(f"/api/v1/meetings/{meeting['id']}/packet")
+    client = login_as(ca.user(role))
+    url = f"/associations/{ca.a.id}/meetings/{meeting['id']}"
+    report = client.get(f"{url}/report.pdf")
+    assert report.status_code == status
+    if status == 200:
+        assert report.mimetype == "application/pdf"
+    assert client.get(f"{url}/packet.pdf").status_code == status
