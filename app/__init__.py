@@ -142,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
     from app.documents.views import bp as documents_bp
     from app.home.views import bp as owner_home_bp
     from app.mail.views import bp as outbox_bp
+    from app.meetings import home as _meetings_home  # noqa: F401
     from app.meetings.views import bp as meetings_bp
     from app.notices import home as _notices_home  # noqa: F401
     from app.notices.views import bp as notices_bp

@@ -19,7 +19,9 @@ from app.delivery import models as delivery_models  # noqa: F401
 from app.documents import models as documents_models  # noqa: F401
 from app.meetings import consent as meeting_consent  # noqa: F401
 from app.meetings import hearings as meeting_hearings  # noqa: F401
+from app.meetings import minutes as minutes_subject  # noqa: F401
 from app.meetings import models as meetings_models  # noqa: F401
+from app.meetings import packet as meeting_packet  # noqa: F401
 from app.meetings import venue as meeting_venue  # noqa: F401
 from app.notices import models as notices_models  # noqa: F401
 from app.notices import services as notice_subject  # noqa: F401

@@ -1,5 +1,5 @@
 """Meetings: scheduling, the agenda, attendance, motions and votes, adjourning, cancelling,
-and calendars. Minutes, the report and the board packet join here (see README)."""
+calendars, the minutes, the meeting report and the board packet."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from marshmallow import fields
 
 from app.api.schemas import BaseSchema, Enum, Id, ListArgsSchema, Text, envelope, list_schema
 from app.api.setup import association_for, caller
-from app.core.errors import NotFound, ValidationError
+from app.core.errors import NotAllowed, NotFound, ValidationError
 from app.core.listing import paginate
+from app.core.pdf import pdf_response
 from app.extensions import db
-from app.meetings import calendar, policies
+from app.meetings import calendar, policies, report
+from app.meetings import minutes as minutes_service
+from app.meetings import packet as packets
 from app.meetings import services as meetings
 from app.meetings.models import (
     AddedUnder,
@@ -107,8 +110,29 @@ class CancelSchema(BaseSchema):
 
 
 class MinutesSchema(BaseSchema):
-    status = fields.String()
+    status = fields.String(
+        metadata={"description": "draft / pending_approval / approved / rejected"}
+    )
     body = fields.String(allow_none=True)
+    approval_id = fields.Integer(allow_none=True)
+    draft = fields.Boolean(metadata={"description": "not (yet) approved: marked as a draft"})
+    owners_from = fields.Date(
+        allow_none=True,
+        metadata={"description": "CA 4950(a): owners read the marked draft from this day"},
+    )
+
+
+class MinutesBodySchema(BaseSchema):
+    body = Text(100_000, required=True, blank=False)
+
+
+class MinutesDraftSchema(BaseSchema):
+    body = fields.String()
+
+
+class MinutesSubmittedSchema(BaseSchema):
+    approval_id = fields.Integer()
+    venue = fields.String()
 
 
 class MeetingSummarySchema(BaseSchema):
@@ -195,8 +219,7 @@ def dump_meeting(meeting: Meeting) -> dict:
         "called_by": list(meeting.called_by or []),
         "quorum_present": meetings.quorum_present(meeting),
         "quorum_needed": meetings.quorum_needed(meeting.association_id),
-        # Minutes are drafted and approved in a later step; until then a draft with no body.
-        "minutes": {"status": "draft", "body": None},
+        "minutes": minutes_service.for_reader(caller(), meeting),
         "ical_url": f"/api/v1/meetings/{meeting.id}/calendar.ics",
     }
 
@@ -364,3 +387,129 @@ class MeetingFeed(MethodView):
             )
         )
         return _ics(calendar.feed_ics(rows, association, request.host), "meetings.ics")
+
+
+# --- minutes and the report --------------------------------------------------------------
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes/draft")
+class MinutesDraft(MethodView):
+    @blp.response(200, MinutesDraftSchema)
+    @blp.alt_response(403, description="Not a manager or board member")
+    def get(self, meeting_id):
+        """Return minutes drafted from the record (attendance, quorum, each agenda item and
+        motion with mover, seconder, each member's vote and result) for editing."""
+        meeting = meeting_for(meeting_id)
+        if not policies.sees_executive(caller(), meeting.association_id):
+            raise NotAllowed(_("The draft is for the manager and the board."))
+        association = association_for(meeting.association_id)
+        return {"body": minutes_service.draft_from_record(meeting, association)}
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes")
+class Minutes(MethodView):
+    @blp.arguments(MinutesBodySchema)
+    @blp.response(200, MinutesSchema)
+    @blp.alt_response(403, description="Not the manager or the secretary")
+    @blp.alt_response(409, description="Pending approval or approved, or a cancelled meeting")
+    def put(self, body, meeting_id):
+        """Write the minutes (Markdown; manager, secretary); rejected minutes become a
+        draft again."""
+        meeting = meeting_for(meeting_id)
+        minutes_service.save_minutes(meeting, body=body["body"], actor=caller())
+        db.session.commit()
+        return minutes_service.for_reader(caller(), meeting)
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes/submit")
+class MinutesSubmit(MethodView):
+    @blp.response(200, MinutesSubmittedSchema)
+    @blp.alt_response(403, description="Not the manager or the secretary")
+    @blp.alt_response(409, description="Not written, already before the board, or too early")
+    def post(self, meeting_id):
+        """Put the minutes to the board (manager, secretary) through the approval engine;
+        where the venue is a meeting (CA) a later meeting's motion approves them."""
+        meeting = meeting_for(meeting_id)
+        request_row = minutes_service.submit_minutes(meeting, actor=caller())
+        db.session.commit()
+        return {"approval_id": request_row.id, "venue": request_row.venue}
+
+
+PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+
+
+@blp.route("/meetings/<int:meeting_id>/report.pdf")
+class MeetingReport(MethodView):
+    @blp.doc(responses={"200": {"description": "The meeting report", **PDF}})
+    def get(self, meeting_id):
+        """Return the meeting report PDF; owners only once they may read the minutes."""
+        meeting = meeting_for(meeting_id)
+        if not minutes_service.may_read(caller(), meeting):
+            raise NotFound(_("No such meeting report."))
+        association = association_for(meeting.association_id)
+        return pdf_response(report.report_pdf(meeting, association), f"meeting-{meeting.id}.pdf")
+
+
+# --- the board packet and its job ----------------------------------------------------------
+
+
+class JobAcceptedSchema(BaseSchema):
+    job_id = fields.Integer()
+
+
+class JobSchema(BaseSchema):
+    id = fields.Integer()
+    status = fields.String(metadata={"description": "queued / running / done / failed"})
+    progress = fields.Integer()
+    total = fields.Integer()
+    result_url = fields.String(allow_none=True)
+    error = fields.String()
+
+
+@blp.route("/meetings/<int:meeting_id>/packet")
+class Packet(MethodView):
+    @blp.response(202, JobAcceptedSchema)
+    @blp.alt_response(403, description="Not the manager or the secretary")
+    @blp.alt_response(409, description="A cancelled meeting")
+    def post(self, meeting_id):
+        """Build the board packet in the background (manager, secretary); follow it with
+        ``GET /jobs/{job_id}``."""
+        meeting = meeting_for(meeting_id)
+        row = packets.request_packet(meeting, actor=caller())
+        db.session.commit()
+        return {"job_id": row.job_id}
+
+
+@blp.route("/meetings/<int:meeting_id>/packet.pdf")
+class PacketPdf(MethodView):
+    @blp.doc(responses={"200": {"description": "The latest board packet", **PDF}})
+    def get(self, meeting_id):
+        """Return the latest built packet (manager, board; 404 until one is built); the
+        open is recorded."""
+        meeting = meeting_for(meeting_id)
+        data = packets.open_packet(meeting, caller())
+        db.session.commit()
+        return pdf_response(data, f"board-packet-{meeting.id}.pdf")
+
+
+@blp.route("/jobs/<int:job_id>")
+class JobItem(MethodView):
+    @blp.response(200, JobSchema)
+    def get(self, job_id):
+        """Return a background job's progress (its association's managers and board)."""
+        row = packets.for_job(job_id)
+        if row is None:
+            raise NotFound(_("No such job."))
+        association_for(row.association_id)
+        if not policies.sees_executive(caller(), row.association_id):
+            raise NotFound(_("No such job."))
+        return {
+            "id": job_id,
+            "status": row.status,
+            "progress": row.progress,
+            "total": row.total,
+            "error": row.error,
+            "result_url": f"/api/v1/meetings/{row.meeting_id}/packet.pdf"
+            if row.status == "done"
+            else None,
+        }

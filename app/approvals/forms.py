@@ -19,6 +19,7 @@ class ThresholdsForm(Form):
     budget = StringField(_l("Budgets"), validators=[Optional(), FRACTION], description=HELP)
     contract = StringField(_l("Contracts"), validators=[Optional(), FRACTION], description=HELP)
     fine = StringField(_l("Fines"), validators=[Optional(), FRACTION], description=HELP)
+    minutes = StringField(_l("Minutes"), validators=[Optional(), FRACTION], description=HELP)
     submit = SubmitField(_l("Save thresholds"))
 
     def fraction(self, kind: str) -> tuple[int | None, int | None]:

@@ -109,7 +109,7 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
     """Put a subject to the board: freeze the eligible voters and lock the subject."""
     kind = kind_of(subject_type)
     association_id = kind.association_id(subject)
-    if not policies.is_manager(actor, association_id):
+    if not kind.may_submit(actor, subject):
         raise NotAllowed(_("Only the manager submits to the board."))
     pending = db.session.scalar(
         select(ApprovalRequest.id).where(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
+from app.auth import policies
 from app.core.errors import NotFound
 
 _KINDS: dict[str, SubjectKind] = {}
@@ -31,6 +32,11 @@ class SubjectKind(ABC):
     def title(self, subject: Any) -> str:
         """Return the request's title."""
         return f"{self.label} {subject.id}"
+
+    def may_submit(self, user: Any, subject: Any) -> bool:
+        """Tell whether the user may put the subject to the board (the manager; minutes
+        also the secretary)."""
+        return policies.is_manager(user, self.association_id(subject))
 
     def recused_user_ids(self, subject: Any) -> set[int]:
         """Return the board members who may not vote on this subject."""

@@ -102,6 +102,11 @@ def document_path(stored_name: str) -> Path:
     return _root("documents") / Path(stored_name).name
 
 
+def packet_path(packet_id: int) -> Path:
+    """Return where a meeting's built board packet lives."""
+    return _root("packets") / f"packet-{packet_id}.pdf"
+
+
 def batch_path(batch_id: int) -> Path:
     """Return where a mailing batch's merged PDF lives."""
     return _root("batches") / f"batch-{batch_id}.pdf"

@@ -1,6 +1,6 @@
 """How the demo's board decides: online where the association's venue allows it, else at a
 board meeting held through the meetings services (notice, agenda, attendance, motion,
-votes, adjournment)."""
+votes, adjournment, the minutes drafted from the record)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.associations.models import Association
 from app.auth.models import User
 from app.core import clock
 from app.extensions import db
-from app.meetings import services
+from app.meetings import minutes, services
 from app.meetings.models import Meeting, MeetingStatus
 
 
@@ -77,6 +77,11 @@ class DemoBoard:
                 break
             services.vote_on_motion(motion, user_id=user_id, choice="yes", actor=self.manager)
         services.adjourn_meeting(meeting, actor=self.manager)
+        # The secretary's work after the meeting: the minutes, drafted from the record.
+        association = db.session.get(Association, meeting.association_id)
+        minutes.save_minutes(
+            meeting, body=minutes.draft_from_record(meeting, association), actor=self.manager
+        )
 
     def begin(self, request: ApprovalRequest, voter: User, comment: str) -> None:
         """Start the board's decision: one member's vote online, or the request on the

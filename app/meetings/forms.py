@@ -79,3 +79,11 @@ class SubmitToBoardForm(Form):
 
     meeting_id = SelectField(_l("Meeting"), choices=[], validators=[DataRequired()])
     submit = SubmitField(_l("Put it on this meeting's agenda"))
+
+
+class MinutesForm(Form):
+    """Write the minutes (Markdown), starting from the draft the record gives."""
+
+    body = TextAreaField(_l("Minutes (Markdown)"), validators=[DataRequired(), Length(max=100_000)])
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Save the minutes"))

@@ -237,3 +237,91 @@ class MotionVote(db.Model):
 
     motion: Mapped[Motion] = relationship(back_populates="votes")
     user: Mapped[User] = relationship()
+
+
+# --- minutes and the board packet (app/meetings/minutes.py, app/meetings/packet.py) -------
+
+
+class MinutesStatus(enum.StrEnum):
+    """Where a meeting's minutes stand; approval goes through the engine."""
+
+    DRAFT = "draft"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class MeetingMinutes(db.Model):
+    """The minutes of one meeting: Markdown written by the secretary or the manager from the
+    draft the record gives, approved by the board through the engine (subject ``minutes``)."""
+
+    __tablename__ = "meeting_minutes"
+    __table_args__ = (CheckConstraint(_in("status", MinutesStatus), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
+    )
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=MinutesStatus.DRAFT.value)
+    approval_id: Mapped[int | None] = mapped_column(Integer)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    meeting: Mapped[Meeting] = relationship()
+
+
+class PacketStatus(enum.StrEnum):
+    """Where a packet's build stands (the job's own states)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class MeetingPacket(db.Model):
+    """One build of a meeting's board packet: its job, progress and stored PDF."""
+
+    __tablename__ = "meeting_packets"
+    __table_args__ = (CheckConstraint(_in("status", PacketStatus), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    job_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(10), default=PacketStatus.QUEUED.value)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    stored_name: Mapped[str | None] = mapped_column(String(100))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PacketOpen(db.Model):
+    """A board member (or manager) opened a built packet: first and latest time, how often."""
+
+    __tablename__ = "meeting_packet_opens"
+    __table_args__ = (UniqueConstraint("packet_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    packet_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_packets.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    count: Mapped[int] = mapped_column(Integer, default=1)
+
+    user: Mapped[User] = relationship()

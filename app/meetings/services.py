@@ -28,7 +28,9 @@ from app.meetings.models import (
     ItemKind,
     Meeting,
     MeetingKind,
+    MeetingMinutes,
     MeetingStatus,
+    MinutesStatus,
     Motion,
     MotionChoice,
     MotionResult,
@@ -308,6 +310,11 @@ def _approval_for_item(meeting: Meeting, approval_id) -> ApprovalRequest:
         )
     if meeting.kind not in BOARD_KINDS:
         raise Conflict(_("A board decision goes on a board meeting's agenda."))
+    if approval.subject_type == "minutes":
+        minutes = db.session.get(MeetingMinutes, approval.subject_id)
+        held = db.session.get(Meeting, minutes.meeting_id) if minutes else None
+        if held is not None and (held.id == meeting.id or meeting.starts_at <= held.starts_at):
+            raise Conflict(_("Minutes are approved at a later meeting than the one they record."))
     if approval.meeting_id is not None:
         current = db.session.get(Meeting, approval.meeting_id)
         if current is not None and current.status == MeetingStatus.SCHEDULED:
@@ -415,6 +422,22 @@ def add_agenda_item(
 # --- at the meeting --------------------------------------------------------------------
 
 
+def _record_open(meeting: Meeting) -> None:
+    """Refuse (409) recording while the minutes are pending approval or approved."""
+    minutes = db.session.scalar(
+        select(MeetingMinutes.status).where(MeetingMinutes.meeting_id == meeting.id)
+    )
+    if minutes in (MinutesStatus.PENDING_APPROVAL, MinutesStatus.APPROVED):
+        raise Conflict(
+            _(
+                "The minutes of this meeting are %(status)s: the record they rest on is closed.",
+                status=_("pending approval")
+                if minutes == MinutesStatus.PENDING_APPROVAL
+                else _("approved"),
+            )
+        )
+
+
 def _in_session(meeting: Meeting, association: Association) -> None:
     _scheduled(meeting)
     today = clock.today(association.time_zone)
@@ -452,6 +475,7 @@ def record_attendance(meeting: Meeting, *, user_id, present, actor: User) -> Att
         raise NotAllowed(_("Only the manager or the secretary records attendance."))
     association = db.session.get(Association, meeting.association_id)
     _in_session(meeting, association)
+    _record_open(meeting)
     uid = _board_member(meeting.association_id, user_id, "user_id")
     if not isinstance(present, bool):
         raise ValidationError("present", _("Say true or false."))
@@ -493,6 +517,7 @@ def move_motion(
         raise NotAllowed(_("Only the manager or the secretary records motions."))
     association = db.session.get(Association, meeting.association_id)
     _in_session(meeting, association)
+    _record_open(meeting)
     if not quorum_present(meeting):
         raise Conflict(
             _(
@@ -580,6 +605,7 @@ def vote_on_motion(motion: Motion, *, user_id, choice, actor: User) -> Motion:
         raise NotAllowed(_("Only the manager or the secretary records votes."))
     association = db.session.get(Association, meeting.association_id)
     _in_session(meeting, association)
+    _record_open(meeting)
     if motion.result != MotionResult.OPEN:
         raise InvalidTransition(
             _("This motion was already decided (%(result)s).", result=motion.result)

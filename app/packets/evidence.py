@@ -16,7 +16,7 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -25,7 +25,7 @@ from app.approvals.models import ApprovalRequest
 from app.budgets import reports as budget_reports
 from app.budgets.models import Budget
 from app.compliance.models import Fine, Photo
-from app.core import storage
+from app.core import links, storage
 from app.core.errors import NotFound
 from app.extensions import db
 from app.vendors import services as vendors
@@ -42,6 +42,12 @@ def request_in(association_id: int, approval_id: int) -> ApprovalRequest:
     if request is None or request.association_id != association_id:
         raise NotFound(f"No approval request {approval_id} in this association.")
     return request
+
+
+def _hooks(kind, subject, item: dict[str, Any]) -> None:
+    item["summary"] = kind.summary(subject)
+    if kind.evidence_template or kind.packet_template:
+        item["hook"] = kind.evidence(subject)
 
 
 def evidence(request: ApprovalRequest) -> dict[str, Any]:
@@ -64,9 +70,14 @@ def evidence(request: ApprovalRequest) -> dict[str, Any]:
     }
     if subject is None:
         return item
-    item["summary"] = kind.summary(subject)
-    if kind.evidence_template or kind.packet_template:
-        item["hook"] = kind.evidence(subject)
+    if has_request_context():
+        _hooks(kind, subject, item)
+    else:
+        # In the packet job: the hooks are written for pages and may build links with
+        # url_for (a budget's report), which needs a request for the site's address, as
+        # mail built in a job has (core.links).
+        with current_app.test_request_context(base_url=links.base_url()):
+            _hooks(kind, subject, item)
     item["paper_template"] = kind.packet_template or PAPER_TEMPLATES.get(request.subject_type)
     # A budget's and a contract's paper evidence restate their summary in full.
     item["show_summary"] = request.subject_type not in ("budget", "contract")

@@ -1,7 +1,9 @@
 """The manager schedules a board meeting and builds its agenda; on the day, the secretary
-runs it on a tablet: attendance and quorum, a motion, each member's vote, adjournment; an
-owner sees the meeting and its notice."""
+runs it on a tablet: attendance and quorum, a motion, each member's vote, adjournment; the
+secretary writes the minutes from the record's draft and submits them, the board approves
+them, and an owner reads the approved minutes and the report."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -79,10 +81,46 @@ def test_schedule_and_run_a_board_meeting_on_a_tablet(browser: Browser, live_ser
     expect(tablet.get_by_text("The meeting is adjourned.")).to_be_visible()
     expect(tablet.get_by_role("button", name="Record the motion")).to_have_count(0)
 
+    # The minutes: drafted from the record, edited, previewed, saved, submitted.
+    tablet.get_by_role("link", name="Write the minutes").click()
+    editor = tablet.get_by_label("Minutes (Markdown)")
+    expect(editor).to_have_value(re.compile(r"\| Bo Board \| Yes \|"))
+    editor.fill(editor.input_value() + "\nThe president thanked the pool volunteers.\n")
+    tablet.get_by_role("button", name="Preview").click()
+    preview = tablet.locator(".minutes-body")
+    expect(preview.get_by_text("The president thanked the pool volunteers.")).to_be_visible()
+    expect(preview.locator("table")).to_be_visible()  # the votes, as a table
+    tablet.get_by_role("button", name="Save the minutes").click()
+    expect(tablet.get_by_text("The minutes are saved as a draft.")).to_be_visible()
+    tablet.get_by_role("button", name="Submit the minutes to the board").click()  # confirmed
+    expect(tablet.get_by_text("before the board for its online vote")).to_be_visible()
+    expect(tablet.get_by_text("pending approval")).to_be_visible()
+
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
     sign_in(phone, live_server, world.owner.email)
+    phone.goto(meeting_url)
+    expect(phone.get_by_text("published once the board approves them")).to_be_visible()
+    expect(phone.get_by_text("The president thanked")).to_have_count(0)
+
+    for email in (world.board.email, world.board2.email):
+        member = browser.new_context().new_page()
+        sign_in(member, live_server, email)
+        member.goto(meeting_url)
+        member.get_by_role("link", name="The board's decision on them").click()
+        expect(member.get_by_text("The minutes as submitted")).to_be_visible()
+        member.get_by_role("button", name="Approve").click()
+        member.close()
+
     phone.goto(f"{live_server}/associations/{world.a.id}/meetings")
     phone.get_by_role("link", name="March 15, 2027").click()
-    expect(phone.get_by_text("Pool hours for the summer")).to_be_visible()
-    expect(phone.get_by_text("carried")).to_be_visible()
+    expect(phone.get_by_text("Pool hours for the summer").first).to_be_visible()
+    expect(phone.get_by_text("carried").first).to_be_visible()
     expect(phone.get_by_role("button", name="Present")).to_have_count(0)
+    # The approved minutes, and the report beside them.
+    expect(phone.get_by_text("The president thanked the pool volunteers.")).to_be_visible()
+    expect(phone.locator("#minutes .badge", has_text="approved")).to_be_visible()
+    expect(phone.get_by_text("DRAFT")).to_have_count(0)
+    report = phone.request.get(
+        live_server + phone.get_by_role("link", name="Meeting report (PDF)").get_attribute("href")
+    )
+    assert report.ok and report.headers["content-type"] == "application/pdf"

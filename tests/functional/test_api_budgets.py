@@ -409,20 +409,19 @@ def test_two_thirds_threshold_for_budgets(world, api, app, budget_id):
     assert api(world.manager).get(f"/api/v1/budgets/{budget_id}").get_json()["status"] == "approved"
 
 
-def test_minutes_is_no_subject_kind_yet(world, api):
+def test_minutes_are_a_subject_kind_and_unknown_kinds_are_refused(world, api):
     response = api(world.manager).put(
-        f"/api/v1/associations/{world.a.id}/approval-thresholds/minutes",
+        f"/api/v1/associations/{world.a.id}/approval-thresholds/agenda",
         json={"numerator": 2, "denominator": 3},
     )
     assert response.status_code == 422
     assert response.get_json()["errors"] == {
-        "subject_type": ["Choose one of: budget, contract, fine."]
+        "subject_type": ["Choose one of: budget, contract, fine, minutes."]
     }
     response = api(world.manager).get(
         f"/api/v1/associations/{world.a.id}/approvals?subject_type=minutes"
     )
-    assert response.status_code == 422
-    assert "subject_type" in response.get_json()["errors"]
+    assert response.status_code == 200 and response.get_json()["items"] == []
 
 
 def test_budget_pdf_holds_totals_and_assessment(world, api, budget_id):

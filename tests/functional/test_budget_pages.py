@@ -232,13 +232,14 @@ def test_thresholds_page(world, client, app, setup):
     assert "A threshold must be more than half." in response.get_data(as_text=True)
     response = client.post(
         url,
-        data={"budget": "2/3", "contract": "", "fine": ""},
+        data={"budget": "2/3", "contract": "", "fine": "", "minutes": "3/4"},
         follow_redirects=True,
     )
     text = response.get_data(as_text=True)
-    assert "Thresholds saved." in text and 'value="2/3"' in text
+    assert "Thresholds saved." in text and 'value="2/3"' in text and 'value="3/4"' in text
     with app.app_context():
         assert approvals.threshold_for(world.a.id, "budget").denominator == 3
+        assert approvals.threshold_for(world.a.id, "minutes").denominator == 4
 
 
 def test_cost_centre_page(world, client, app, setup):
