@@ -22,7 +22,7 @@ from app.vendors import services as vendors
 from tests import factories as f
 from tests.pdfs import pdf_text
 from tests.unit import budget_helpers
-from tests.unit.compliance_helpers import hearing_time, make_rule, open_violation
+from tests.unit.compliance_helpers import hearing_time, make_rule, open_violation, record_held
 
 LONG_AGO = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 START = datetime(2027, 3, 1, 17, 0, tzinfo=UTC)  # 9 a.m. in Los Angeles, March 1
@@ -139,6 +139,7 @@ def packet_world(world):
         actor=world.manager,
     )
     clock.freeze(hearing_time(world, hearing_day, hour=20))
+    record_held(world, violation)
     fine = ladder.propose_fine(
         violation,
         amount="50",
