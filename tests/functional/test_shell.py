@@ -38,6 +38,7 @@ def two_zones(app, world):
     with app.app_context():
         b = db.session.merge(world.b)
         b.time_zone = "America/Chicago"
+        b.board_decisions = {"budget": "online"}  # voted online here, as in A (conftest)
         f.MembershipFactory(
             user=db.session.merge(world.board), association=b, role="board", office="president"
         )
