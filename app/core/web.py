@@ -293,7 +293,7 @@ def register_request_hooks(app: Flask) -> None:
         if exc is not None:
             db.session.rollback()
 
-    from app.core import audit, formatting
+    from app.core import audit, formatting, i18n
 
     def _tz(where=None) -> str:
         # The record's own association where the page lists several (``|datefmt(zone)``,
@@ -320,4 +320,6 @@ def register_request_hooks(app: Flask) -> None:
             "audit_action": audit.action_label,
             "audit_record_url": audit.record_url,
             "audit_record_label": audit.record_label,
+            "languages": i18n.choices(),
+            "current_language": formatting.language(),
         }
