@@ -32,7 +32,7 @@ from app.auth.services import (
     person_errors,
     validate_password,
 )
-from app.core import audit, clock, formatting, jobs
+from app.core import audit, clock, formatting, i18n, jobs
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.links import base_url, external_url
 from app.core.outbox import queue_mail
@@ -173,6 +173,11 @@ def send_invitation(invitation_id: int, base: str) -> None:
         person = db.session.get(User, invitation.sent_user_id)
     if person is None or not person.active:
         return  # nobody to tell: the inviter is told the same as ever
+    with i18n.in_language(person.language):
+        _mail_invitation(invitation, person, base)
+
+
+def _mail_invitation(invitation: Invitation, person: User, base: str) -> None:
     token = secrets.token_urlsafe(32)
     invitation.token_hash, invitation.user_id = _digest(token), person.id
     association = invitation.association

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.associations.models import Association, Unit
 from app.auth.models import Membership, User
-from app.core import audit, clock, formatting, jobs, outbox
+from app.core import audit, clock, formatting, i18n, jobs, outbox
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.markdown import to_html
 from app.core.parsing import as_id
@@ -481,26 +481,8 @@ def remind_unread(notice: Notice, *, actor: User) -> dict[str, int]:
         if "email" not in delivery.methods_for(person, general=True):
             no_email += 1
             continue
-        text = notice.text(person.language)
-        values = {
-            "name": person.name,
-            "title": text.title,
-            "association": association.name,
-            "link": links.read_link(SUBJECT, notice.id, person.user_id),
-            "preferences": links.preferences,
-        }
-        emails.append(
-            {
-                "to": person.email,
-                "subject": _("Reminder: %(title)s", title=text.title),
-                "body": render_template("email/notices/reminder.txt", **values),
-                "html": render_template("email/notices/reminder.html", **values),
-                "headers": links.unsubscribe_header(),
-                "association_id": association.id,
-                "topic": "notices.reminder",
-                "topic_id": notice.id,
-            }
-        )
+        with i18n.in_language(person.language):
+            emails.append(_reminder_email(notice, person, association, links))
     outbox.queue_many(emails)
     notice.reminded_at = clock.now()
     _record(
@@ -515,6 +497,29 @@ def remind_unread(notice: Notice, *, actor: User) -> dict[str, int]:
         data={"reminded": len(emails), "without_email": no_email},
     )
     return {"reminded": len(emails), "without_email": no_email}
+
+
+def _reminder_email(notice: Notice, person, association: Association, links) -> dict:
+    """Return one reminder e-mail, in the language being rendered; the notice's text in the
+    person's language where it has one."""
+    text = notice.text(person.language)
+    values = {
+        "name": person.name,
+        "title": text.title,
+        "association": association.name,
+        "link": links.read_link(SUBJECT, notice.id, person.user_id),
+        "preferences": links.preferences,
+    }
+    return {
+        "to": person.email,
+        "subject": _("Reminder: %(title)s", title=text.title),
+        "body": render_template("email/notices/reminder.txt", **values),
+        "html": render_template("email/notices/reminder.html", **values),
+        "headers": links.unsubscribe_header(),
+        "association_id": association.id,
+        "topic": "notices.reminder",
+        "topic_id": notice.id,
+    }
 
 
 # --- the communications page ----------------------------------------------------------------
