@@ -206,3 +206,12 @@ def api(client):
         return ApiClient(client, response.get_json()["token"])
 
     return _api
+
+
+@pytest.fixture
+def languages(app, tmp_path):
+    """The app offering Spanish, Italian, Danish and Russian (tiny test catalogs)."""
+    from tests.languages import speaking
+
+    with speaking(app, tmp_path / "translations") as offered:
+        yield offered

@@ -241,9 +241,12 @@ def invitation_for(token: str) -> Invitation:
     return invitation
 
 
-def accept(token: str, *, user: User | None, password: str | None = None) -> Membership:
+def accept(
+    token: str, *, user: User | None, password: str | None = None, language: str | None = None
+) -> Membership:
     """Accept an invitation: as the signed-in person it was for, or, for an account the
-    invitation created, by choosing its password. The role begins now."""
+    invitation created, by choosing its password (and keeping ``language``, the one its
+    page was read in, as the new account's own). The role begins now."""
     invitation = invitation_for(token)
     person = db.session.get(User, invitation.user_id)
     if user is None:
@@ -251,6 +254,8 @@ def accept(token: str, *, user: User | None, password: str | None = None) -> Mem
             raise NotAllowed(_("Sign in to accept this invitation."))
         validate_password(password)
         person.password_hash = hash_password(password)
+        if language:
+            person.language = language
     elif user.id != person.id:
         raise NotAllowed(
             _("This invitation is for another account. Sign out and follow the link again.")

@@ -66,7 +66,12 @@ def select_locale() -> str:
         cookie = request.cookies.get(COOKIE)
         if cookie in languages:
             return cookie
-    return request.accept_languages.best_match(languages) or "en"
+    # The browser's languages by preference, each by its primary tag (en-US is English).
+    for value, _quality in request.accept_languages:
+        primary = value.split("-")[0].split("_")[0].lower()
+        if primary in languages:
+            return primary
+    return "en"
 
 
 @contextmanager
