@@ -86,9 +86,14 @@ def speaking(app, directory: Path):
     saved = (babel.translation_directories, app.config["LANGUAGES"])
     babel.translation_directories = [str(directory)]
     app.config["LANGUAGES"] = compiled_languages([directory])
-    babel.instance.domain_instance.cache.clear()
+    _forget_translations(app)
     try:
         yield app.config["LANGUAGES"]
     finally:
         babel.translation_directories, app.config["LANGUAGES"] = saved
-        babel.instance.domain_instance.cache.clear()
+        _forget_translations(app)
+
+
+def _forget_translations(app) -> None:
+    with app.app_context():
+        app.extensions["babel"].instance.domain_instance.cache.clear()
