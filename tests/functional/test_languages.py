@@ -4,7 +4,7 @@ and the switcher at the foot of every page."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
@@ -323,40 +323,3 @@ def test_invitation_expiry_in_a_russian_mail(languages, world, app, api):
         format_date(expires.date(), "long", locale="ru") in body
         or format_date((expires - timedelta(days=1)).date(), "long", locale="ru") in body
     )
-
-
-def test_a_cyrillic_pdf_renders_with_the_installed_fonts(app):
-    import io
-
-    from pypdf import PdfReader
-
-    from app.core.pdf import render_pdf
-
-    title = "Уведомление о нарушении"
-    body = "Срок для устранения нарушения — 30 дней. Слушание в правлении."
-    with app.test_request_context("/"):
-        pdf = render_pdf(
-            "pdf/notices/copy.html",
-            stylesheet="letter.css",
-            sheets=[
-                {
-                    "recipient_lines": ["Ольга Иванова", "ул. Дубовая, 12"],
-                    "title": title,
-                    "body_html": f"<p>{body}</p>",
-                    "reference": "N-1-1",
-                }
-            ],
-            letterhead="ТСЖ «Альфа»",
-            association_name="ТСЖ «Альфа»",
-            published=datetime(2027, 3, 4).strftime("%d.%m.%Y"),
-            portal="",
-            contact="",
-        )
-    reader = PdfReader(io.BytesIO(pdf))
-    text = " ".join(reader.pages[0].extract_text().split())
-    for words in (title, body, "Ольга Иванова", "ТСЖ «Альфа»"):
-        assert words in text
-    fonts = set()
-    for font in reader.pages[0]["/Resources"]["/Font"].values():
-        fonts.add(str(font.get_object()["/BaseFont"]))
-    assert fonts and all("DejaVu" in name for name in fonts), fonts
