@@ -27,6 +27,8 @@ WORDS = {
         "Reset your HOA Manager password": "Restablezca su contraseña de HOA Manager",
         INVITATION: "La invitación vence el %(date)s. Nada cambia hasta que la acepte.",
         "Dear %(name)s,": "Estimado/a %(name)s:",
+        "Page %(page)s of %(pages)s": "Página %(page)s de %(pages)s",
+        "Prepared %(date)s": "Preparado el %(date)s",
         "%(association)s published a notice on %(date)s:": (
             "%(association)s publicó un aviso el %(date)s:"
         ),
@@ -58,6 +60,7 @@ WORDS = {
         "Some fields are not valid.": "Некоторые поля заполнены неверно.",
         "Hello %(name)s,": "Здравствуйте, %(name)s!",
         "Reset your HOA Manager password": "Сброс пароля HOA Manager",
+        "Page %(page)s of %(pages)s": "Страница %(page)s из %(pages)s",
         INVITATION: (
             "Приглашение действует до %(date)s. Пока вы не примете его, ничего не меняется."
         ),

@@ -43,8 +43,16 @@ def preferences():
         else:
             db.session.commit()
             flash(_("Your preferences are saved."), "success")
-            return redirect(url_for("delivery.preferences"))
-    return render_template("delivery/preferences.html", form=form, current=current)
+            response = redirect(url_for("delivery.preferences"))
+            if form.language.data in i18n.available():
+                i18n.set_cookie(response, form.language.data)  # kept after signing out
+            return response
+    return render_template(
+        "delivery/preferences.html",
+        form=form,
+        current=current,
+        offered=i18n.available(),
+    )
 
 
 @bp.route("/language", methods=["POST"])
