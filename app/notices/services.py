@@ -471,6 +471,7 @@ def print_copies(rows) -> bytes:
         reference = f"N-{notice.id}-{row.id}"
         # Each sheet's own words and date in the language of the text it carries.
         with i18n.in_language(text.language) as language:
+            at_portal = (" " + _("at %(url)s", url=portal)) if portal else ""
             sheets.append(
                 {
                     "language": language,
@@ -491,7 +492,7 @@ def print_copies(rows) -> bytes:
                         "This notice is also in your owner portal%(portal)s. To receive notices "
                         "by e-mail instead of paper, or both, change your preferences there or "
                         "write to the management office%(contact)s.",
-                        portal=(" " + _("at %(url)s", url=portal)) if portal else "",
+                        portal=at_portal,
                         contact=(", " + contact) if contact else "",
                     ),
                 }
