@@ -83,9 +83,16 @@ for _code, _name in LANGUAGE_NAMES:
     setattr(
         NoticeForm,
         f"title_{_code}",
-        StringField(_l("Title"), validators=[Optional(), Length(max=200)]),
+        StringField(
+            _l("Title in %(language)s", language=_name),
+            validators=[Optional(), Length(max=200)],
+        ),
     )
-    setattr(NoticeForm, f"body_{_code}", TextAreaField(_l("Text"), validators=[Optional()]))
+    setattr(
+        NoticeForm,
+        f"body_{_code}",
+        TextAreaField(_l("Text in %(language)s", language=_name), validators=[Optional()]),
+    )
 
 
 def translation_field(key: str) -> str | None:
