@@ -285,6 +285,10 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.path.startswith("/api/") or current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
+        if response.mimetype in ("text/html", "application/problem+json"):
+            # The words depend on these (core.i18n): a cache must not hand one person's
+            # language to another.
+            response.vary.update(("Accept-Language", "Cookie"))
         return response
 
     @app.teardown_request

@@ -362,3 +362,9 @@ def test_the_preferences_page_says_when_pages_are_not_in_the_chosen_language_yet
     prefer(app, world.owner, language="da")
     page = login_as(world.owner).get("/account/preferences").get_data(as_text=True)
     assert "The pages and e-mails themselves are in English until their translation" in page
+
+
+def test_pages_tell_caches_they_vary_by_language(client, api):
+    vary = client.get("/login").headers["Vary"]
+    assert "Accept-Language" in vary and "Cookie" in vary
+    assert "Accept-Language" in api().get("/api/v1/me/preferences").headers["Vary"]
