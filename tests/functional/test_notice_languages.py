@@ -67,11 +67,21 @@ def test_each_recipient_gets_the_version_in_their_language(world, app, api, logi
         )
     assert languages == {world.owner.id: "en", second_id: "es"}
     notice_id = body["id"]
+    staff_page = login_as(world.manager).get(f"/associations/{world.a.id}/notices/{notice_id}")
+    assert "Written in: English, Español." in staff_page.get_data(as_text=True)
     # The portal shows each their own version.
     page = login_as(world.owner).get(f"/associations/{world.a.id}/notices/{notice_id}")
     assert "Pool closing" in page.get_data(as_text=True)
     mine = api(world.owner).get("/api/v1/me/notices").get_json()["items"]
     assert mine[0]["title"] == "Pool closing"
+    from types import SimpleNamespace
+
+    spanish_page = login_as(SimpleNamespace(email=second_email)).get(
+        f"/associations/{world.a.id}/notices/{notice_id}"
+    )
+    assert ES_TITLE in spanish_page.get_data(as_text=True)
+    theirs = api(SimpleNamespace(email=second_email)).get("/api/v1/me/notices").get_json()
+    assert theirs["items"][0]["title"] == ES_TITLE
 
 
 def test_the_deliveries_page_shows_read_rates_by_language(world, app, api, login_as):
