@@ -42,6 +42,9 @@ def app(tmp_path_factory):
             "ARGON2_PARALLELISM": 1,
             "STORAGE_DIR": str(tmp_path_factory.mktemp("storage")),
             "JOBS_MODE": "eager",
+            # English only, whatever catalogs this machine has compiled; the languages
+            # tests offer more with the `languages` fixture (tests/languages.py).
+            "LANGUAGES": ["en"],
         }
     )
     with application.app_context():
