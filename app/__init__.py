@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from app.documents.views import bp as documents_bp
     from app.home.views import bp as owner_home_bp
     from app.mail.views import bp as outbox_bp
+    from app.meetings.views import bp as meetings_bp
     from app.notices import home as _notices_home  # noqa: F401
     from app.notices.views import bp as notices_bp
     from app.vendors.views import bp as vendors_bp
@@ -151,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(vendors_bp)
     app.register_blueprint(delivery_bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(owner_home_bp)
     init_api(app)
@@ -166,6 +168,7 @@ def register_shell(app: Flask) -> None:
     from app.budgets import shell as budgets_shell
     from app.compliance import shell as compliance_shell
     from app.mail import shell as mail_shell
+    from app.meetings import shell as meetings_shell
     from app.notices import shell as notices_shell
     from app.vendors import shell as vendors_shell
 
@@ -178,6 +181,7 @@ def register_shell(app: Flask) -> None:
         vendors_shell,
         mail_shell,
         notices_shell,
+        meetings_shell,
     ):
         shell.register(app)
 

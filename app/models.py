@@ -16,6 +16,8 @@ from app.core import (
 )
 from app.delivery import models as delivery_models  # noqa: F401
 from app.documents import models as documents_models  # noqa: F401
+from app.meetings import models as meetings_models  # noqa: F401
+from app.meetings import venue as meeting_venue  # noqa: F401
 from app.notices import models as notices_models  # noqa: F401
 from app.notices import services as notice_subject  # noqa: F401
 from app.vendors import contracts as contract_subject  # noqa: F401

@@ -141,6 +141,11 @@ def _build_world() -> World:
 
     admin = f.UserFactory(name="Ada Admin", is_admin=True)
     a = f.AssociationFactory(name="Alpha Grove HOA", state="CA")
+    # The tests of the online engine (budgets, contracts, fines) run in A; California puts
+    # those decisions at a board meeting (Civil Code 4910(a)), which tests/functional/
+    # test_api_meetings.py covers in an association of its own. The service refuses this
+    # setting (set_board_decisions); the fixture writes it directly.
+    a.board_decisions = dict.fromkeys(("budget", "contract", "fine", "minutes"), "online")
     b = f.AssociationFactory(name="Beta Hills HOA", state="TX")
     manager = f.UserFactory(name="Mona Manager")
     f.MembershipFactory(user=manager, association=a, role="manager")

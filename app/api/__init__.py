@@ -105,6 +105,7 @@ def init_api(app: Flask) -> None:
         documents,
         letters,
         mail,
+        meetings,
         notices,
         setup,
         vendors,
@@ -144,6 +145,7 @@ def init_api(app: Flask) -> None:
         vendors.blp,
         mail.blp,
         notices.blp,
+        meetings.blp,
         documents.blp,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -54,6 +54,10 @@ class ApprovalSchema(ApprovalSummarySchema):
     eligible_voter_ids = fields.List(fields.Integer())
     threshold = fields.String(attribute="threshold_label")
     votes = fields.List(fields.Nested(VoteSchema))
+    venue = fields.String(metadata={"enum": ["online", "meeting", "committee"]})
+    meeting_id = fields.Integer(allow_none=True)
+    agenda_item_id = fields.Integer(allow_none=True)
+    emergency = fields.Boolean()
 
 
 class VoteCreateSchema(BaseSchema):
@@ -116,7 +120,7 @@ class Votes(MethodView):
     @blp.arguments(VoteCreateSchema)
     @blp.response(201, ApprovalSchema)
     @blp.alt_response(403, description="Not a board member, or recused")
-    @blp.alt_response(409, description="Already decided")
+    @blp.alt_response(409, description="Already decided, or decided at a meeting")
     def post(self, body, request_id):
         """Vote approve, reject or abstain (board); a repeated vote replaces the earlier one."""
         request = request_for(request_id)

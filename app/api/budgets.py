@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
@@ -17,9 +18,10 @@ from app.api.schemas import (
 )
 from app.api.setup import allow, association_for, caller
 from app.api.uploads import FILE_UPLOAD, read_text_upload
+from app.budgets import checks, reports
 from app.budgets import policies as budget_policies
-from app.budgets import reports
 from app.budgets import services as budgets
+from app.budgets.imports import check_mode
 from app.budgets.models import Budget
 from app.core.errors import NotFound
 from app.core.inputs import DB_INT_MAX
@@ -133,6 +135,22 @@ class BudgetSummarySchema(BaseSchema):
     approved_at = fields.AwareDateTime(format="iso", allow_none=True)
 
 
+class WarningSchema(BaseSchema):
+    code = fields.String(
+        metadata={
+            "enum": [
+                "assessment_mismatch",
+                "assessment_line_missing",
+                "surplus",
+                "deficit",
+                "no_reserve_contribution",
+                "lines_without_account_code",
+            ]
+        }
+    )
+    message = fields.String()
+
+
 class DistributionSchema(BaseSchema):
     message = fields.String(allow_none=True)
     late = fields.Boolean()
@@ -143,22 +161,52 @@ class BudgetSchema(BudgetSummarySchema):
     totals = fields.Nested(TotalsSchema)
     assessment = fields.Nested(AssessmentSchema)
     distribution = fields.Nested(DistributionSchema)
+    warnings = fields.List(
+        fields.Nested(WarningSchema),
+        allow_none=True,
+        metadata={
+            "description": "draft: what the check before submitting finds now; submitted: "
+            "the warnings stored with the request (null for a budget submitted before checks, "
+            "and for owners)"
+        },
+    )
     pdf_url = fields.String()
 
 
 class SubmitResultSchema(BaseSchema):
     status = fields.String()
     approval_id = fields.Integer()
+    warnings = fields.List(
+        fields.Nested(WarningSchema),
+        metadata={"description": "the check's warnings, stored with the request for the board"},
+    )
 
 
 class ImportResultSchema(BaseSchema):
     imported = fields.Integer()
 
 
+LINES_UPLOAD = {
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file", "mode"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "mode": {"type": "string", "enum": ["replace", "append"]},
+                },
+            }
+        }
+    }
+}
+
+
 class VarianceRowSchema(BaseSchema):
     account_code = fields.String()
     name = fields.String()
     kind = fields.String()
+    unknown = fields.Boolean(metadata={"description": "the budget has no line for the account"})
     annual = Money()
     budget_ytd = Money()
     actual_ytd = Money()
@@ -168,10 +216,25 @@ class VarianceRowSchema(BaseSchema):
     )
 
 
+class VarianceTotalSchema(BaseSchema):
+    annual = Money()
+    budget_ytd = Money()
+    actual_ytd = Money()
+    variance = Money()
+
+
 class VarianceSchema(BaseSchema):
     through = fields.Date(allow_none=True)
     months_elapsed = fields.Integer()
     rows = fields.List(fields.Nested(VarianceRowSchema))
+    totals = fields.Dict(
+        keys=fields.String(metadata={"enum": ["income", "expense", "net"]}),
+        values=fields.Nested(VarianceTotalSchema),
+        metadata={"description": "accounts the budget does not know are left out"},
+    )
+    unknown_accounts = fields.List(
+        fields.String(), metadata={"description": "account codes with actuals but no line"}
+    )
     pdf_url = fields.String()
 
 
@@ -186,6 +249,15 @@ def budget_for(budget_id: int, *, write: bool = False) -> Budget:
     if write:
         allow(budget_policies.can_manage_budgets(caller(), budget.association_id))
     return budget
+
+
+def _warnings(budget: Budget, result) -> list[dict] | None:
+    """The check's warnings, for managers and the board (owners: null)."""
+    if not budget_policies.can_see_drafts(caller(), budget.association_id):
+        return None
+    if budget.is_draft:
+        return checks.as_stored(checks.warnings(budget, result))
+    return budget.submission_warnings
 
 
 def serialize(budget: Budget) -> dict:
@@ -219,6 +291,7 @@ def serialize(budget: Budget) -> dict:
             "rounding_difference": assessment.rounding_difference,
         },
         "distribution": {"message": timing.message, "late": timing.late},
+        "warnings": _warnings(budget, result),
         "pdf_url": f"/api/v1/budgets/{budget.id}/pdf",
     }
 
@@ -319,15 +392,20 @@ class LineItem(MethodView):
 @blp.route("/budgets/<int:budget_id>/lines/import")
 class LinesImport(MethodView):
     @blp.response(201, ImportResultSchema)
-    @blp.doc(requestBody=FILE_UPLOAD)
+    @blp.doc(requestBody=LINES_UPLOAD)
+    @blp.alt_response(409, description="The budget is not a draft")
     def post(self, budget_id):
-        """Append lines from a CSV (header: account_code,name,fund,kind,amount,
-        prior_year_amount,cost_center,note); a file with any bad row imports nothing."""
+        """Import lines from a CSV (header: account_code,name,fund,kind,amount,
+        prior_year_amount,cost_center,note); mode replace (the file becomes the lines) or
+        append. A bad row, an appended row whose account and cost centre the budget has, or a
+        file that repeats an account and cost centre → 422 naming the line, nothing imported."""
         budget = budget_for(budget_id, write=True)
         budgets.require_draft(budget)
-        lines = budgets.import_lines_csv(budget, read_text_upload(), actor=caller())
+        text = read_text_upload()
+        mode = check_mode(request.form.get("mode"))
+        plan = budgets.import_lines_csv(budget, text, mode=mode, actor=caller())
         db.session.commit()
-        return {"imported": len(lines)}
+        return {"imported": len(plan.rows)}
 
 
 @blp.route("/budgets/<int:budget_id>/copy-last-approved")
@@ -348,9 +426,13 @@ class Submit(MethodView):
     def post(self, budget_id):
         """Put a draft budget to the board."""
         budget = budget_for(budget_id, write=True)
-        request = budgets.submit_budget(budget, actor=caller())
+        approval = budgets.submit_budget(budget, actor=caller())
         db.session.commit()
-        return {"status": budget.status, "approval_id": request.id}
+        return {
+            "status": budget.status,
+            "approval_id": approval.id,
+            "warnings": budget.submission_warnings or [],
+        }
 
 
 @blp.route("/budgets/<int:budget_id>/revise")
@@ -401,6 +483,8 @@ class Variance(MethodView):
             "through": report.through,
             "months_elapsed": report.months_elapsed,
             "rows": report.rows,
+            "totals": report.totals,
+            "unknown_accounts": report.unknown_accounts,
             "pdf_url": f"/api/v1/budgets/{budget.id}/variance.pdf",
         }
 

@@ -76,6 +76,12 @@ class RuleCreateSchema(BaseSchema):
     repeat_window_days = Number(1, 3650, load_default=None, allow_none=True)
     daily_fine_amount = fields.Raw(allow_none=True, metadata=MONEY_INPUT)
     daily_fine_max_days = Number(1, 3650, load_default=None, allow_none=True)
+    translations = fields.Dict(
+        keys=fields.String(metadata={"enum": ["es", "it", "da", "ru"]}),
+        values=fields.Dict(keys=fields.String(), values=fields.String()),
+        load_default=None,
+        metadata={"description": "{language: {title, description}} printed in that language"},
+    )
 
 
 class RuleSchema(BaseSchema):
@@ -90,6 +96,7 @@ class RuleSchema(BaseSchema):
     repeat_window_days = fields.Integer(allow_none=True)
     daily_fine_amount = Money(allow_none=True)
     daily_fine_max_days = fields.Integer(allow_none=True)
+    translations = fields.Dict()
 
 
 class InspectionCreateSchema(BaseSchema):
@@ -119,6 +126,11 @@ class LetterSchema(BaseSchema):
     mailed_at = fields.AwareDateTime(format="iso", allow_none=True)
     tracking_number = fields.String(allow_none=True)
     pdf_url = fields.Function(lambda le: f"/api/v1/letters/{le.id}/pdf")
+    language = fields.String(metadata={"description": "the owner's language at issue"})
+    sha256_en = fields.String(
+        allow_none=True,
+        metadata={"description": "sha256 of the English rendering kept beside a translated letter"},
+    )
     void = fields.Boolean()
     voided_at = fields.AwareDateTime(format="iso", allow_none=True)
     voided_by_id = fields.Integer(allow_none=True)

@@ -12,11 +12,11 @@ from marshmallow import fields
 from app.api.compliance import LetterSchema, violation_for
 from app.api.schemas import BaseSchema, Text
 from app.api.setup import allow, association_for, caller
-from app.compliance import batches, ladder, voids
+from app.compliance import batches, ladder, voids, wording
 from app.compliance import policies as compliance_policies
 from app.compliance.models import Letter
 from app.core import storage
-from app.core.errors import NotFound
+from app.core.errors import NotFound, ValidationError
 from app.core.pdf import pdf_response
 from app.delivery.services import count_in_batch
 from app.extensions import db
@@ -64,7 +64,11 @@ class TemplateSchema(BaseSchema):
 
 class TemplateOutSchema(BaseSchema):
     kind = fields.String()
+    language = fields.String()
     body = fields.String()
+    source = fields.String(
+        metadata={"description": "own (the association's), shipped, or english (none in it)"}
+    )
     placeholders = fields.List(fields.String())
 
 
@@ -118,12 +122,25 @@ def letter_for(letter_id: int, *, write: bool = False):
     return letter
 
 
+class LetterPdfArgsSchema(BaseSchema):
+    lang = fields.String(
+        metadata={"enum": ["en"], "description": "en: the English rendering kept beside it"},
+    )
+
+
 @blp.route("/letters/<int:letter_id>/pdf")
 class LetterPdf(MethodView):
+    @blp.arguments(LetterPdfArgsSchema, location="query")
     @blp.response(200, content_type="application/pdf")
-    def get(self, letter_id):
-        """Download an issued letter: the same bytes every time (a voided one too)."""
+    def get(self, args, letter_id):
+        """Download an issued letter: the same bytes every time (a voided one too); with
+        ``lang=en`` the English rendering stored beside a translated letter."""
         letter = letter_for(letter_id)
+        lang = args.get("lang")
+        if lang not in (None, "en"):
+            raise ValidationError("lang", _("Only lang=en (the English rendering) is kept."))
+        if lang == "en" and letter.language != "en":
+            return pdf_response(letter.pdf_en, f"letter-{letter.id}-{letter.kind}-en.pdf")
         return pdf_response(letter.pdf, f"letter-{letter.id}-{letter.kind}.pdf")
 
 
@@ -143,34 +160,49 @@ class LetterVoid(MethodView):
 # --- letter templates ----------------------------------------------------------------------
 
 
+class TemplateArgsSchema(BaseSchema):
+    language = fields.String(
+        load_default="en", metadata={"enum": list(wording.LANGUAGES), "description": "default en"}
+    )
+
+
+def _template_out(aid: int, kind: str, language: str) -> dict:
+    state = wording.status(aid, kind, language)
+    return {
+        "kind": kind,
+        "language": language,
+        "body": wording.template_body(aid, kind, language),
+        "source": state.source,
+        "placeholders": ladder.letter_rendering.PLACEHOLDERS,
+    }
+
+
 @blp.route("/associations/<int:aid>/letter-templates/<kind>")
 class Templates(MethodView):
+    @blp.arguments(TemplateArgsSchema, location="query")
     @blp.response(200, TemplateOutSchema)
-    def get(self, aid, kind):
-        """Return the association's wording for a letter kind."""
+    def get(self, args, aid, kind):
+        """Return the association's wording for a letter kind in a language (default en)."""
         association_for(aid)
         allow(compliance_policies.can_see_all(caller(), aid))
         if kind not in ladder.letter_rendering.DEFAULT_BODIES:
             raise NotFound(_("No such letter kind."))
-        return {
-            "kind": kind,
-            "body": ladder.template_body(aid, kind),
-            "placeholders": ladder.letter_rendering.PLACEHOLDERS,
-        }
+        if args["language"] not in wording.LANGUAGES:
+            raise ValidationError("language", _("No such language."))
+        return _template_out(aid, kind, args["language"])
 
+    @blp.arguments(TemplateArgsSchema, location="query")
     @blp.arguments(TemplateSchema)
     @blp.response(200, TemplateOutSchema)
-    def put(self, body, aid, kind):
-        """Change the wording of a letter kind (audited)."""
+    def put(self, args, body, aid, kind):
+        """Change the wording of a letter kind in a language (audited)."""
         association = association_for(aid)
         allow(compliance_policies.can_manage(caller(), aid))
-        ladder.save_template(association, kind, body["body"], actor=caller())
+        wording.save_template(
+            association, kind, body["body"], actor=caller(), language=args["language"]
+        )
         db.session.commit()
-        return {
-            "kind": kind,
-            "body": ladder.template_body(aid, kind),
-            "placeholders": ladder.letter_rendering.PLACEHOLDERS,
-        }
+        return _template_out(aid, kind, args["language"])
 
 
 # --- batches --------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from app.api.schemas import (
     list_schema,
 )
 from app.api.uploads import FILE_UPLOAD, read_text_upload
+from app.approvals import venues
 from app.associations import invitations, memberships, onboarding
 from app.associations import policies as association_policies
 from app.associations import services as association_services
@@ -114,6 +115,14 @@ class AssociationPatchSchema(BaseSchema):
         1, 365, metadata={"description": "a fine is due this many days after its notice"}
     )
     fine_payment_instructions = Text(2000, metadata={"description": "printed on notices of fine"})
+    board_decisions = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "kind (budget, contract, fine, minutes) → online or meeting; "
+            "online where the profile's rule requires a meeting is a 409 naming the rule"
+        },
+    )
 
 
 class AssociationSchema(BaseSchema):
@@ -133,9 +142,31 @@ class AssociationSchema(BaseSchema):
     fine_payment_instructions = fields.String()
     default_language = fields.String()
     roles = fields.Method("get_roles", metadata={"description": "the caller's roles here"})
+    board_decisions = fields.Method(
+        "get_board_decisions",
+        metadata={
+            "description": "where the board decides each kind: online, meeting or committee",
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+        },
+    )
+    board_decision_rules = fields.Method(
+        "get_board_decision_rules",
+        metadata={
+            "description": "per kind: venue, the profile's default and the rule behind it",
+            "type": "array",
+            "items": {"type": "object"},
+        },
+    )
 
     def get_roles(self, association):
         return sorted(policies.roles_in(g.api_user, association.id))
+
+    def get_board_decisions(self, association):
+        return venues.board_decisions(association)
+
+    def get_board_decision_rules(self, association):
+        return venues.venue_table(association)
 
 
 class UnitCreateSchema(BaseSchema):
@@ -320,6 +351,10 @@ class AssociationItem(MethodView):
         """Change an association's settings (admin): the fields sent, the rest kept."""
         association = association_for(aid)
         allow(policies.is_admin(caller()))
+        board_decisions = body.pop("board_decisions", None)
+        if board_decisions is not None:
+            # The venue's rule (409) comes before the other fields' values (422).
+            venues.check_board_decisions(association, board_decisions)
         fields_now = {
             key: getattr(association, key)
             for key in (
@@ -340,6 +375,8 @@ class AssociationItem(MethodView):
         association_services.update_association(
             association, actor=caller(), contact=contact, **{**fields_now, **body}
         )
+        if board_decisions is not None:
+            venues.set_board_decisions(association, board_decisions, actor=caller())
         db.session.commit()
         return association
 

@@ -2,277 +2,49 @@
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import Response, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from marshmallow import fields, post_dump, validate
 from sqlalchemy import select
 
 from app.api.budgets import SubmitResultSchema
-from app.api.schemas import (
-    MONEY_INPUT,
-    BaseSchema,
-    Day,
-    Enum,
-    Id,
-    ListArgsSchema,
-    Money,
-    Number,
-    Text,
-    envelope,
-    list_schema,
-)
+from app.api.schemas import ListArgsSchema, envelope, list_schema
 from app.api.setup import allow, association_for, caller
 from app.api.uploads import FILE_UPLOAD
+from app.api.vendor_access import contract_for, managed_association_of, rfp_for, vendor_for
+from app.api.vendor_schemas import (
+    DOCUMENT_UPLOAD,
+    ActiveSchema,
+    AwardSchema,
+    BidCreateSchema,
+    BidSchema,
+    CertificateCreateSchema,
+    CertificateSchema,
+    ContractCreateSchema,
+    ContractListArgsSchema,
+    ContractSchema,
+    DeactivateSchema,
+    DocumentSchema,
+    InterestSchema,
+    RequirementsOutSchema,
+    RequirementsSchema,
+    RfpCreateSchema,
+    RfpSchema,
+    TerminateSchema,
+    VendorCreateSchema,
+    VendorSchema,
+)
 from app.auth import policies
-from app.core.errors import NotFound
+from app.core.errors import NotFound, ValidationError
 from app.core.listing import paginate
 from app.core.pdf import pdf_response
 from app.extensions import db
-from app.vendors import contracts
+from app.vendors import bids, contracts, directory, insurance
 from app.vendors import policies as vendor_policies
-from app.vendors import services as vendors
-from app.vendors.models import (
-    Bid,
-    Contract,
-    ContractStatus,
-    InsuranceKind,
-    RequestForProposals,
-    Vendor,
-)
+from app.vendors.models import Bid, Contract, Vendor, VendorDocument
 
 blp = Blueprint("api_vendors", __name__, description="Vendors and contracts")
-
-KINDS = [k.value for k in InsuranceKind]
-
-
-class VendorCreateSchema(BaseSchema):
-    # name and category are required unless vendor_id links an existing vendor.
-    name = Text(200)
-    category = Text(60)
-    email = Text(254, load_default="")
-    phone = Text(40, load_default="")
-    contact_name = Text(200, load_default="")
-    w9_on_file = fields.Boolean(load_default=False)
-    tax_id_last4 = fields.String(
-        load_default=None, allow_none=True, metadata={"pattern": "^([0-9]{4})?$"}
-    )
-    notes = Text(load_default="")
-    vendor_id = Id(
-        load_default=None,
-        metadata={"description": "link a vendor another of your associations already has, instead"},
-    )
-
-
-class CertificateSchema(BaseSchema):
-    id = fields.Integer()
-    kind = fields.String()
-    carrier = fields.String()
-    policy_number = fields.String()
-    coverage_amount = Money()
-    effective_on = fields.Date(allow_none=True)
-    expires_on = fields.Date()
-
-
-class VendorSchema(BaseSchema):
-    id = fields.Integer()
-    name = fields.String()
-    category = fields.String()
-    contact_name = fields.String()
-    email = fields.String()
-    phone = fields.String()
-    w9_on_file = fields.Boolean()
-    insurance = fields.List(fields.Nested(CertificateSchema), attribute="certificates")
-    # Filled in by add_access_and_compliance, which works them out once per vendor.
-    tax_id_last4 = fields.String(dump_only=True, allow_none=True)
-    notes = fields.String(dump_only=True)
-    compliant = fields.Boolean(dump_only=True)
-    noncompliance_reasons = fields.List(fields.String(), dump_only=True)
-    association_ids = fields.List(fields.Integer(), dump_only=True)
-
-    @post_dump(pass_original=True)
-    def add_access_and_compliance(self, data, vendor, **kwargs):
-        """Check the vendor against each of the caller's associations it serves, once."""
-        visible = [
-            link.association
-            for link in vendor.links
-            if vendor_policies.can_see_vendors(g.api_user, link.association_id)
-        ]
-        checks = [(a, vendors.compliance(vendor, a)) for a in visible]
-        several = len(checks) > 1
-        data.update(
-            tax_id_last4=vendor.tax_id_last4,
-            notes=vendor.notes,
-            compliant=all(check.compliant for _a, check in checks),
-            noncompliance_reasons=[
-                f"{a.name}: {reason}" if several else reason
-                for a, check in checks
-                for reason in check.reasons
-            ],
-            association_ids=[a.id for a in visible],
-        )
-        return data
-
-
-class CertificateCreateSchema(BaseSchema):
-    kind = Enum(KINDS, required=True)
-    carrier = Text(200, required=True, blank=False)
-    policy_number = Text(80, required=True, blank=False)
-    coverage_amount = fields.Raw(required=True, metadata=MONEY_INPUT)
-    effective_on = Day(load_default=None, allow_none=True)
-    expires_on = Day(required=True)
-
-
-class RequirementSchema(BaseSchema):
-    kind = Enum(KINDS, required=True)
-    min_coverage = fields.Raw(required=True, metadata=MONEY_INPUT)
-
-
-class RequirementsSchema(BaseSchema):
-    requirements = fields.List(fields.Nested(RequirementSchema), required=True)
-
-
-class RequirementOutSchema(BaseSchema):
-    kind = fields.String()
-    min_coverage = Money()
-
-
-class RequirementsOutSchema(BaseSchema):
-    category = fields.String()
-    requirements = fields.List(fields.Nested(RequirementOutSchema))
-
-
-class ContractCreateSchema(BaseSchema):
-    vendor_id = Id(required=True)
-    title = Text(200, required=True, blank=False)
-    scope = Text(load_default="")
-    start_date = Day(required=True)
-    end_date = Day(required=True)
-    amount = fields.Raw(required=True, metadata=MONEY_INPUT)
-    billing = Enum(["annual", "monthly", "one_time"], required=True)
-    auto_renew = fields.Boolean(load_default=False)
-    notice_days = Number(0, 3650, load_default=0)
-
-
-class ContractSchema(BaseSchema):
-    id = fields.Integer()
-    association_id = fields.Integer()
-    vendor_id = fields.Integer()
-    vendor_name = fields.Function(lambda c: c.vendor.name)
-    title = fields.String()
-    scope = fields.String()
-    start_date = fields.Date()
-    end_date = fields.Date()
-    amount = Money()
-    billing = fields.String()
-    auto_renew = fields.Boolean()
-    notice_days = fields.Integer()
-    notice_deadline = fields.Date()
-    status = fields.String()
-    approval_id = fields.Integer(allow_none=True)
-    amends_id = fields.Integer(allow_none=True)
-    renewals = fields.Integer()
-    terminated_on = fields.Date(allow_none=True)
-    termination_reason = fields.String()
-    has_signed_pdf = fields.Function(lambda c: c.signed_pdf is not None)
-
-
-class ContractListArgsSchema(ListArgsSchema):
-    expiring_within_days = fields.Integer(
-        load_default=None, validate=validate.Range(min=0, max=3650)
-    )
-    status = fields.String(
-        load_default=None, validate=validate.OneOf([s.value for s in ContractStatus])
-    )
-
-
-class TerminateSchema(BaseSchema):
-    reason = Text(load_default="")
-
-
-class InterestSchema(BaseSchema):
-    note = Text(load_default="")
-
-
-class RfpCreateSchema(BaseSchema):
-    title = Text(200, required=True, blank=False)
-    scope = Text(load_default="")
-    category = Text(60, load_default="")
-    due_on = Day(required=True)
-
-
-class BidSchema(BaseSchema):
-    id = fields.Integer()
-    vendor_id = fields.Integer()
-    vendor_name = fields.Function(lambda b: b.vendor.name)
-    price = Money()
-    billing = fields.String()
-    term_months = fields.Integer()
-    notes = fields.String()
-    insurance_compliant = fields.Method("get_compliant")
-
-    def get_compliant(self, bid):
-        return vendors.compliance(bid.vendor, bid.rfp_association).compliant
-
-
-class RfpSchema(BaseSchema):
-    id = fields.Integer()
-    title = fields.String()
-    scope = fields.String()
-    category = fields.String()
-    due_on = fields.Date()
-    status = fields.String()
-    bids = fields.List(fields.Nested(BidSchema))
-
-
-class BidCreateSchema(BaseSchema):
-    vendor_id = Id(required=True)
-    price = fields.Raw(required=True, metadata=MONEY_INPUT)
-    billing = Enum(["annual", "monthly", "one_time"], load_default="annual")
-    term_months = Number(1, 120, load_default=12)
-    notes = Text(load_default="")
-
-
-# --- lookups --------------------------------------------------------------------------------
-
-
-def vendor_for(vendor_id: int, *, write_in: int | None = None) -> Vendor:
-    """Return a vendor serving one of the caller's associations (else 404) they may see."""
-    vendor = db.session.get(Vendor, vendor_id)
-    if vendor is None or not any(
-        policies.is_member(caller(), link.association_id) for link in vendor.links
-    ):
-        raise NotFound(_("No such vendor."))
-    allow(
-        any(vendor_policies.can_see_vendors(caller(), link.association_id) for link in vendor.links)
-    )
-    if write_in is not None:
-        allow(vendor_policies.can_manage(caller(), write_in))
-    return vendor
-
-
-def managed_association_of(vendor: Vendor):
-    """Return an association of the vendor the caller manages (403 when none)."""
-    for link in vendor.links:
-        if vendor_policies.can_manage(caller(), link.association_id):
-            return link.association
-    allow(False)
-    return None
-
-
-def contract_for(contract_id: int, *, write: bool = False) -> Contract:
-    """Return a contract of the caller's association (else 404) they may see (else 403)."""
-    contract = db.session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFound(_("No such contract."))
-    association_for(contract.association_id)
-    allow(vendor_policies.can_see_vendors(caller(), contract.association_id))
-    if write:
-        allow(vendor_policies.can_manage(caller(), contract.association_id))
-    contracts.sync_contract(contract)
-    db.session.commit()
-    return contract
 
 
 # --- vendors and insurance ----------------------------------------------------------------
@@ -287,7 +59,7 @@ class Vendors(MethodView):
         association_for(aid)
         allow(vendor_policies.can_see_vendors(caller(), aid))
         page = paginate(
-            vendors.vendors_of(aid),
+            directory.vendors_of(aid),
             search=[Vendor.name, Vendor.category],
             sortable={"name": Vendor.name},
             tiebreak=Vendor.id,
@@ -305,9 +77,9 @@ class Vendors(MethodView):
             vendor = db.session.get(Vendor, body["vendor_id"])
             if vendor is None:
                 raise NotFound(_("No such vendor."))
-            vendors.link_vendor(association, vendor, actor=caller())
+            directory.link_vendor(association, vendor, actor=caller())
         else:
-            vendor = vendors.create_vendor(association, body, actor=caller())
+            vendor = directory.create_vendor(association, body, actor=caller())
         db.session.commit()
         return vendor
 
@@ -328,18 +100,53 @@ class Insurance(MethodView):
         """Record an insurance certificate."""
         vendor = vendor_for(vendor_id)
         association = managed_association_of(vendor)
-        certificate = vendors.add_certificate(vendor, body, association=association, actor=caller())
+        certificate = insurance.add_certificate(
+            vendor, body, association=association, actor=caller()
+        )
         db.session.commit()
         return certificate
 
 
-class DocumentSchema(BaseSchema):
-    id = fields.Integer()
-    title = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    uploaded_at = fields.AwareDateTime(format="iso")
-    url = fields.Function(lambda d: f"/api/v1/vendors/{d.vendor_id}/documents/{d.id}")
+@blp.route("/vendors/<int:vendor_id>/insurance/<int:certificate_id>")
+class InsuranceItem(MethodView):
+    @blp.arguments(CertificateCreateSchema)
+    @blp.response(200, CertificateSchema)
+    def put(self, body, vendor_id, certificate_id):
+        """Replace a certificate (a renewed policy, a correction); audited with what it said."""
+        vendor = vendor_for(vendor_id)
+        association = managed_association_of(vendor)
+        certificate = insurance.certificate_of(vendor, certificate_id)
+        insurance.replace_certificate(certificate, body, association=association, actor=caller())
+        db.session.commit()
+        return certificate
+
+    @blp.response(204)
+    def delete(self, vendor_id, certificate_id):
+        """Remove a certificate; audited with what it said."""
+        vendor = vendor_for(vendor_id)
+        association = managed_association_of(vendor)
+        certificate = insurance.certificate_of(vendor, certificate_id)
+        insurance.remove_certificate(certificate, association=association, actor=caller())
+        db.session.commit()
+
+
+@blp.route("/associations/<int:aid>/vendors/<int:vendor_id>/<any(deactivate, reactivate):change>")
+class VendorActive(MethodView):
+    @blp.arguments(DeactivateSchema)
+    @blp.response(200, ActiveSchema)
+    def post(self, body, aid, vendor_id, change):
+        """Deactivate a vendor in the association (kept on file, offered for no new bid or
+        contract) or reactivate it; audited. Already so → 409."""
+        association = association_for(aid)
+        allow(vendor_policies.can_manage(caller(), aid))
+        vendor = db.session.get(Vendor, vendor_id)
+        if vendor is None or directory.link_of(vendor, aid) is None:
+            raise NotFound(_("No such vendor."))
+        link = directory.set_active(
+            association, vendor, change == "reactivate", actor=caller(), reason=body["reason"]
+        )
+        db.session.commit()
+        return {"vendor_id": vendor.id, "association_id": aid, "active": link.active}
 
 
 @blp.route("/vendors/<int:vendor_id>/documents")
@@ -350,34 +157,18 @@ class Documents(MethodView):
         vendor = vendor_for(vendor_id)
         return {"items": vendor.documents, "total": len(vendor.documents)}
 
-    @blp.doc(
-        requestBody={
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {
-                            "title": {"type": "string"},
-                            "file": {"type": "string", "format": "binary"},
-                        },
-                    }
-                }
-            }
-        }
-    )
+    @blp.doc(requestBody=DOCUMENT_UPLOAD)
     @blp.response(201, DocumentSchema)
     @blp.alt_response(413, description="Too large")
     @blp.alt_response(415, description="Not PDF, JPEG or PNG")
     def post(self, vendor_id):
         """Upload a vendor document (W-9, licence…), checked by content."""
-        from app.core.errors import ValidationError
-
         vendor = vendor_for(vendor_id)
         association = managed_association_of(vendor)
         upload = request.files.get("file")
         if upload is None:
             raise ValidationError("file", _("Attach the document as the form field “file”."))
-        document = vendors.add_document(
+        document = directory.add_document(
             vendor,
             title=request.form.get("title", ""),
             data=upload.read(),
@@ -393,10 +184,6 @@ class DocumentItem(MethodView):
     @blp.response(200, content_type="application/octet-stream")
     def get(self, vendor_id, document_id):
         """Download a vendor document."""
-        from flask import Response
-
-        from app.vendors.models import VendorDocument
-
         vendor = vendor_for(vendor_id)
         record = db.session.get(VendorDocument, document_id)
         if record is None or record.vendor_id != vendor.id:
@@ -417,7 +204,7 @@ class Interests(MethodView):
             if policies.is_board(caller(), link.association_id)
         ]
         allow(bool(boards))
-        interest = vendors.declare_interest(boards[0], vendor, user=caller(), note=body["note"])
+        interest = directory.declare_interest(boards[0], vendor, user=caller(), note=body["note"])
         db.session.commit()
         return interest
 
@@ -431,7 +218,7 @@ class Requirements(MethodView):
         allow(vendor_policies.can_see_vendors(caller(), aid))
         return {
             "category": category.lower(),
-            "requirements": vendors.requirements_for(aid, category.lower()),
+            "requirements": insurance.requirements_for(aid, category.lower()),
         }
 
     @blp.arguments(RequirementsSchema)
@@ -440,7 +227,9 @@ class Requirements(MethodView):
         """Replace the whole list of requirements for a category."""
         association = association_for(aid)
         allow(vendor_policies.can_manage(caller(), aid))
-        rows = vendors.set_requirements(association, category, body["requirements"], actor=caller())
+        rows = insurance.set_requirements(
+            association, category, body["requirements"], actor=caller()
+        )
         db.session.commit()
         return {"category": category.lower(), "requirements": rows}
 
@@ -555,8 +344,6 @@ class ContractPdf(MethodView):
         """Attach the signed PDF."""
         contract = contract_for(contract_id, write=True)
         upload = request.files.get("file")
-        from app.core.errors import ValidationError
-
         if upload is None:
             raise ValidationError("file", _("Attach the PDF as the form field “file”."))
         contracts.attach_signed_pdf(contract, upload.read(), actor=caller())
@@ -567,20 +354,6 @@ class ContractPdf(MethodView):
 # --- bids -----------------------------------------------------------------------------------
 
 
-def rfp_for(rfp_id: int, *, write: bool = False) -> RequestForProposals:
-    """Return a request for proposals of the caller's association."""
-    rfp = db.session.get(RequestForProposals, rfp_id)
-    if rfp is None:
-        raise NotFound(_("No such request for proposals."))
-    association = association_for(rfp.association_id)
-    allow(vendor_policies.can_see_vendors(caller(), rfp.association_id))
-    if write:
-        allow(vendor_policies.can_manage(caller(), rfp.association_id))
-    for bid in rfp.bids:
-        bid.rfp_association = association
-    return rfp
-
-
 @blp.route("/associations/<int:aid>/rfps")
 class Rfps(MethodView):
     @blp.arguments(RfpCreateSchema)
@@ -589,7 +362,7 @@ class Rfps(MethodView):
         """Request proposals for a scope of work."""
         association = association_for(aid)
         allow(vendor_policies.can_manage(caller(), aid))
-        rfp = contracts.create_rfp(association, body, actor=caller())
+        rfp = bids.create_rfp(association, body, actor=caller())
         db.session.commit()
         return rfp
 
@@ -609,7 +382,7 @@ class Bids(MethodView):
     def post(self, body, rfp_id):
         """Enter a vendor's bid."""
         rfp = rfp_for(rfp_id, write=True)
-        bid = contracts.add_bid(rfp, body, actor=caller())
+        bid = bids.add_bid(rfp, body, actor=caller())
         db.session.commit()
         bid.rfp_association = association_for(rfp.association_id)
         return bid
@@ -617,13 +390,18 @@ class Bids(MethodView):
 
 @blp.route("/bids/<int:bid_id>/award")
 class Award(MethodView):
-    @blp.response(201, ContractSchema)
+    @blp.response(201, AwardSchema)
     def post(self, bid_id):
-        """Choose a bid: it becomes a draft contract."""
+        """Choose a bid: it becomes a draft contract (or, while the contract of an earlier
+        choice is a draft, rewrites it). The answer lists the warnings the page shows before
+        confirming; a deactivated vendor, a decided contract → 409."""
         bid = db.session.get(Bid, bid_id)
         if bid is None:
             raise NotFound(_("No such bid."))
         rfp_for(bid.rfp_id, write=True)
-        contract = contracts.award_bid(bid, actor=caller())
+        warnings = bids.award_warnings(bid)
+        replaced = bids.award_replaces(bid)
+        contract = bids.award_bid(bid, actor=caller())
         db.session.commit()
+        contract.warnings, contract.replaced = warnings, replaced
         return contract

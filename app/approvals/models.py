@@ -6,12 +6,14 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -56,6 +58,7 @@ class ApprovalRequest(db.Model):
         # Pending exactly when undecided: a decision always has its time, and only then.
         CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided_at"),
         CheckConstraint("required >= 1", name="required"),
+        CheckConstraint("venue IN ('online', 'meeting', 'committee')", name="venue"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +75,13 @@ class ApprovalRequest(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Where the board decides it (app.approvals.venues), fixed when it opens; for the
+    # ``meeting`` venue the meeting and agenda item it is on (set by the venue that the
+    # meetings package registers: the engine knows no meeting, so no foreign key here).
+    venue: Mapped[str] = mapped_column(String(10), default="online", server_default="online")
+    meeting_id: Mapped[int | None] = mapped_column(Integer)
+    agenda_item_id: Mapped[int | None] = mapped_column(Integer)
+    emergency: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     voters: Mapped[list[EligibleVoter]] = relationship(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.approvals import venues
 from app.approvals.models import ApprovalRequest, ApprovalStatus
 from app.approvals.subjects import kind_of
 from app.auth import policies
@@ -28,9 +29,11 @@ def can_view(user: User, request: ApprovalRequest, subject=None) -> bool:
 
 
 def can_vote(user: User, request: ApprovalRequest) -> bool:
-    """A seated, eligible board member votes while the request is pending."""
+    """A seated, eligible board member votes online while the request is pending and its
+    venue is online."""
     return (
         request.is_pending
+        and venues.venue_of(request) == venues.ONLINE
         and policies.is_board(user, request.association_id)
         and user.id in request.eligible_voter_ids
     )

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.approvals import venues
 from app.approvals.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -129,7 +130,9 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
             )
         )
     required, label = required_votes(len(eligible), threshold_for(association_id, subject_type))
+    association = db.session.get(Association, association_id)
     request = ApprovalRequest(
+        venue=venues.venue_for_new(association, subject_type),
         association_id=association_id,
         subject_type=subject_type,
         subject_id=subject.id,
@@ -208,6 +211,7 @@ def cast_vote(request_id: int, *, voter: User, choice: str, comment: str = "") -
                 status=request.status,
             )
         )
+    venues.refuse_online_vote(request, db.session.get(Association, request.association_id))
     if choice not in {c.value for c in Choice}:
         raise ValidationError("choice", _("Choose approve, reject or abstain."))
     comment = (comment or "").strip()
@@ -323,6 +327,60 @@ def _decide(request: ApprovalRequest, status: ApprovalStatus, actor: User) -> No
             ),
         ),
     )
+
+
+def place_on_agenda(request: ApprovalRequest, *, meeting_id: int, agenda_item_id: int) -> None:
+    """Put a pending request whose venue is a meeting on a meeting's agenda item."""
+    if not request.is_pending:
+        raise InvalidTransition(
+            _("This request was already decided (%(status)s).", status=request.status)
+        )
+    if venues.venue_of(request) != venues.MEETING:
+        raise Conflict(
+            _("This request is decided %(venue)s, not at a meeting.", venue=request.venue)
+        )
+    request.meeting_id, request.agenda_item_id = meeting_id, agenda_item_id
+    db.session.flush()
+
+
+def release_from_agenda(request: ApprovalRequest) -> None:
+    """Free a request its meeting left undecided, for another meeting's agenda."""
+    if request.is_pending:
+        request.meeting_id = request.agenda_item_id = None
+        db.session.flush()
+
+
+def decide_by_motion(
+    request: ApprovalRequest,
+    *,
+    carried: bool,
+    votes: list[tuple[int, str]],
+    actor: User,
+) -> ApprovalRequest:
+    """Decide a request by the motion on its agenda item: carried → approved, failed →
+    rejected; the motion's votes (yes/no/abstain) become the request's votes."""
+    request = get_request(request.id, for_update=True)
+    if not request.is_pending:
+        raise InvalidTransition(
+            _("This request was already decided (%(status)s).", status=request.status)
+        )
+    as_choice = {"yes": Choice.APPROVE, "no": Choice.REJECT, "abstain": Choice.ABSTAIN}
+    now = clock.now()
+    for vote in list(request.votes):
+        request.votes.remove(vote)
+    db.session.flush()
+    for user_id, choice in votes:
+        request.votes.append(
+            Vote(
+                voter_id=user_id,
+                choice=as_choice[choice].value,
+                comment=_("Vote on the motion at the meeting"),
+                cast_at=now,
+            )
+        )
+    db.session.flush()
+    _decide(request, ApprovalStatus.APPROVED if carried else ApprovalStatus.REJECTED, actor)
+    return request
 
 
 def withdraw_request(request_id: int, *, actor: User) -> ApprovalRequest:

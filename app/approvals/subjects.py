@@ -52,6 +52,9 @@ class SubjectKind(ABC):
     # report). A kind names a template partial and gives it plain values; the engine's page
     # includes it and knows nothing of what it shows.
     evidence_template: str | None = None
+    # The same evidence on paper: a partial under templates/packets/ that prints evidence()'s
+    # values in the board packet (a PDF: plain values, no links to pages, no url_for).
+    packet_template: str | None = None
 
     def evidence(self, subject: Any) -> dict[str, Any]:
         """Return the values the evidence partial shows (plain values, no ORM writes)."""

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.approvals import policies as approval_policies
 from app.approvals import services as approvals
+from app.approvals import venues
 from app.approvals.forms import ThresholdsForm
 from app.approvals.models import SUBJECT_TYPES, ApprovalRequest
 from app.approvals.subjects import kind_of
 from app.associations.forms import ConfirmForm
+from app.auth import policies
 from app.core.errors import DomainError, NotFound, ValidationError
 from app.core.forms import apply_errors
 from app.core.listing import paginate
@@ -215,3 +218,46 @@ def thresholds(aid: int):
     return render_template(
         "approvals/thresholds.html", association=association, form=form, kinds=SUBJECT_TYPES
     )
+
+
+VENUE_WORDS = {
+    "online": _l("Online votes"),
+    "meeting": _l("At a board meeting"),
+    "committee": _l("By the fining committee"),
+}
+
+
+@bp.route("/associations/<int:aid>/approvals/venues", methods=["GET", "POST"])
+@login_required
+def venues_page(aid: int):
+    """Where the board decides each kind, with the rule behind it; an admin may require a
+    meeting where the profile allows online."""
+    association = load_association(aid)
+    user = actor()
+    require(approval_policies.can_see_all_requests(user, aid))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        require(policies.is_admin(user))
+        current = venues.board_decisions(association)
+        changes = {
+            kind: request.form.get(kind)
+            for kind in venues.SETTABLE
+            if request.form.get(kind) and request.form.get(kind) != current[kind]
+        }
+        try:
+            venues.set_board_decisions(association, changes, actor=user)
+        except DomainError as error:
+            db.session.rollback()
+            errors = getattr(error, "errors", None) or {"board_decisions": [error.message]}
+        else:
+            db.session.commit()
+            flash(_("Saved where the board decides."), "success")
+            return redirect(url_for("approvals.venues_page", aid=aid))
+    return render_template(
+        "approvals/venues.html",
+        association=association,
+        rows=venues.venue_table(association),
+        words=VENUE_WORDS,
+        can_change=policies.is_admin(user),
+        errors=errors,
+    ), (422 if errors else 200)

@@ -80,6 +80,9 @@ class Association(db.Model):
     fine_due_days: Mapped[int] = mapped_column(default=30, server_default="30")
     fine_payment_instructions: Mapped[str] = mapped_column(Text, default="", server_default="")
     default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # Where the board decides each kind of request, where the admin chose a meeting over the
+    # profile's default (app.approvals.venues); null or missing kinds: the profile's default.
+    board_decisions: Mapped[dict | None] = mapped_column(db.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     units: Mapped[list[Unit]] = relationship(

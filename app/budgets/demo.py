@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.approvals import services as approvals
 from app.associations.models import Association
 from app.auth.models import Membership, User
 from app.budgets import services as budgets
@@ -50,7 +49,7 @@ WILLOW_LINES = [
 ]
 
 
-def _adopt_willow_2026(willow, townhomes, general, manager) -> None:
+def _adopt_willow_2026(willow, townhomes, general, manager, board) -> None:
     adopted = budgets.create_budget(willow, fiscal_year=2026, actor=manager)
     rows = [
         {
@@ -67,11 +66,7 @@ def _adopt_willow_2026(willow, townhomes, general, manager) -> None:
     budgets.save_lines(adopted, rows, actor=manager)
     _balance_assessments(adopted)
     request = budgets.submit_budget(adopted, actor=manager)
-    comments = ["Insurance increase is in line with the broker's quote.", "", ""]
-    for voter_id, comment in zip(request.eligible_voter_ids[:3], comments, strict=True):
-        approvals.cast_vote(
-            request.id, voter=db.session.get(User, voter_id), choice="approve", comment=comment
-        )
+    board.approve(request, ["Insurance increase is in line with the broker's quote."])
 
 
 def _balance_assessments(budget) -> None:
@@ -81,8 +76,9 @@ def _balance_assessments(budget) -> None:
     budget.lines[0].amount = collected
 
 
-def load_budget_demo(admin: User, manager: User) -> None:
-    """Create the demo budgets through the services, with real board votes."""
+def load_budget_demo(admin: User, manager: User, board) -> None:
+    """Create the demo budgets through the services, decided by ``board`` (online votes or
+    a meeting, as each association's venue requires: app.meetings.demo)."""
     willow = db.session.scalar(
         select(Association).where(Association.name == "Willow Creek Townhomes")
     )
@@ -94,7 +90,7 @@ def load_budget_demo(admin: User, manager: User) -> None:
     # The adopted year was approved in good time, last November.
     clock.freeze(datetime(2025, 11, 12, 18, 30, tzinfo=UTC))
     try:
-        _adopt_willow_2026(willow, townhomes, general, manager)
+        _adopt_willow_2026(willow, townhomes, general, manager, board)
     finally:
         clock.unfreeze()
     draft = budgets.create_budget(willow, fiscal_year=2027, actor=manager)
@@ -121,15 +117,10 @@ def load_budget_demo(admin: User, manager: User) -> None:
             {"account_code": code, "name": name, "fund": fund, "kind": kind, "amount": amount},
             actor=manager,
         )
-    budgets.submit_budget(cedar_budget, actor=manager)
+    cedar_request = budgets.submit_budget(cedar_budget, actor=manager)
     first_vote = db.session.scalar(
         select(Membership).where(
             Membership.association_id == cedar.id, Membership.office == "treasurer"
         )
     )
-    approvals.cast_vote(
-        cedar_budget.approval_id,
-        voter=first_vote.user,
-        choice="approve",
-        comment="Matches the reserve study.",
-    )
+    board.begin(cedar_request, first_vote.user, "Matches the reserve study.")

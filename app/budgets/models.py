@@ -99,6 +99,9 @@ class Budget(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The pre-submission check's warnings ([{code, message}]) as the manager confirmed them,
+    # stored when the budget is submitted so that the board reads what the manager saw.
+    submission_warnings: Mapped[list[dict] | None] = mapped_column(JSON)
 
     association: Mapped[Association] = relationship()
     lines: Mapped[list[BudgetLine]] = relationship(

@@ -223,8 +223,20 @@ def variance_context(budget: Budget) -> dict:
             "variance": _money(r.variance),
             "percent": f"{r.percent:+}%" if r.percent is not None else "—",
             "unfavourable": r.unfavourable,
+            "unknown": r.unknown,
         }
         for r in report.rows
+    ]
+    totals = [
+        {
+            "label": t.label,
+            "annual": _money(t.annual),
+            "budget_ytd": _money(t.budget_ytd),
+            "actual_ytd": _money(t.actual_ytd),
+            "variance": _money(t.variance),
+            "unfavourable": t.unfavourable,
+        }
+        for t in report.totals.values()
     ]
     return {
         "association": {"name": association.name, "letterhead": association.letterhead_address},
@@ -233,5 +245,7 @@ def variance_context(budget: Budget) -> dict:
         "through_month": report.through.strftime("%B %Y") if report.through else None,
         "months": report.months_elapsed,
         "rows": rows,
+        "totals": totals,
+        "unknown_accounts": report.unknown_accounts,
         "generated_on": formatting.long_date(clock.now(), association.time_zone),
     }

@@ -38,7 +38,7 @@ class BudgetSubject(SubjectKind):
 
     def summary(self, subject: Budget) -> list[tuple[str, str]]:
         """Totals and the assessment, for the board's page."""
-        from app.budgets.services import figures
+        from app.budgets.figures import figures
 
         result = figures(subject)
         rows = [
@@ -56,6 +56,34 @@ class BudgetSubject(SubjectKind):
             )
             rows.append((_("Assessment, %(type)s", type=unit_type), value))
         return rows
+
+    evidence_template = "budgets/_evidence.html"
+
+    def evidence(self, subject: Budget) -> dict:
+        """The check's warnings as submitted, the change from last year, the report."""
+        from app.budgets.figures import figures
+        from app.budgets.lines import last_approved_before
+
+        totals = figures(subject).totals
+        previous = last_approved_before(subject)
+        change = None
+        if previous is not None:
+            before = figures(previous).totals
+            change = _(
+                "Expenses %(now)s against %(before)s in the adopted FY %(year)d budget "
+                "(%(difference)s).",
+                now=formatting.money(totals.expense),
+                before=formatting.money(before.expense),
+                year=previous.fiscal_year,
+                difference=("+" if totals.expense >= before.expense else "−")
+                + formatting.money(abs(totals.expense - before.expense)),
+            )
+        return {
+            "warnings": subject.submission_warnings or [],
+            "checked": subject.submission_warnings is not None,
+            "change": change,
+            "pdf_url": url_for("budgets.pdf", aid=subject.association_id, budget_id=subject.id),
+        }
 
     def url(self, subject: Budget) -> str:
         """Return the budget's page."""

@@ -46,7 +46,23 @@ class RuleForm(Form):
     daily_fine_max_days = IntegerField(
         _l("…for at most (days)"), validators=[Optional(), NumberRange(min=1, max=3650)]
     )
+    # Letters to owners who read another language print these where they are given.
+    title_es = StringField(_l("Title in Spanish"), validators=[Optional(), Length(max=200)])
+    description_es = TextAreaField(_l("Full text in Spanish"), validators=[Optional()])
+    title_it = StringField(_l("Title in Italian"), validators=[Optional(), Length(max=200)])
+    description_it = TextAreaField(_l("Full text in Italian"), validators=[Optional()])
+    title_da = StringField(_l("Title in Danish"), validators=[Optional(), Length(max=200)])
+    description_da = TextAreaField(_l("Full text in Danish"), validators=[Optional()])
+    title_ru = StringField(_l("Title in Russian"), validators=[Optional(), Length(max=200)])
+    description_ru = TextAreaField(_l("Full text in Russian"), validators=[Optional()])
     submit = SubmitField(_l("Save rule"))
+
+    def fill_translations(self, rule) -> None:
+        """Show a rule's translations in their fields (a GET of the edit form)."""
+        for lang, text in (rule.translations or {}).items():
+            if hasattr(self, f"title_{lang}"):
+                getattr(self, f"title_{lang}").data = text.get("title", "")
+                getattr(self, f"description_{lang}").data = text.get("description", "")
 
 
 class InspectionForm(Form):

@@ -6,6 +6,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from app.approvals import services as approvals
 from app.approvals.models import ApprovalStatus
 from app.auth.models import User
 from app.compliance import letters as letter_rendering
+from app.compliance import wording
 from app.compliance.conversation import hearing_requested_on
 from app.compliance.models import (
     Fine,
@@ -20,14 +22,13 @@ from app.compliance.models import (
     Hearing,
     Letter,
     LetterKind,
-    LetterTemplate,
     Violation,
     ViolationStatus,
 )
 from app.compliance.profiles import check_fine_amount, profile_of, refuse
 from app.compliance.services import record, today
 from app.core import clock, formatting
-from app.core.errors import InvalidTransition, NotFound, ValidationError
+from app.core.errors import InvalidTransition, ValidationError
 from app.core.parsing import parse_amount
 from app.extensions import db
 
@@ -35,73 +36,47 @@ from app.extensions import db
 COUNTED_FINES = (FineStatus.PENDING_APPROVAL, FineStatus.APPROVED, FineStatus.PAID)
 
 
-# --- templates ------------------------------------------------------------------------------
-
-
-def template_body(association_id: int, kind: str) -> str:
-    """Return the association's wording for a letter kind, or the default."""
-    row = db.session.scalar(
-        select(LetterTemplate).where(
-            LetterTemplate.association_id == association_id, LetterTemplate.kind == kind
-        )
-    )
-    return row.body if row else letter_rendering.DEFAULT_BODIES[kind]
-
-
-def save_template(association, kind: str, body: str, *, actor: User) -> LetterTemplate | None:
-    """Save the association's wording for a letter kind (empty: back to the default)."""
-    if kind not in {k.value for k in LetterKind}:
-        raise NotFound(_("No such letter kind."))
-    row = db.session.scalar(
-        select(LetterTemplate).where(
-            LetterTemplate.association_id == association.id, LetterTemplate.kind == kind
-        )
-    )
-    before = row.body if row else letter_rendering.DEFAULT_BODIES[kind]
-    if not (body or "").strip():
-        if row is not None:
-            db.session.delete(row)
-        row = None
-        body = letter_rendering.DEFAULT_BODIES[kind]
-    else:
-        letter_rendering.validate_body(body)
-        if row is None:
-            row = LetterTemplate(association_id=association.id, kind=kind)
-            db.session.add(row)
-        row.body, row.updated_at = body, clock.now()
-    db.session.flush()
-    from app.core import audit
-
-    audit.record(
-        "letter_template.saved",
-        actor=actor,
-        association_id=association.id,
-        subject_type="letter_template",
-        subject_id=row.id if row else None,
-        summary=_("Changed the wording of the %(kind)s letter", kind=kind),
-        data={"kind": kind, "before": before, "after": body},
-    )
-    return row
-
-
 # --- letters --------------------------------------------------------------------------------
 
 
+def _render_in(violation: Violation, kind: str, language: str, *, hearing, fine, preview):
+    """Render the letter of ``kind`` as of today in one language: (issued_on, context, html)."""
+    with force_locale(language):
+        issued_on = today(violation.association)
+        context = letter_rendering.letter_values(
+            violation, kind, issued_on, hearing=hearing, fine=fine, language=language
+        )
+        html = letter_rendering.letter_html(
+            context,
+            wording.template_body(violation.association_id, kind, language),
+            preview=preview,
+        )
+    return issued_on, context, html
+
+
 def _render(violation: Violation, kind: str, *, hearing=None, fine=None, preview=False):
-    """Render the letter of ``kind`` as of today: (issued_on, context, pdf, pages)."""
-    issued_on = today(violation.association)
-    context = letter_rendering.letter_values(violation, kind, issued_on, hearing=hearing, fine=fine)
-    html = letter_rendering.letter_html(
-        context, template_body(violation.association_id, kind), preview=preview
+    """Render the letter of ``kind`` as of today in its owners' language, and (issued, not a
+    preview, not in English) its English rendering: (issued_on, context, pdf, pages, pdf_en)."""
+    language = letter_rendering.letter_language(violation)
+    issued_on, context, html = _render_in(
+        violation, kind, language, hearing=hearing, fine=fine, preview=preview
     )
     pdf, pages = letter_rendering.render_letter(html)
-    return issued_on, context, pdf, pages
+    english = None
+    if language != "en" and not preview:
+        english_html = _render_in(violation, kind, "en", hearing=hearing, fine=fine, preview=False)[
+            2
+        ]
+        english = letter_rendering.render_letter(english_html)[0]
+    return issued_on, context, pdf, pages, english
 
 
 def _issue(violation: Violation, kind: str, *, actor: User, hearing=None, fine=None) -> Letter:
     """Render, store and record one letter; its bytes never change afterwards."""
-    issued_on, context, pdf, pages = _render(violation, kind, hearing=hearing, fine=fine)
-    return store_letter(violation, kind, issued_on, context, pdf, pages, actor=actor)
+    issued_on, context, pdf, pages, english = _render(violation, kind, hearing=hearing, fine=fine)
+    return store_letter(
+        violation, kind, issued_on, context, pdf, pages, actor=actor, pdf_en=english
+    )
 
 
 def store_letter(
@@ -113,8 +88,10 @@ def store_letter(
     pages: int,
     *,
     actor: User,
+    pdf_en: bytes | None = None,
 ) -> Letter:
-    """Keep an issued letter's bytes with their sha256 and apply what issuing it means."""
+    """Keep an issued letter's bytes with their sha256 (and the English rendering beside a
+    translated one, with its own) and apply what issuing it means."""
     letter = Letter(
         association_id=violation.association_id,
         kind=kind,
@@ -125,6 +102,9 @@ def store_letter(
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
         page_count=pages,
+        language=context.get("language", "en"),
+        pdf_en=pdf_en,
+        sha256_en=hashlib.sha256(pdf_en).hexdigest() if pdf_en else None,
     )
     violation.letters.append(letter)
     if kind in (LetterKind.COURTESY, LetterKind.VIOLATION):
@@ -259,25 +239,42 @@ def issue_letters_bulk(violations: list[Violation], kind: str, *, actor: User) -
     """
     for violation in violations:
         check_letter(violation, kind)
-    contexts, htmls = [], []
+    contexts, htmls, languages = [], [], []
     for violation in violations:
-        issued_on = today(violation.association)
-        context = letter_rendering.letter_values(
+        language = letter_rendering.letter_language(violation)
+        issued_on, context, html = _render_in(
             violation,
             kind,
-            issued_on,
+            language,
             hearing=violation.hearing,
             fine=_fine_of_next_letter(violation, kind),
+            preview=False,
         )
         contexts.append((violation, issued_on, context))
-        htmls.append(
-            letter_rendering.letter_html(context, template_body(violation.association_id, kind))
-        )
+        htmls.append(html)
+        languages.append(language)
     rendered = letter_rendering.render_many(htmls)
-    return [
-        store_letter(violation, kind, issued_on, context, pdf, pages, actor=actor)
-        for (violation, issued_on, context), (pdf, pages) in zip(contexts, rendered, strict=True)
-    ]
+    letters = []
+    for (violation, issued_on, context), (pdf, pages), language in zip(
+        contexts, rendered, languages, strict=True
+    ):
+        english = None
+        if language != "en":
+            english_html = _render_in(
+                violation,
+                kind,
+                "en",
+                hearing=violation.hearing,
+                fine=_fine_of_next_letter(violation, kind),
+                preview=False,
+            )[2]
+            english = letter_rendering.render_letter(english_html)[0]
+        letters.append(
+            store_letter(
+                violation, kind, issued_on, context, pdf, pages, actor=actor, pdf_en=english
+            )
+        )
+    return letters
 
 
 # --- hearings -------------------------------------------------------------------------------

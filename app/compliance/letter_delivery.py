@@ -5,6 +5,7 @@ batch (``mailed`` when the batch is confirmed: Civil Code 4050(b))."""
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.compliance.models import Letter, Violation
@@ -34,6 +35,10 @@ def deliver_letter(violation: Violation, letter: Letter, context: dict) -> deliv
     association = violation.association
 
     def email(recipient: delivery.Recipient) -> delivery.Email:
+        with force_locale(recipient.language):
+            return _letter_email(recipient)
+
+    def _letter_email(recipient: delivery.Recipient) -> delivery.Email:
         return delivery.Email(
             subject=_(
                 "%(title)s from %(association)s",

@@ -268,6 +268,8 @@ def sample_context(association, kind: str, today: date) -> dict:
         "photos": [],
         "cure_by": values["cure_by"] if kind in ("courtesy", "violation") else "",
         "profile_wording": profile.wording.get(kind, ""),
+        "profile_wording_en": "",
+        "language": "en",
         "certified": kind in profile.certified_mail,
         "violation_id": 0,
         "office": _office(association),
@@ -277,12 +279,60 @@ def sample_context(association, kind: str, today: date) -> dict:
     }
 
 
-def letter_values(violation, kind: str, issued_on: date, *, hearing=None, fine=None) -> dict:
-    """Return the plain values a letter shows: recipient, unit, rule, observation, dates."""
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "it": "Italiano",
+    "da": "Dansk",
+    "ru": "Русский",
+}
+
+
+def letter_language(violation) -> str:
+    """The language a letter to the unit's owners is written in: the first owner's own
+    choice (by when they joined), else the association's default, else English."""
+    members = sorted(
+        (m for m in violation.unit.memberships if m.role == "owner"), key=lambda m: m.id
+    )
+    for membership in members:
+        if membership.user and membership.user.language in LANGUAGE_NAMES:
+            return membership.user.language
+    default = getattr(violation.association, "default_language", "en")
+    return default if default in LANGUAGE_NAMES else "en"
+
+
+def default_body(kind: str, language: str) -> str | None:
+    """The shipped wording of a letter kind in a language (None where none ships)."""
+    if language == "en":
+        return DEFAULT_BODIES[kind]
+    from app.compliance.wording_i18n import DEFAULT_BODIES as TRANSLATED
+
+    return TRANSLATED.get(language, {}).get(kind)
+
+
+def statute_wording(profile, kind: str, language: str) -> tuple[str, str]:
+    """A profile's statutory passage for a letter kind: (in the language, the English
+    original, empty when the letter is in English or no passage exists)."""
+    english = profile.wording.get(kind, "")
+    if not english or language == "en":
+        return english, ""
+    from app.compliance.wording_i18n import STATUTE_WORDING
+
+    translated = STATUTE_WORDING.get((profile.code, kind), {}).get(language)
+    return (translated, english) if translated else (english, "")
+
+
+def letter_values(
+    violation, kind: str, issued_on: date, *, hearing=None, fine=None, language: str = "en"
+) -> dict:
+    """Return the plain values a letter shows: recipient, unit, rule, observation, dates —
+    printed in ``language`` (call it inside ``force_locale(language)``)."""
     association = violation.association
     unit = violation.unit
     owners = [m.user for m in unit.memberships if m.role == "owner"]
-    owner_names = " and ".join(o.name for o in owners) or _("Owner of record")
+    from babel.lists import format_list
+
+    owner_names = format_list([o.name for o in owners], locale=language) or _("Owner of record")
     # An envelope wants the street on one line and the city on the next.
     mailing = unit.mailing_address or unit.street_address.replace(", ", "\n", 1)
     tz = association.time_zone
@@ -292,6 +342,8 @@ def letter_values(violation, kind: str, issued_on: date, *, hearing=None, fine=N
     photos = []
     for finding in findings[-2:]:
         photos.extend(finding.photos)
+    rule_title, rule_text = violation.rule.text_in(language)
+    wording, wording_en = statute_wording(profile, kind, language)
     cure_by = violation.cure_by
     if kind in ("courtesy", "violation"):
         cure_by = date.fromordinal(issued_on.toordinal() + violation.rule.cure_days)
@@ -301,7 +353,7 @@ def letter_values(violation, kind: str, issued_on: date, *, hearing=None, fine=N
         "unit_address": unit.street_address,
         "unit_label": unit.label,
         "rule_code": violation.rule.code,
-        "rule_title": violation.rule.title,
+        "rule_title": rule_title,
         "cure_by": formatting.long_date(cure_by),
         "fine_amount": formatting.money(violation.rule.fine_amount),
         "hearing_at": formatting.long_datetime(hearing.scheduled_at, tz) if hearing else "",
@@ -333,15 +385,17 @@ def letter_values(violation, kind: str, issued_on: date, *, hearing=None, fine=N
         "unit_label": unit.label,
         "rule": {
             "code": violation.rule.code,
-            "title": violation.rule.title,
-            "text": violation.rule.description,
+            "title": rule_title,
+            "text": rule_text,
             "section": violation.rule.ccr_section,
         },
         "observation": latest.notes if latest else "",
         "observed_on": formatting.long_date(latest.observed_on) if latest else "",
         "photos": [_photo_data_uri(p) for p in photos[:4]],
         "cure_by": formatting.long_date(cure_by) if kind in ("courtesy", "violation") else "",
-        "profile_wording": profile.wording.get(kind, ""),
+        "profile_wording": wording,
+        "profile_wording_en": wording_en,
+        "language": language,
         "certified": kind in profile.certified_mail,
         "violation_id": violation.id,
         "office": _office(association),

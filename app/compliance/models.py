@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     DDL,
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -110,6 +111,13 @@ class Rule(db.Model):
     daily_fine_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     daily_fine_max_days: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # {language: {"title": …, "description": …}}: what letters in that language print.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+
+    def text_in(self, language: str) -> tuple[str, str]:
+        """Return the rule's (title, description) in a language, English where missing."""
+        own = (self.translations or {}).get(language) or {}
+        return own.get("title") or self.title, own.get("description") or self.description
 
 
 class Inspection(db.Model):
@@ -375,6 +383,11 @@ class Letter(db.Model):
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     tracking_number: Mapped[str | None] = mapped_column(String(60))
     # A mistaken letter is voided, never deleted or changed: who, when and why.
+    # The owner's language at issue; the English rendering is kept beside a translated
+    # letter (its own sha256) so the association can show exactly what was said.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    pdf_en: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    sha256_en: Mapped[str | None] = mapped_column(String(64))
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -392,7 +405,7 @@ class Letter(db.Model):
 
 # What was issued: the bytes, their hash and their page count. Other columns (mailing, the
 # batch, a later void flag or an English rendering beside a translation) may still change.
-ISSUED_BYTES = ("pdf", "sha256", "page_count")
+ISSUED_BYTES = ("pdf", "sha256", "page_count", "pdf_en", "sha256_en")
 
 
 class IssuedLetterChanged(RuntimeError):
@@ -415,7 +428,7 @@ class LetterTemplate(db.Model):
 
     __tablename__ = "compliance_letter_templates"
     __table_args__ = (
-        UniqueConstraint("association_id", "kind"),
+        UniqueConstraint("association_id", "kind", "language"),
         CheckConstraint(_in("kind", LetterKind), name="kind"),
     )
 
@@ -424,22 +437,23 @@ class LetterTemplate(db.Model):
         ForeignKey("associations.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(12))
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # The same guard in the database, for writes that bypass the ORM. The migration that added it
 # carries its own copy of these statements, as migrations do.
-_KEEP_BYTES_MESSAGE = "issued letters keep their pdf, sha256 and page_count"
+_KEEP_BYTES_MESSAGE = "issued letters keep their " + ", ".join(ISSUED_BYTES)
+_BYTES = ", ".join(ISSUED_BYTES)
 event.listen(
     Letter.__table__,
     "after_create",
     DDL(
         "CREATE OR REPLACE FUNCTION compliance_letters_keep_issued_bytes() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$ BEGIN "
-        "IF NEW.pdf IS DISTINCT FROM OLD.pdf OR NEW.sha256 IS DISTINCT FROM OLD.sha256 "
-        "OR NEW.page_count IS DISTINCT FROM OLD.page_count THEN "
-        f"RAISE EXCEPTION '{_KEEP_BYTES_MESSAGE}' USING ERRCODE = 'restrict_violation'; "
+        "LANGUAGE plpgsql AS $$ BEGIN IF "
+        + " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in ISSUED_BYTES)
+        + f" THEN RAISE EXCEPTION '{_KEEP_BYTES_MESSAGE}' USING ERRCODE = 'restrict_violation'; "
         "END IF; RETURN NEW; END $$"
     ).execute_if(dialect="postgresql"),
 )
@@ -447,8 +461,8 @@ event.listen(
     Letter.__table__,
     "after_create",
     DDL(
-        "CREATE TRIGGER compliance_letters_keep_issued_bytes BEFORE UPDATE OF pdf, sha256, "
-        "page_count ON compliance_letters "
+        f"CREATE TRIGGER compliance_letters_keep_issued_bytes BEFORE UPDATE OF {_BYTES} "
+        "ON compliance_letters "
         "FOR EACH ROW EXECUTE FUNCTION compliance_letters_keep_issued_bytes()"
     ).execute_if(dialect="postgresql"),
 )
@@ -457,9 +471,8 @@ event.listen(
     "after_create",
     DDL(
         "CREATE TRIGGER compliance_letters_keep_issued_bytes "
-        "BEFORE UPDATE OF pdf, sha256, page_count ON compliance_letters FOR EACH ROW "
-        "WHEN NEW.pdf IS NOT OLD.pdf OR NEW.sha256 IS NOT OLD.sha256 "
-        "OR NEW.page_count IS NOT OLD.page_count "
-        f"BEGIN SELECT RAISE(ABORT, '{_KEEP_BYTES_MESSAGE}'); END"
+        f"BEFORE UPDATE OF {_BYTES} ON compliance_letters FOR EACH ROW WHEN "
+        + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in ISSUED_BYTES)
+        + f" BEGIN SELECT RAISE(ABORT, '{_KEEP_BYTES_MESSAGE}'); END"
     ).execute_if(dialect="sqlite"),
 )

@@ -129,8 +129,51 @@ def _rule_values(values: dict) -> dict:
         errors.setdefault("daily_fine_max_days", []).append(
             _("A continuing fine needs a maximum number of days.")
         )
+    if any(key.startswith(("title_", "description_")) for key in values):
+        # The page's form: title_es, description_es … become translations.
+        values = {**values, "translations": _translations_from_fields(values)}
+    if "translations" in values:
+        clean["translations"] = _translations(values.get("translations"), errors)
     if errors:
         raise ValidationError(errors)
+    return clean
+
+
+TRANSLATED = ("es", "it", "da", "ru")
+
+
+def _translations_from_fields(values: dict) -> dict:
+    return {
+        lang: {
+            "title": values.get(f"title_{lang}") or "",
+            "description": values.get(f"description_{lang}") or "",
+        }
+        for lang in TRANSLATED
+    }
+
+
+def _translations(raw, errors: dict) -> dict:
+    """Check a rule's translations: {language: {title, description}}, empty ones dropped."""
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        errors["translations"] = [_("Give translations as {language: {title, description}}.")]
+        return {}
+    clean = {}
+    for lang, text in raw.items():
+        if lang not in TRANSLATED or not isinstance(text, dict):
+            errors["translations"] = [
+                _("Translations are for es, it, da or ru, each with a title and description.")
+            ]
+            continue
+        title = str(text.get("title") or "").strip()
+        description = str(text.get("description") or "").strip()
+        if message := too_long(title, 200):
+            errors[f"title_{lang}"] = [message]
+        if message := too_long(description, 20000):
+            errors[f"description_{lang}"] = [message]
+        if title or description:
+            clean[lang] = {"title": title, "description": description}
     return clean
 
 
@@ -151,7 +194,11 @@ def create_rule(association: Association, values: dict, *, actor: User) -> Rule:
         subject_type="rule",
         subject_id=rule.id,
         summary=_("Added rule %(code)s %(title)s", code=rule.code, title=rule.title),
-        data={k: str(v) if v is not None else None for k, v in clean.items() if k != "description"},
+        data={
+            k: str(v) if v is not None else None
+            for k, v in clean.items()
+            if k not in ("description", "translations")
+        },
     )
     return rule
 

@@ -62,6 +62,11 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def frozen_at() -> datetime | None:
+    """Return the moment the clock is frozen at, or None when it runs."""
+    return _frozen
+
+
 def freeze(at: datetime) -> None:
     """Stop the clock at a moment (tests)."""
     global _frozen

@@ -70,8 +70,10 @@ class Notice(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The language the notice was written in; a version per language may follow.
     default_language: Mapped[str] = mapped_column(String(8), default="en")
-    # Set by the meetings package for a meeting's notice (no constraint until it exists).
-    meeting_id: Mapped[int | None] = mapped_column(Integer)
+    # Set by the meetings package for a meeting's notice (its scheduling or cancellation).
+    # No foreign key: on SQLite adding one rebuilds the notices table, and dropping the old
+    # table would cascade to every notice's texts and deliveries. Meetings are never deleted.
+    meeting_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # Delivery progress: recipients found and recipients delivered to (a background job).
     recipient_total: Mapped[int] = mapped_column(Integer, default=0)
     delivered_count: Mapped[int] = mapped_column(Integer, default=0)

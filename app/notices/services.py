@@ -305,6 +305,24 @@ def create_notice(
     return notice
 
 
+def revise_body(notice: Notice, body: str, *, actor: User | None) -> Notice:
+    """Replace a notice's body in its own language (a meeting's agenda grew); recipients
+    read the new text in the portal."""
+    body = check_body(body)
+    text = notice.text()
+    if text.body == body:
+        return notice
+    text.body, text.body_html = body, to_html(body)
+    db.session.flush()
+    _record(
+        notice,
+        "notice.revised",
+        _("Revised the notice “%(title)s”", title=text.title),
+        actor=actor,
+    )
+    return notice
+
+
 def get_notice(notice_id: int) -> Notice:
     """Return a notice or raise NotFound."""
     notice = db.session.get(Notice, notice_id)

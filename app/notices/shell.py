@@ -24,6 +24,7 @@ def register(app) -> None:
         {
             "notice.published": _l("Notice published"),
             "notice.scheduled": _l("Notice scheduled"),
+            "notice.revised": _l("Notice revised"),
             "notice.reminded": _l("Reminder sent"),
             "document.uploaded": _l("Document uploaded"),
             "annual_request.launched": _l("Annual preferences request sent"),

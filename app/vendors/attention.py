@@ -31,6 +31,7 @@ def expiring_counts(scope: Scope) -> dict[int, list[Attention]]:
         .join(Certificate, Certificate.vendor_id == VendorLink.vendor_id)
         .where(
             VendorLink.association_id.in_(ids),
+            VendorLink.active.is_(True),
             Certificate.expires_on >= today,
             Certificate.expires_on <= soon,
         )
@@ -82,9 +83,9 @@ def overview_panel(association, user) -> dict | None:
     if not policies.is_manager(user, association):
         return None
     from app.vendors import contracts as vendor_contracts
-    from app.vendors import services as vendor_services
+    from app.vendors import insurance
 
-    certificates = vendor_services.expiring_certificates(association, CERTIFICATE_DAYS)
+    certificates = insurance.expiring_certificates(association, CERTIFICATE_DAYS)
     vendor_contracts.sync_all(association.id)
     radar = vendor_contracts.expiring(association, CONTRACT_DAYS)
     if not certificates and not radar:

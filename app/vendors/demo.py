@@ -6,12 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.approvals import services as approvals
 from app.associations.models import Association
 from app.auth.models import User
 from app.core import clock
 from app.extensions import db
-from app.vendors import contracts
+from app.vendors import bids, contracts
 from app.vendors import services as vendors
 
 VENDORS = [
@@ -22,7 +21,7 @@ VENDORS = [
 ]
 
 
-def load_vendor_demo(manager: User) -> None:
+def load_vendor_demo(manager: User, board) -> None:
     """Create vendors for both associations and contracts for Willow Creek."""
     willow = db.session.scalar(
         select(Association).where(Association.name == "Willow Creek Townhomes")
@@ -110,10 +109,9 @@ def load_vendor_demo(manager: User) -> None:
         actor=manager,
     )
     request = contracts.submit_contract(landscaping, actor=manager)
-    for voter_id in request.eligible_voter_ids[:3]:
-        approvals.cast_vote(request.id, voter=db.session.get(User, voter_id), choice="approve")
+    board.approve(request)
     contracts.submit_contract(pool, actor=manager)
-    rfp = contracts.create_rfp(
+    rfp = bids.create_rfp(
         willow,
         {
             "title": "Tree trimming 2027",
@@ -123,7 +121,7 @@ def load_vendor_demo(manager: User) -> None:
         },
         actor=manager,
     )
-    contracts.add_bid(
+    bids.add_bid(
         rfp,
         {
             "vendor_id": made["Arbor Brothers Tree Care"].id,
@@ -133,7 +131,7 @@ def load_vendor_demo(manager: User) -> None:
         },
         actor=manager,
     )
-    contracts.add_bid(
+    bids.add_bid(
         rfp,
         {
             "vendor_id": made["GreenCo Landscaping"].id,

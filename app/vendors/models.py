@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -118,6 +119,9 @@ class VendorLink(db.Model):
         ForeignKey("associations.id", ondelete="CASCADE"), index=True
     )
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id", ondelete="CASCADE"), index=True)
+    # A deactivated vendor stays on file with its contracts and history, but is offered for
+    # no new bid or contract in this association.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     vendor: Mapped[Vendor] = relationship(back_populates="links")
     association: Mapped[Association] = relationship()
@@ -265,6 +269,9 @@ class RequestForProposals(db.Model):
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="open")
     awarded_bid_id: Mapped[int | None] = mapped_column(Integer)
+    # The draft contract the chosen bid became; choosing another bid while it is a draft
+    # rewrites that draft.
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     bids: Mapped[list[Bid]] = relationship(back_populates="rfp", order_by="Bid.price")

@@ -40,9 +40,11 @@ def test_vendor_bid_contract_approval(browser: Browser, live_server, world):
     page.get_by_label("Price").fill("36000")
     page.get_by_role("button", name="Add bid").click()
     expect(page.get_by_text("Bid added.")).to_be_visible()
-    page.get_by_role("button", name="Choose this bid").click()
+    page.get_by_role("link", name="Choose this bid…").click()
+    expect(page.get_by_text("Bids are still open until")).to_be_visible()
+    page.get_by_role("button", name="Yes, choose this bid").click()
     expect(
-        page.get_by_text("Drafted the contract from the bid of GreenCo Landscaping")
+        page.get_by_text("Chose the bid of GreenCo Landscaping and drafted the contract")
     ).to_be_visible()
     page.get_by_role("button", name="Submit to the board").click()
     expect(page.get_by_text("Submitted to the board.")).to_be_visible()
@@ -56,5 +58,39 @@ def test_vendor_bid_contract_approval(browser: Browser, live_server, world):
         expect(board.get_by_role("alert").first).to_contain_text("Your vote")
         board.context.close()
     page.reload()
-    expect(page.get_by_text("approved", exact=True)).to_be_visible()
+    expect(page.get_by_text("approved, not started", exact=True)).to_be_visible()
+    page.context.close()
+
+
+def test_contract_form_shows_every_error_at_once_keeping_input(
+    browser: Browser, live_server, world, app
+):
+    from app.associations.models import Association
+    from app.auth.models import User
+    from app.extensions import db
+    from app.vendors import directory
+
+    clock.freeze(datetime(2027, 1, 10, 17, 0, tzinfo=UTC))
+    with app.app_context():
+        directory.create_vendor(
+            db.session.get(Association, world.a.id),
+            {"name": "Blue Wave Pools", "category": "pool"},
+            actor=db.session.get(User, world.manager.id),
+        )
+        db.session.commit()
+    page = browser.new_context().new_page()
+    sign_in(page, live_server, world.manager.email)
+    page.goto(f"{live_server}/associations/{world.a.id}/contracts/new")
+    page.get_by_label("Title").fill("Pool service 2027")
+    page.get_by_label("Start", exact=True).fill("2027-05-01")
+    page.get_by_label("End", exact=True).fill("2027-04-01")
+    page.get_by_label("Amount").fill("-50")
+    page.get_by_label("Termination notice (days)").fill("-3")
+    page.get_by_role("button", name="Save contract").click()
+    expect(page.get_by_text("The end date comes before the start date.")).to_be_visible()
+    expect(page.get_by_text("Enter an amount of zero or more.")).to_be_visible()
+    expect(page.get_by_text("Number must be between 0 and 3650.")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Pool service 2027")
+    expect(page.get_by_label("Amount")).to_have_value("-50")
+    expect(page.get_by_label("Termination notice (days)")).to_have_value("-3")
     page.context.close()

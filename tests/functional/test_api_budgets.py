@@ -195,7 +195,8 @@ def test_reading_a_draft_by_role(world, api, budget_id, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_adding_a_line_by_role(world, api, budget_id, role):
-    response = api(world.user(role)).post(f"/api/v1/budgets/{budget_id}/lines", json=LINES[1])
+    line = {**LINES[1], "account_code": "5150", "name": "Tree care"}
+    response = api(world.user(role)).post(f"/api/v1/budgets/{budget_id}/lines", json=line)
     expected = {
         "admin": 201,
         "manager": 201,
@@ -454,7 +455,8 @@ def test_csv_lines_import_over_the_api(world, api, budget_id):
             io.BytesIO(b"name,fund,kind,amount\nPool,operating,expense,1200\n"),
             "lines.csv",
             "text/csv",
-        )
+        ),
+        "mode": "append",
     }
     response = manager.post(
         f"/api/v1/budgets/{budget_id}/lines/import", data=data, content_type="multipart/form-data"
@@ -465,7 +467,8 @@ def test_csv_lines_import_over_the_api(world, api, budget_id):
             io.BytesIO(b"name,fund,kind,amount\nPool,operating,expense,x\n"),
             "lines.csv",
             "text/csv",
-        )
+        ),
+        "mode": "append",
     }
     response = manager.post(
         f"/api/v1/budgets/{budget_id}/lines/import", data=bad, content_type="multipart/form-data"

@@ -199,7 +199,7 @@ def test_template_editor_saves_and_previews(world, client, api, setup):
     text = response.get_data(as_text=True)
     assert "Unknown placeholders: nope." in text and "{{ nope }}" in text  # kept as typed
     response = client.post(url, data={"body": body, "submit": "1"}, follow_redirects=True)
-    assert "Saved the wording of the courtesy letter." in response.get_data(as_text=True)
+    assert "Saved the English wording of the courtesy letter." in response.get_data(as_text=True)
     assert (
         api(world.manager)
         .get(f"/api/v1/associations/{world.a.id}/letter-templates/courtesy")

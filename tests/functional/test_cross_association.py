@@ -33,7 +33,7 @@ def b(world, app):
     from app.compliance import batches, ladder
     from app.compliance import services as compliance
     from app.compliance.models import Fine
-    from app.vendors import contracts
+    from app.vendors import bids, contracts
     from app.vendors import services as vendors
     from tests import factories as f
 
@@ -63,8 +63,20 @@ def b(world, app):
             {"name": "Pool", "fund": "operating", "kind": "expense", "amount": "1200"},
             actor=manager,
         )
+        # B decides budgets online here (written directly: Texas puts them at a meeting,
+        # which tests/functional/test_api_meetings.py covers).
+        association.board_decisions = {"budget": "online"}
         request = budgets.submit_budget(approved, actor=manager)
         approvals.cast_vote(request.id, voter=chair, choice="approve")
+        from app.meetings import services as meetings
+
+        meeting = meetings.schedule_meeting(
+            association,
+            kind="board",
+            starts_at=datetime(2027, 3, 20, 18, 0, tzinfo=UTC),
+            location="Beta hall",
+            actor=manager,
+        )
         rule = compliance.create_rule(
             association,
             {"code": "B-1", "title": "Rule", "description": "d", "cure_days": 7, "fine_amount": 1},
@@ -118,10 +130,10 @@ def b(world, app):
             actor=manager,
         )
         contracts.attach_signed_pdf(contract, pdfs.plain_pdf(), actor=manager)
-        rfp = contracts.create_rfp(
+        rfp = bids.create_rfp(
             association, {"title": "Fence", "due_on": date(2027, 4, 1)}, actor=manager
         )
-        bid = contracts.add_bid(rfp, {"vendor_id": vendor.id, "price": "500"}, actor=manager)
+        bid = bids.add_bid(rfp, {"vendor_id": vendor.id, "price": "500"}, actor=manager)
         db.session.commit()
         batch = batches.create_batch(association, actor=manager)
         db.session.commit()
@@ -146,6 +158,7 @@ def b(world, app):
             "contract": contract.id,
             "rfp": rfp.id,
             "bid": bid.id,
+            "meeting": meeting.id,
         }
         assert db.session.query(Membership).filter_by(user_id=manager.id).count() == 2
         return ids
@@ -172,6 +185,9 @@ PAGES_GET = [
     "/associations/{a}/contracts/{contract}",
     "/associations/{a}/contracts/{contract}/signed.pdf",
     "/associations/{a}/rfps/{rfp}",
+    "/associations/{a}/meetings/{meeting}",
+    "/associations/{a}/meetings/{meeting}/calendar.ics",
+    "/associations/{a}/approvals/{request}/meeting",
 ]
 PAGES_POST = [
     "/associations/{a}/units/{unit}/edit",
@@ -204,6 +220,12 @@ PAGES_POST = [
     "/associations/{a}/contracts/{contract}/submit",
     "/associations/{a}/rfps/{rfp}",
     "/associations/{a}/bids/{bid}/award",
+    "/associations/{a}/meetings/{meeting}/agenda",
+    "/associations/{a}/meetings/{meeting}/attendance",
+    "/associations/{a}/meetings/{meeting}/motions",
+    "/associations/{a}/meetings/{meeting}/adjourn",
+    "/associations/{a}/meetings/{meeting}/cancel",
+    "/associations/{a}/approvals/{request}/meeting",
 ]
 
 
@@ -268,8 +290,17 @@ def test_api_bodies_naming_records_of_b_are_refused_under_a(world, api, app, b):
     rfp = manager.post(
         f"/api/v1/associations/{aid}/rfps", json={"title": "Paint", "due_on": "2027-04-01"}
     ).get_json()
+    meeting = manager.post(
+        f"/api/v1/associations/{aid}/meetings",
+        json={"kind": "board", "starts_at": "2027-03-20T19:00:00-07:00", "location": "Hall"},
+    ).get_json()
     before = _audit_count(app)
     refused = [
+        (
+            f"/api/v1/meetings/{meeting['id']}/agenda-items",
+            {"title": "B's budget", "approval_id": b["request"]},
+            "approval_id",
+        ),
         (
             f"/api/v1/inspections/{inspection['id']}/findings",
             {"unit_id": b["unit"], "rule_id": rule["id"]},

@@ -25,7 +25,7 @@ def test_downloads_keep_the_issued_bytes_after_owner_rule_and_template_change(
 ):
     from app.associations.models import Association
     from app.auth.models import User
-    from app.compliance import ladder
+    from app.compliance import wording
     from app.compliance.models import Letter, Rule
 
     with app.app_context():
@@ -37,7 +37,7 @@ def test_downloads_keep_the_issued_bytes_after_owner_rule_and_template_change(
         owner.name = "Renamed Owner"
         rule = db.session.get(Rule, setup["rule"])
         rule.title = "Renamed rule title"
-        ladder.save_template(
+        wording.save_template(
             db.session.get(Association, world.a.id),
             "courtesy",
             "<p>Completely new wording for {{ owner_names }}.</p>",

@@ -16,7 +16,7 @@ ROLES = ["admin", "manager", "board", "owner", "outsider", "nobody"]
 def setup(world, app):
     from app.associations.models import Association
     from app.auth.models import User
-    from app.vendors import contracts
+    from app.vendors import bids, contracts
     from app.vendors import services as vendors
 
     clock.freeze(datetime(2027, 1, 10, 17, 0, tzinfo=UTC))
@@ -41,7 +41,7 @@ def setup(world, app):
             },
             actor=manager,
         )
-        rfp = contracts.create_rfp(
+        rfp = bids.create_rfp(
             association, {"title": "Trees", "due_on": date(2027, 2, 1)}, actor=manager
         )
         db.session.commit()
@@ -119,7 +119,7 @@ def test_manager_uploads_a_vendor_document(world, client, setup):
     url = f"/associations/{world.a.id}/vendors/{setup['vendor']}"
     response = client.post(
         url + "/documents",
-        data={"title": "Licence", "file": (io.BytesIO(plain_pdf()), "licence.pdf")},
+        data={"doc-title": "Licence", "doc-file": (io.BytesIO(plain_pdf()), "licence.pdf")},
         content_type="multipart/form-data",
         follow_redirects=True,
     )
@@ -127,7 +127,7 @@ def test_manager_uploads_a_vendor_document(world, client, setup):
     assert "Document added." in text and "Licence" in text
     response = client.post(
         url + "/documents",
-        data={"title": "Bad", "file": (io.BytesIO(b"GIF89a"), "x.gif")},
+        data={"doc-title": "Bad", "doc-file": (io.BytesIO(b"GIF89a"), "x.gif")},
         content_type="multipart/form-data",
         follow_redirects=True,
     )

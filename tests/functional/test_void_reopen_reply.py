@@ -402,3 +402,10 @@ def test_the_board_sees_the_evidence_beside_a_fine(world, client, app):
     assert "The evidence" in text and "Two bins visible from the street." in text
     assert "Notice of violation" in text and "Notice of hearing" in text
     assert "The bins only go out on Tuesdays." in text and "Clubhouse" in text
+
+
+def test_the_front_door_is_the_sign_in_page_without_a_warning(client):
+    response = client.get("/", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Sign in" in text
+    assert "Please sign in to see this page." not in text

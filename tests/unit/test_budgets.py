@@ -265,18 +265,22 @@ def test_change_against_prior_year():
 # --- every (status, action) pair --------------------------------------------------------
 
 STATUSES = ["draft", "pending_approval", "approved", "rejected"]
+NEW_LINE = {**LINES[1], "account_code": "5150", "name": "Tree care"}
 
 
 def _act(world, budget, action):
     if action == "add_line":
-        return budgets.add_line(budget, dict(LINES[1]), actor=world.manager)
+        return budgets.add_line(budget, dict(NEW_LINE), actor=world.manager)
     if action == "save_lines":
         return budgets.save_lines(budget, [dict(LINES[0])], actor=world.manager)
     if action == "delete_line":
         return budgets.delete_line(budget, budget.lines[0].id, actor=world.manager)
     if action == "import_lines":
         return budgets.import_lines_csv(
-            budget, "name,fund,kind,amount\nPool,operating,expense,100\n", actor=world.manager
+            budget,
+            "name,fund,kind,amount\nPool,operating,expense,100\n",
+            mode="append",
+            actor=world.manager,
         )
     if action == "copy":
         return budgets.copy_from_last_approved(budget, actor=world.manager)
@@ -336,7 +340,7 @@ def _check_effect(world, budget, action, result, names_before):
     """Assert what an allowed action did."""
     names = [ln.name for ln in budget.lines]
     if action == "add_line":
-        assert names == [*names_before, LINES[1]["name"]]
+        assert names == [*names_before, "Tree care"]
     elif action == "save_lines":
         assert names == [LINES[0]["name"]]
     elif action == "delete_line":
@@ -473,8 +477,9 @@ def test_import_lines_from_csv(world):
         '5100,Landscaping,operating,expense,"36,000.00",34000,,weekly\n'
         "5300,Roof repairs,reserve,expense,8000,,Townhomes,\n"
     )
-    lines = budgets.import_lines_csv(budget, text, actor=world.manager)
-    assert [(ln.name, ln.amount, ln.cost_center.name) for ln in lines] == [
+    budgets.import_lines_csv(budget, text, mode="replace", actor=world.manager)
+    db.session.flush()
+    assert [(ln.name, ln.amount, ln.cost_center.name) for ln in budget.lines] == [
         ("Landscaping", D("36000.00"), "General"),
         ("Roof repairs", D("8000.00"), "Townhomes"),
     ]
@@ -490,7 +495,7 @@ def test_import_lines_reports_rows_by_line_number_and_imports_nothing(world):
         "Bad centre,operating,expense,5,Nowhere\n"
     )
     with pytest.raises(ValidationError) as info:
-        budgets.import_lines_csv(budget, text, actor=world.manager)
+        budgets.import_lines_csv(budget, text, mode="append", actor=world.manager)
     messages = info.value.errors["file"]
     assert messages[0].startswith("Line 3: amount:")
     assert messages[1].startswith("Line 4: fund:")
@@ -501,7 +506,7 @@ def test_import_lines_reports_rows_by_line_number_and_imports_nothing(world):
 def test_import_lines_needs_the_header(world):
     budget = draft(world, lines=[])
     with pytest.raises(ValidationError, match="Line 1: the header"):
-        budgets.import_lines_csv(budget, "a,b\n1,2\n", actor=world.manager)
+        budgets.import_lines_csv(budget, "a,b\n1,2\n", mode="replace", actor=world.manager)
 
 
 # --- fiscal years and the distribution window ----------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.approvals import services as approvals
-from app.compliance import batches, conversation, ladder, outcomes
+from app.compliance import batches, conversation, ladder, outcomes, wording
 from app.compliance import services as compliance
 from app.compliance.models import Fine, IssuedLetterChanged, Letter, Violation
 from app.compliance.profiles import AGGREGATE, PER_VIOLATION, profile_of
@@ -201,7 +201,7 @@ def test_fine_and_closure_letters_need_their_step(world, kind):
 
 
 def test_letter_templates_are_editable_and_audited(world):
-    ladder.save_template(
+    wording.save_template(
         world.a,
         "courtesy",
         "<p>Hi {{ owner_names }}, fix it by {{ cure_by }}.</p>",
@@ -210,9 +210,9 @@ def test_letter_templates_are_editable_and_audited(world):
     letter = ladder.issue_letter(open_violation(world), "courtesy", actor=world.manager)
     assert "Hi Olivia Owner, fix it by March 15, 2027." in pdf_text(letter.pdf)
     with pytest.raises(ValidationError, match="Unknown placeholders: password"):
-        ladder.save_template(world.a, "courtesy", "{{ password }}", actor=world.manager)
+        wording.save_template(world.a, "courtesy", "{{ password }}", actor=world.manager)
     with pytest.raises(ValidationError, match="error"):
-        ladder.save_template(world.a, "courtesy", "{% if %}", actor=world.manager)
+        wording.save_template(world.a, "courtesy", "{% if %}", actor=world.manager)
 
 
 # --- hearings -----------------------------------------------------------------------------

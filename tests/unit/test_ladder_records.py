@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.approvals import services as approvals
-from app.compliance import conversation, ladder, outcomes
+from app.compliance import conversation, ladder, outcomes, wording
 from app.compliance import services as compliance
 from app.compliance.letters import DEFAULT_BODIES
 from app.compliance.models import Fine, LetterTemplate
@@ -50,52 +50,60 @@ def _propose(violation, world, amount="50", reason="Bins left out", health=False
 
 def test_saving_wording_is_audited_and_an_empty_body_restores_the_default(world):
     clock.freeze(START)
-    assert ladder.template_body(world.a.id, "courtesy") == DEFAULT_BODIES["courtesy"]
-    row = ladder.save_template(
+    assert wording.template_body(world.a.id, "courtesy") == DEFAULT_BODIES["courtesy"]
+    row = wording.save_template(
         world.a, "courtesy", "<p>One {{ owner_names }}</p>", actor=world.manager
     )
     assert (row.association_id, row.kind, row.updated_at) == (world.a.id, "courtesy", clock.now())
     clock.advance(timedelta(minutes=5))
-    again = ladder.save_template(
+    again = wording.save_template(
         world.a, "courtesy", "<p>Two {{ owner_names }}</p>", actor=world.manager
     )
     assert again is row and row.updated_at == clock.now()
-    assert ladder.template_body(world.a.id, "courtesy") == "<p>Two {{ owner_names }}</p>"
-    assert ladder.template_body(world.b.id, "courtesy") == DEFAULT_BODIES["courtesy"]
-    assert ladder.template_body(world.a.id, "violation") == DEFAULT_BODIES["violation"]
-    assert ladder.save_template(world.a, "courtesy", "   ", actor=world.manager) is None
+    assert wording.template_body(world.a.id, "courtesy") == "<p>Two {{ owner_names }}</p>"
+    assert wording.template_body(world.b.id, "courtesy") == DEFAULT_BODIES["courtesy"]
+    assert wording.template_body(world.a.id, "violation") == DEFAULT_BODIES["violation"]
+    assert wording.save_template(world.a, "courtesy", "   ", actor=world.manager) is None
     assert db.session.scalars(select(LetterTemplate)).all() == []
-    assert ladder.save_template(world.a, "fine", "", actor=world.manager) is None
+    assert wording.save_template(world.a, "fine", "", actor=world.manager) is None
     entries = _entries("letter_template.")
     assert [(e.actor_id, e.association_id, e.subject_type) for e in entries] == [
         (world.manager.id, world.a.id, "letter_template")
     ] * 4
     assert [e.subject_id for e in entries] == [row.id, row.id, None, None]
     assert [e.summary for e in entries] == [
-        "Changed the wording of the courtesy letter",
-        "Changed the wording of the courtesy letter",
-        "Changed the wording of the courtesy letter",
-        "Changed the wording of the fine letter",
+        "Changed the wording of the courtesy letter (English)",
+        "Changed the wording of the courtesy letter (English)",
+        "Changed the wording of the courtesy letter (English)",
+        "Changed the wording of the fine letter (English)",
     ]
     assert [e.data for e in entries] == [
         {
             "kind": "courtesy",
+            "language": "en",
             "before": DEFAULT_BODIES["courtesy"],
             "after": "<p>One {{ owner_names }}</p>",
         },
         {
             "kind": "courtesy",
+            "language": "en",
             "before": "<p>One {{ owner_names }}</p>",
             "after": "<p>Two {{ owner_names }}</p>",
         },
         {
             "kind": "courtesy",
+            "language": "en",
             "before": "<p>Two {{ owner_names }}</p>",
             "after": DEFAULT_BODIES["courtesy"],
         },
-        {"kind": "fine", "before": DEFAULT_BODIES["fine"], "after": DEFAULT_BODIES["fine"]},
+        {
+            "kind": "fine",
+            "language": "en",
+            "before": DEFAULT_BODIES["fine"],
+            "after": DEFAULT_BODIES["fine"],
+        },
     ]
-    assert _refusal(lambda: ladder.save_template(world.a, "sonnet", "x", actor=world.manager)) == (
+    assert _refusal(lambda: wording.save_template(world.a, "sonnet", "x", actor=world.manager)) == (
         NotFound,
         "No such letter kind.",
     )
@@ -540,17 +548,17 @@ def test_a_rejected_fine_also_starts_the_decision_clock(world):
 
 
 def test_each_association_keeps_its_own_wording(world):
-    ladder.save_template(world.b, "courtesy", "<p>B's own words</p>", actor=world.outsider)
-    ladder.save_template(world.a, "courtesy", "<p>A's own words</p>", actor=world.manager)
-    assert ladder.template_body(world.b.id, "courtesy") == "<p>B's own words</p>"
-    ladder.save_template(world.a, "courtesy", "", actor=world.manager)
-    assert ladder.template_body(world.b.id, "courtesy") == "<p>B's own words</p>"
-    assert ladder.template_body(world.a.id, "courtesy") == DEFAULT_BODIES["courtesy"]
+    wording.save_template(world.b, "courtesy", "<p>B's own words</p>", actor=world.outsider)
+    wording.save_template(world.a, "courtesy", "<p>A's own words</p>", actor=world.manager)
+    assert wording.template_body(world.b.id, "courtesy") == "<p>B's own words</p>"
+    wording.save_template(world.a, "courtesy", "", actor=world.manager)
+    assert wording.template_body(world.b.id, "courtesy") == "<p>B's own words</p>"
+    assert wording.template_body(world.a.id, "courtesy") == DEFAULT_BODIES["courtesy"]
     assert {e.action for e in _entries("letter_template")} == {"letter_template.saved"}
 
 
 def test_bulk_letters_use_the_associations_wording_and_record_who_issued_them(world):
-    ladder.save_template(
+    wording.save_template(
         world.a, "courtesy", "<p>Bulk words for {{ owner_names }}</p>", actor=world.manager
     )
     (letter,) = ladder.issue_letters_bulk([open_violation(world)], "courtesy", actor=world.manager)
@@ -674,8 +682,8 @@ def test_an_unknown_letter_kind_names_the_field(world):
 
 
 def test_each_letter_kind_keeps_its_own_wording(world):
-    ladder.save_template(world.a, "courtesy", "<p>Courtesy words</p>", actor=world.manager)
-    ladder.save_template(world.a, "violation", "<p>Violation words</p>", actor=world.manager)
-    assert ladder.template_body(world.a.id, "courtesy") == "<p>Courtesy words</p>"
-    assert ladder.template_body(world.a.id, "violation") == "<p>Violation words</p>"
+    wording.save_template(world.a, "courtesy", "<p>Courtesy words</p>", actor=world.manager)
+    wording.save_template(world.a, "violation", "<p>Violation words</p>", actor=world.manager)
+    assert wording.template_body(world.a.id, "courtesy") == "<p>Courtesy words</p>"
+    assert wording.template_body(world.a.id, "violation") == "<p>Violation words</p>"
     assert len(db.session.scalars(select(LetterTemplate)).all()) == 2

@@ -9,7 +9,7 @@ from app.approvals import services as approvals
 from app.core import clock
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
 from app.extensions import db
-from app.vendors import contracts
+from app.vendors import bids, contracts
 from app.vendors import services as vendors
 
 NOW = datetime(2027, 1, 10, 17, 0, tzinfo=UTC)
@@ -343,7 +343,7 @@ def test_renewal_radar(world, vendor):
 
 
 def test_bid_becomes_a_draft_contract(world, vendor):
-    rfp = contracts.create_rfp(
+    rfp = bids.create_rfp(
         world.a,
         {"title": "Tree trimming 2027", "scope": "All trees", "due_on": date(2027, 2, 1)},
         actor=world.manager,
@@ -351,15 +351,15 @@ def test_bid_becomes_a_draft_contract(world, vendor):
     other = vendors.create_vendor(
         world.a, {"name": "Arbor Bros", "category": "landscaping"}, actor=world.manager
     )
-    bid = contracts.add_bid(
+    bid = bids.add_bid(
         rfp, {"vendor_id": vendor.id, "price": "14500", "term_months": 12}, actor=world.manager
     )
-    contracts.add_bid(
+    bids.add_bid(
         rfp, {"vendor_id": other.id, "price": "12900", "term_months": 12}, actor=world.manager
     )
     with pytest.raises(Conflict):
-        contracts.add_bid(rfp, {"vendor_id": vendor.id, "price": "1"}, actor=world.manager)
-    contract = contracts.award_bid(bid, actor=world.manager)
+        bids.add_bid(rfp, {"vendor_id": vendor.id, "price": "1"}, actor=world.manager)
+    contract = bids.award_bid(bid, actor=world.manager)
     assert (contract.status, contract.vendor_id, contract.title, contract.amount) == (
         "draft",
         vendor.id,

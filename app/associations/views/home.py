@@ -8,7 +8,7 @@ chooses from the list of their associations, as before.
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_login import login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.associations import attention
@@ -23,9 +23,11 @@ bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-@login_required
 def index():
-    """Send people with one association straight to it; managers see all of theirs."""
+    """Send people with one association straight to it; managers see all of theirs. The
+    front door of someone not signed in is the sign-in page itself, without a warning."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
     user = actor()
     statement = visible_associations(user)
     count = db.session.scalar(select(func.count()).select_from(statement.subquery()))

@@ -85,6 +85,8 @@ def edit_rule(aid: int, rule_id: int):
     association = _manage(aid)
     rule = record_in(Rule, rule_id, aid, _("No such rule."))
     form = RuleForm(obj=rule)
+    if request.method == "GET":
+        form.fill_translations(rule)
     if form.validate_on_submit():
         try:
             compliance.update_rule(rule, form.data, actor=actor())

@@ -12,12 +12,13 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
 from app.associations.forms import ConfirmForm
-from app.compliance import batches, ladder, letters
+from app.compliance import batches, letters, wording
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
 from app.compliance.forms import (
@@ -49,6 +50,8 @@ def letter_pdf(aid: int, letter_id: int):
     _violation(aid, letter.violation_id)
     if letter.void and not compliance_policies.can_see_all(actor(), aid):
         raise NotFound(_("No such letter."))  # a voided letter leaves the owner's portal
+    if request.args.get("lang") == "en" and letter.language != "en":
+        return pdf_response(letter.pdf_en, f"letter-{letter.id}-{letter.kind}-en.pdf")
     return pdf_response(letter.pdf, f"letter-{letter.id}-{letter.kind}.pdf")
 
 
@@ -78,32 +81,35 @@ def photo(aid: int, photo_id: int):
 @bp.route("/templates")
 @login_required
 def templates(aid: int):
-    """The association's letter wording, per kind."""
+    """The association's letter wording, per kind and language, with the languages its
+    owners read and where a wording is the association's own, the shipped one or missing."""
     association = _see_all(aid)
-    from app.compliance.models import LetterTemplate
-
-    custom = {
-        t.kind
-        for t in db.session.scalars(
-            select(LetterTemplate).where(LetterTemplate.association_id == aid)
-        )
+    used = wording.owner_languages(aid)
+    languages = list(dict.fromkeys(["en", *used, *wording.LANGUAGES]))
+    grid = {
+        kind: {lang: wording.status(aid, kind, lang) for lang in languages}
+        for kind in letters.KIND_TITLES
     }
     return render_template(
         "compliance/templates.html",
         association=association,
         kinds=letters.KIND_TITLES,
-        custom=custom,
+        languages=languages,
+        names=letters.LANGUAGE_NAMES,
+        used=used,
+        grid=grid,
     )
 
 
 @bp.route("/templates/<kind>", methods=["GET", "POST"])
 @login_required
 def template(aid: int, kind: str):
-    """Edit a letter's wording, with a PDF preview on sample values."""
+    """Edit a letter's wording in a language, with a PDF preview on sample values."""
     association = _manage(aid)
-    if kind not in letters.DEFAULT_BODIES:
+    language = request.args.get("lang", "en")
+    if kind not in letters.DEFAULT_BODIES or language not in wording.LANGUAGES:
         raise NotFound(_("No such letter kind."))
-    form = TemplateForm(data={"body": ladder.template_body(aid, kind)})
+    form = TemplateForm(data={"body": wording.template_body(aid, kind, language)})
     if form.validate_on_submit():
         if form.preview.data:
             try:
@@ -112,33 +118,48 @@ def template(aid: int, kind: str):
                 apply_errors(form, error)
             else:
                 return pdf_response(
-                    _preview(association, kind, form.body.data), f"preview-{kind}.pdf"
+                    _preview(association, kind, form.body.data, language),
+                    f"preview-{kind}-{language}.pdf",
                 )
         else:
             try:
-                ladder.save_template(association, kind, form.body.data, actor=actor())
+                wording.save_template(
+                    association, kind, form.body.data, actor=actor(), language=language
+                )
             except DomainError as error:
                 db.session.rollback()
                 apply_errors(form, error)
             else:
                 db.session.commit()
-                flash(_("Saved the wording of the %(kind)s letter.", kind=kind), "success")
+                flash(
+                    _(
+                        "Saved the %(language)s wording of the %(kind)s letter.",
+                        language=letters.LANGUAGE_NAMES[language],
+                        kind=kind,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("compliance.templates", aid=aid))
     return render_template(
         "compliance/template_form.html",
         association=association,
         form=form,
         kind=kind,
+        language=language,
+        language_name=letters.LANGUAGE_NAMES[language],
         title=letters.KIND_TITLES[kind],
         placeholders=letters.PLACEHOLDERS,
-        default=letters.DEFAULT_BODIES[kind],
+        default=letters.default_body(kind, language) or letters.DEFAULT_BODIES[kind],
     )
 
 
-def _preview(association, kind: str, body: str) -> bytes:
-    """Render a letter of this kind with sample values."""
-    context = letters.sample_context(association, kind, compliance.today(association))
-    pdf, _pages = letters.render_letter(letters.letter_html(context, body))
+def _preview(association, kind: str, body: str, language: str = "en") -> bytes:
+    """Render a letter of this kind in a language with sample values."""
+    with force_locale(language):
+        context = letters.sample_context(association, kind, compliance.today(association))
+        context["language"] = language
+        html = letters.letter_html(context, body)
+    pdf, _pages = letters.render_letter(html)
     return pdf
 
 

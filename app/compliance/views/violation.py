@@ -16,7 +16,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.associations.forms import ConfirmForm
-from app.compliance import conversation, ladder, outcomes, voids
+from app.compliance import conversation, ladder, letters, outcomes, voids, wording
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
 from app.compliance.forms import FineForm, HearingForm, NotesForm, ReasonForm, ReplyForm
@@ -98,10 +98,17 @@ def _render_violation(violation, forms: dict | None = None, status: int = 200):
         "void_letter_id": None,
         **(forms or {}),
     }
+    language = letters.letter_language(violation)
     return render_template(
         "compliance/violation.html",
         association=association,
         v=violation,
+        letter_language=letters.LANGUAGE_NAMES[language],
+        wording_flags={
+            kind: wording.status(aid, kind, language).warning
+            for kind, refusal in allowed_letters.items()
+            if refusal is None
+        },
         profile=profile,
         allowed_letters=allowed_letters,
         entries=entries,

@@ -1,0 +1,366 @@
+"""Meetings: scheduling, the agenda, attendance, motions and votes, adjourning, cancelling,
+and calendars. Minutes, the report and the board packet join here (see README)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from app.api.schemas import BaseSchema, Enum, Id, ListArgsSchema, Text, envelope, list_schema
+from app.api.setup import association_for, caller
+from app.core.errors import NotFound, ValidationError
+from app.core.listing import paginate
+from app.extensions import db
+from app.meetings import calendar, policies
+from app.meetings import services as meetings
+from app.meetings.models import (
+    AddedUnder,
+    ItemKind,
+    Meeting,
+    MeetingKind,
+    MotionChoice,
+)
+
+blp = Blueprint("api_meetings", __name__, description="Meetings")
+
+
+# --- schemas ----------------------------------------------------------------------------
+
+
+class MeetingCreateSchema(BaseSchema):
+    kind = Enum([k.value for k in MeetingKind], required=True)
+    starts_at = fields.Raw(
+        required=True,
+        metadata={"type": "string", "format": "date-time", "description": "ISO 8601 with offset"},
+    )
+    location = Text(300, load_default="")
+    video_url = Text(500, load_default="")
+    purpose = Text(2000, load_default="")
+    emergency = fields.Boolean(load_default=False)
+    emergency_reason = Text(2000, load_default="")
+    called_by = fields.List(Id(), load_default=None, allow_none=True)
+
+
+class AgendaItemSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    approval_id = fields.Integer(allow_none=True)
+    executive_topic = fields.String(allow_none=True)
+    added_under = fields.String(allow_none=True)
+
+
+class AgendaItemCreateSchema(BaseSchema):
+    title = Text(200, required=True, blank=False)
+    kind = Enum([k.value for k in ItemKind], load_default=None, allow_none=True)
+    approval_id = Id(load_default=None, allow_none=True)
+    executive_topic = Text(30, load_default=None, allow_none=True)
+    added_under = Enum([a.value for a in AddedUnder], load_default=None, allow_none=True)
+
+
+class AttendanceSchema(BaseSchema):
+    user_id = fields.Integer()
+    present = fields.Boolean()
+
+
+class AttendanceCreateSchema(BaseSchema):
+    user_id = Id(required=True)
+    present = fields.Boolean(required=True)
+
+
+class MotionVoteSchema(BaseSchema):
+    user_id = fields.Integer()
+    choice = fields.String()
+
+
+class MotionSchema(BaseSchema):
+    id = fields.Integer()
+    meeting_id = fields.Integer()
+    text = fields.String()
+    agenda_item_id = fields.Integer(allow_none=True)
+    moved_by = fields.Integer(attribute="moved_by_id")
+    seconded_by = fields.Integer(attribute="seconded_by_id")
+    result = fields.String()
+    eligible_count = fields.Integer()
+    votes = fields.List(fields.Nested(MotionVoteSchema))
+
+
+class MotionCreateSchema(BaseSchema):
+    text = Text(2000, required=True, blank=False)
+    agenda_item_id = Id(load_default=None, allow_none=True)
+    moved_by = Id(required=True)
+    seconded_by = Id(required=True)
+
+
+class MotionVoteCreateSchema(BaseSchema):
+    user_id = Id(required=True)
+    choice = Enum([c.value for c in MotionChoice], required=True)
+
+
+class CancelSchema(BaseSchema):
+    reason = Text(2000, required=True, blank=False)
+
+
+class MinutesSchema(BaseSchema):
+    status = fields.String()
+    body = fields.String(allow_none=True)
+
+
+class MeetingSummarySchema(BaseSchema):
+    id = fields.Integer()
+    association_id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    starts_at = fields.AwareDateTime(format="iso")
+    location = fields.String()
+    video_url = fields.String()
+    emergency = fields.Boolean()
+    notice_id = fields.Integer(allow_none=True)
+
+
+class MeetingSchema(MeetingSummarySchema):
+    purpose = fields.String()
+    emergency_reason = fields.String()
+    called_by = fields.List(fields.Integer())
+    cancel_reason = fields.String()
+    agenda = fields.List(fields.Nested(AgendaItemSchema))
+    attendance = fields.List(fields.Nested(AttendanceSchema))
+    quorum_present = fields.Boolean()
+    quorum_needed = fields.Integer()
+    motions = fields.List(fields.Nested(MotionSchema))
+    minutes = fields.Nested(MinutesSchema)
+    ical_url = fields.String()
+
+
+class MeetingListArgsSchema(ListArgsSchema):
+    upcoming = fields.Boolean(load_default=False)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def meeting_for(meeting_id: int) -> Meeting:
+    """Return a meeting the caller may see; 404 otherwise (owners: executive sessions)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_("No such meeting."))
+    association_for(meeting.association_id)
+    if not policies.can_view(caller(), meeting):
+        raise NotFound(_("No such meeting."))
+    return meeting
+
+
+def _parse_starts_at(raw):
+    if isinstance(raw, str):
+        try:
+            value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            value = None
+        if value is not None and value.tzinfo is not None:
+            return value
+    raise ValidationError(
+        "starts_at", _("Give a date and time with its offset, such as 2027-03-04T19:00:00-08:00.")
+    )
+
+
+def dump_meeting(meeting: Meeting) -> dict:
+    """Return the meeting's values for MeetingSchema."""
+    values = {
+        name: getattr(meeting, name)
+        for name in (
+            "id",
+            "association_id",
+            "kind",
+            "status",
+            "starts_at",
+            "location",
+            "video_url",
+            "emergency",
+            "notice_id",
+            "purpose",
+            "emergency_reason",
+            "cancel_reason",
+            "agenda",
+            "attendance",
+            "motions",
+        )
+    }
+    return {
+        **values,
+        "called_by": list(meeting.called_by or []),
+        "quorum_present": meetings.quorum_present(meeting),
+        "quorum_needed": meetings.quorum_needed(meeting.association_id),
+        # Minutes are drafted and approved in a later step; until then a draft with no body.
+        "minutes": {"status": "draft", "body": None},
+        "ical_url": f"/api/v1/meetings/{meeting.id}/calendar.ics",
+    }
+
+
+# --- endpoints --------------------------------------------------------------------------
+
+
+@blp.route("/associations/<int:aid>/meetings")
+class Meetings(MethodView):
+    @blp.arguments(MeetingListArgsSchema, location="query")
+    @blp.response(200, list_schema(MeetingSummarySchema, "MeetingList"))
+    def get(self, args, aid):
+        """List the association's meetings (``upcoming=true``: from now, soonest first);
+        owners do not see executive sessions."""
+        association_for(aid)
+        upcoming = args.pop("upcoming")
+        page = paginate(
+            meetings.meetings_query(caller(), aid, upcoming=upcoming),
+            sortable={"starts_at": Meeting.starts_at},
+            direction="asc" if upcoming else "desc",
+            tiebreak=Meeting.id,
+            **args,
+        )
+        return envelope(page, lambda m: m)
+
+    @blp.arguments(MeetingCreateSchema)
+    @blp.response(201, MeetingSchema)
+    @blp.alt_response(403, description="Not the manager or the secretary")
+    @blp.alt_response(409, description="Less notice than the profile requires")
+    def post(self, body, aid):
+        """Schedule a meeting (manager, secretary) and send its notice to owners and board."""
+        association = association_for(aid)
+        body["starts_at"] = _parse_starts_at(body["starts_at"])
+        meeting = meetings.schedule_meeting(association, actor=caller(), **body)
+        db.session.commit()
+        return dump_meeting(meeting)
+
+
+@blp.route("/meetings/<int:meeting_id>")
+class MeetingItem(MethodView):
+    @blp.response(200, MeetingSchema)
+    def get(self, meeting_id):
+        """Return a meeting with its agenda, attendance, quorum and motions."""
+        return dump_meeting(meeting_for(meeting_id))
+
+
+@blp.route("/meetings/<int:meeting_id>/agenda-items")
+class AgendaItems(MethodView):
+    @blp.arguments(AgendaItemCreateSchema)
+    @blp.response(201, AgendaItemSchema)
+    @blp.alt_response(403, description="Not the manager or the secretary")
+    @blp.alt_response(409, description="The notice period has begun, or the request is taken")
+    def post(self, body, meeting_id):
+        """Add an agenda item (manager, secretary); ``approval_id`` puts a request whose venue
+        is a meeting on this agenda, to be decided by the motion on the item."""
+        meeting = meeting_for(meeting_id)
+        item = meetings.add_agenda_item(meeting, actor=caller(), **body)
+        db.session.commit()
+        return item
+
+
+@blp.route("/meetings/<int:meeting_id>/attendance")
+class AttendanceView(MethodView):
+    @blp.arguments(AttendanceCreateSchema)
+    @blp.response(201, AttendanceSchema)
+    @blp.alt_response(403, description="Not the manager or the secretary")
+    @blp.alt_response(409, description="Before the meeting's date, or adjourned")
+    def post(self, body, meeting_id):
+        """Record whether a board member is present (manager, secretary)."""
+        meeting = meeting_for(meeting_id)
+        row = meetings.record_attendance(meeting, actor=caller(), **body)
+        db.session.commit()
+        return row
+
+
+@blp.route("/meetings/<int:meeting_id>/motions")
+class Motions(MethodView):
+    @blp.arguments(MotionCreateSchema)
+    @blp.response(201, MotionSchema)
+    @blp.alt_response(403, description="Not the manager or the secretary")
+    @blp.alt_response(409, description="No quorum, no agenda item (CA), or adjourned")
+    def post(self, body, meeting_id):
+        """Record a motion with its mover and seconder (manager, secretary)."""
+        meeting = meeting_for(meeting_id)
+        motion = meetings.move_motion(meeting, actor=caller(), **body)
+        db.session.commit()
+        return motion
+
+
+@blp.route("/motions/<int:motion_id>/votes")
+class MotionVotes(MethodView):
+    @blp.arguments(MotionVoteCreateSchema)
+    @blp.response(201, MotionSchema)
+    @blp.alt_response(403, description="Not the manager or the secretary")
+    @blp.alt_response(409, description="The motion is decided, or the meeting adjourned")
+    def post(self, body, motion_id):
+        """Record a present board member's vote (manager, secretary); a repeat replaces it."""
+        motion = meetings.get_motion(motion_id)
+        meeting_for(motion.meeting_id)
+        motion = meetings.vote_on_motion(motion, actor=caller(), **body)
+        db.session.commit()
+        return motion
+
+
+@blp.route("/meetings/<int:meeting_id>/adjourn")
+class Adjourn(MethodView):
+    @blp.response(200, MeetingSchema)
+    @blp.alt_response(403, description="Not the manager or the secretary")
+    @blp.alt_response(409, description="Before the meeting's date, or not scheduled")
+    def post(self, meeting_id):
+        """Adjourn the meeting (manager, secretary)."""
+        meeting = meetings.adjourn_meeting(meeting_for(meeting_id), actor=caller())
+        db.session.commit()
+        return dump_meeting(meeting)
+
+
+@blp.route("/meetings/<int:meeting_id>/cancel")
+class Cancel(MethodView):
+    @blp.arguments(CancelSchema)
+    @blp.response(200, MeetingSchema)
+    @blp.alt_response(403, description="Not the manager")
+    @blp.alt_response(409, description="Started already, or not scheduled")
+    def post(self, body, meeting_id):
+        """Cancel a meeting before it starts (manager); owners get a notice."""
+        meeting = meetings.cancel_meeting(
+            meeting_for(meeting_id), reason=body["reason"], actor=caller()
+        )
+        db.session.commit()
+        return dump_meeting(meeting)
+
+
+def _ics(data: bytes, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+ICS = {"content": {"text/calendar": {"schema": {"type": "string"}}}}
+
+
+@blp.route("/meetings/<int:meeting_id>/calendar.ics")
+class MeetingCalendar(MethodView):
+    @blp.doc(responses={"200": {"description": "An iCalendar file", **ICS}})
+    def get(self, meeting_id):
+        """Return the meeting as an iCalendar file."""
+        meeting = meeting_for(meeting_id)
+        association = association_for(meeting.association_id)
+        return _ics(
+            calendar.meeting_ics(meeting, association, request.host),
+            f"meeting-{meeting.id}.ics",
+        )
+
+
+@blp.route("/associations/<int:aid>/meetings/calendar.ics")
+class MeetingFeed(MethodView):
+    @blp.doc(responses={"200": {"description": "An iCalendar feed", **ICS}})
+    def get(self, aid):
+        """Return the association's meetings the caller may see as an iCalendar feed."""
+        association = association_for(aid)
+        rows = list(
+            db.session.scalars(
+                meetings.meetings_query(caller(), aid).order_by(Meeting.starts_at).limit(500)
+            )
+        )
+        return _ics(calendar.feed_ics(rows, association, request.host), "meetings.ics")

@@ -1,0 +1,375 @@
+"""Meeting pages: the list, scheduling, and the meeting page the secretary runs on a tablet
+(attendance, quorum, motions, votes, adjourning); calendars; putting a board decision on a
+meeting's agenda ("Submit to the board")."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from app.approvals.models import ApprovalRequest
+from app.auth.models import User
+from app.compliance.profiles import EXECUTIVE_TOPICS, meeting_rules
+from app.core import clock
+from app.core.errors import DomainError, NotFound
+from app.core.formatting import long_datetime
+from app.core.forms import apply_errors
+from app.core.listing import paginate
+from app.core.pages import actor, list_args, load_association, require
+from app.extensions import db
+from app.meetings import calendar, policies, services
+from app.meetings.forms import AgendaItemForm, CancelForm, MeetingForm, SubmitToBoardForm
+from app.meetings.models import Meeting, MeetingStatus
+
+bp = Blueprint("meetings", __name__, url_prefix="/associations/<int:aid>")
+
+
+def _meeting_in(aid: int, meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.association_id != aid or not policies.can_view(actor(), meeting):
+        raise NotFound(_("No such meeting."))
+    return meeting
+
+
+def _board(aid: int) -> list[tuple[int, str, str]]:
+    """Return (user id, name, office) of the seated board, by name."""
+    offices = services.board_offices(aid)
+    people = db.session.scalars(select(User).where(User.id.in_(offices)).order_by(User.name))
+    return [(p.id, p.name, offices[p.id]) for p in people]
+
+
+@bp.route("/meetings")
+@login_required
+def index(aid: int):
+    """The association's meetings, soonest upcoming first by default."""
+    association = load_association(aid)
+    user = actor()
+    args = list_args()
+    args["direction"] = args["direction"] or "desc"
+    page = paginate(
+        services.meetings_query(user, aid),
+        search=[Meeting.location, Meeting.purpose, Meeting.kind],
+        sortable={"starts": Meeting.starts_at, "kind": Meeting.kind},
+        default_sort="starts",
+        tiebreak=Meeting.id,
+        **args,
+    )
+    return render_template(
+        "meetings/index.html",
+        association=association,
+        page=page,
+        can_schedule=policies.can_schedule(user, aid),
+        kinds=services.KIND_WORDS,
+    )
+
+
+def _schedule_form(aid: int) -> MeetingForm:
+    form = MeetingForm()
+    people = [("", _("— nobody —"))] + [
+        (str(uid), f"{name} ({office})") for uid, name, office in _board(aid)
+    ]
+    form.called_by.choices = people
+    form.called_by_second.choices = people
+    return form
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@login_required
+def new(aid: int):
+    """Schedule a meeting; the notice goes to owners and board at once."""
+    association = load_association(aid)
+    user = actor()
+    require(policies.can_schedule(user, aid))
+    form = _schedule_form(aid)
+    if request.method == "POST" and form.validate():
+        called = [v for v in (form.called_by.data, form.called_by_second.data) if v]
+        try:
+            meeting = services.schedule_meeting(
+                association,
+                kind=form.kind.data,
+                starts_at=form.starts_at.data.replace(tzinfo=clock.zone(association.time_zone)),
+                location=form.location.data or "",
+                video_url=form.video_url.data or "",
+                purpose=form.purpose.data or "",
+                emergency=form.emergency.data,
+                emergency_reason=form.emergency_reason.data or "",
+                called_by=[int(v) for v in called],
+                actor=user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error, {409: "starts_at"})
+        else:
+            db.session.commit()
+            flash(_("The meeting is scheduled and its notice sent."), "success")
+            return redirect(url_for("meetings.show", aid=aid, meeting_id=meeting.id))
+    rules = meeting_rules(association.compliance_profile)
+    return render_template("meetings/form.html", association=association, form=form, rules=rules), (
+        422 if form.errors else 200
+    )
+
+
+def _item_form(association, meeting) -> AgendaItemForm:
+    form = AgendaItemForm(prefix="item")
+    topics = meeting_rules(association.compliance_profile).executive_topics
+    form.executive_topic.choices = [("", _("— open session —"))] + [
+        (t, _(EXECUTIVE_TOPICS[t])) for t in topics
+    ]
+    return form
+
+
+@bp.route("/meetings/<int:meeting_id>", methods=["GET"])
+@login_required
+def show(aid: int, meeting_id: int, item_form=None, cancel_form=None):
+    """The meeting: agenda, attendance with quorum, motions with each vote."""
+    association = load_association(aid)
+    meeting = _meeting_in(aid, meeting_id)
+    user = actor()
+    board = _board(aid)
+    names = {uid: name for uid, name, _office in board}
+    present = meeting.present_ids
+    return render_template(
+        "meetings/show.html",
+        association=association,
+        meeting=meeting,
+        kinds=services.KIND_WORDS,
+        board=board,
+        names=names,
+        present=present,
+        attendance={a.user_id: a.present for a in meeting.attendance},
+        quorum=services.quorum_present(meeting),
+        quorum_needed=services.quorum_needed(aid),
+        can_run=policies.can_run(user, meeting) and meeting.status == MeetingStatus.SCHEDULED,
+        can_cancel=policies.can_cancel(user, meeting)
+        and meeting.status == MeetingStatus.SCHEDULED
+        and clock.now() < meeting.starts_at,
+        item_form=item_form or _item_form(association, meeting),
+        cancel_form=cancel_form or CancelForm(prefix="cancel"),
+        topics=EXECUTIVE_TOPICS,
+    )
+
+
+def _run(aid: int, meeting_id: int, action) -> Response:
+    """Do one recorded step at the meeting, then come back to its page."""
+    meeting = _meeting_in(aid, meeting_id)
+    require(policies.can_run(actor(), meeting))
+    try:
+        message = action(meeting)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        if message:
+            flash(message, "success")
+    return redirect(url_for("meetings.show", aid=aid, meeting_id=meeting_id) + "#record")
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@login_required
+def add_item(aid: int, meeting_id: int):
+    """Add an agenda item; errors stand next to the fields, keeping what was typed."""
+    association = load_association(aid)
+    meeting = _meeting_in(aid, meeting_id)
+    user = actor()
+    require(policies.can_run(user, meeting))
+    form = _item_form(association, meeting)
+    if form.validate():
+        try:
+            services.add_agenda_item(
+                meeting,
+                title=form.title.data,
+                kind=form.kind.data,
+                executive_topic=form.executive_topic.data or None,
+                added_under=form.added_under.data or None,
+                approval_id=int(form.approval_id.data) if form.approval_id.data else None,
+                actor=user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error, {409: "added_under"})
+        else:
+            db.session.commit()
+            flash(_("Added to the agenda and to its notice."), "success")
+            return redirect(url_for("meetings.show", aid=aid, meeting_id=meeting_id))
+    return show(aid, meeting_id, item_form=form), 422
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
+@login_required
+def attendance(aid: int, meeting_id: int):
+    """Mark a board member present or absent."""
+    load_association(aid)
+    user = actor()
+    return _run(
+        aid,
+        meeting_id,
+        lambda m: (
+            services.record_attendance(
+                m,
+                user_id=request.form.get("user_id"),
+                present=request.form.get("present") == "1",
+                actor=user,
+            )
+            and None
+        ),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/motions", methods=["POST"])
+@login_required
+def motion(aid: int, meeting_id: int):
+    """Record a motion with its mover and seconder."""
+    load_association(aid)
+    user = actor()
+    form = request.form
+    return _run(
+        aid,
+        meeting_id,
+        lambda m: (
+            services.move_motion(
+                m,
+                text=form.get("text", ""),
+                agenda_item_id=form.get("agenda_item_id") or None,
+                moved_by=form.get("moved_by"),
+                seconded_by=form.get("seconded_by"),
+                actor=user,
+            )
+            and _("Motion recorded; record each member's vote.")
+        ),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/motions/<int:motion_id>/votes", methods=["POST"])
+@login_required
+def vote(aid: int, meeting_id: int, motion_id: int):
+    """Record one member's vote on a motion."""
+    load_association(aid)
+    user = actor()
+
+    def _vote(meeting):
+        motion = services.get_motion(motion_id)
+        if motion.meeting_id != meeting.id:
+            raise NotFound(_("No such motion."))
+        services.vote_on_motion(
+            motion,
+            user_id=request.form.get("user_id"),
+            choice=request.form.get("choice"),
+            actor=user,
+        )
+        return None
+
+    return _run(aid, meeting_id, _vote)
+
+
+@bp.route("/meetings/<int:meeting_id>/adjourn", methods=["POST"])
+@login_required
+def adjourn(aid: int, meeting_id: int):
+    """Adjourn the meeting."""
+    load_association(aid)
+    user = actor()
+    return _run(
+        aid,
+        meeting_id,
+        lambda m: services.adjourn_meeting(m, actor=user) and _("The meeting is adjourned."),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@login_required
+def cancel(aid: int, meeting_id: int):
+    """Cancel a meeting before it starts (manager), telling the owners."""
+    load_association(aid)
+    meeting = _meeting_in(aid, meeting_id)
+    user = actor()
+    require(policies.can_cancel(user, meeting))
+    form = CancelForm(prefix="cancel")
+    if form.validate():
+        try:
+            services.cancel_meeting(meeting, reason=form.reason.data, actor=user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error, {409: "reason"})
+        else:
+            db.session.commit()
+            flash(_("The meeting is cancelled; owners get a notice."), "success")
+            return redirect(url_for("meetings.show", aid=aid, meeting_id=meeting_id))
+    return show(aid, meeting_id, cancel_form=form), 422
+
+
+@bp.route("/meetings/<int:meeting_id>/calendar.ics")
+@login_required
+def meeting_ics(aid: int, meeting_id: int):
+    """Download the meeting for a calendar."""
+    association = load_association(aid)
+    meeting = _meeting_in(aid, meeting_id)
+    return Response(
+        calendar.meeting_ics(meeting, association, request.host),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'},
+    )
+
+
+@bp.route("/meetings/calendar.ics")
+@login_required
+def feed_ics(aid: int):
+    """Download the association's meetings for a calendar."""
+    association = load_association(aid)
+    rows = list(
+        db.session.scalars(
+            services.meetings_query(actor(), aid).order_by(Meeting.starts_at).limit(500)
+        )
+    )
+    return Response(
+        calendar.feed_ics(rows, association, request.host),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="meetings.ics"'},
+    )
+
+
+@bp.route("/approvals/<int:request_id>/meeting", methods=["GET", "POST"])
+@login_required
+def submit_to_board(aid: int, request_id: int):
+    """ "Submit to the board": choose the meeting whose agenda takes a request decided at a
+    meeting, the next one whose notice period still allows it offered first."""
+    association = load_association(aid)
+    user = actor()
+    approval = db.session.get(ApprovalRequest, request_id)
+    if approval is None or approval.association_id != aid:
+        raise NotFound(_("No such approval request."))
+    require(policies.can_schedule(user, aid))
+    offered = services.next_meetings_for(approval)
+    form = SubmitToBoardForm()
+    form.meeting_id.choices = [
+        (
+            str(m.id),
+            f"{_(services.KIND_WORDS[m.kind])} — "
+            f"{long_datetime(m.starts_at, association.time_zone)}",
+        )
+        for m in offered
+    ]
+    if request.method == "POST" and form.validate():
+        meeting = next((m for m in offered if str(m.id) == form.meeting_id.data), None)
+        try:
+            if meeting is None:
+                raise NotFound(_("Choose one of the meetings offered."))
+            services.add_agenda_item(
+                meeting, title=approval.title[:200], approval_id=approval.id, actor=user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error, {409: "meeting_id", 404: "meeting_id"})
+        else:
+            db.session.commit()
+            flash(_("It is on the agenda; the motion on it will decide it."), "success")
+            return redirect(url_for("meetings.show", aid=aid, meeting_id=meeting.id))
+    return render_template(
+        "meetings/submit.html",
+        association=association,
+        approval=approval,
+        form=form,
+        offered=offered,
+        can_schedule=policies.can_schedule(user, aid),
+    ), (422 if form.errors else 200)
