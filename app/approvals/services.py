@@ -136,7 +136,7 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
         association_id=association_id,
         subject_type=subject_type,
         subject_id=subject.id,
-        title=kind.title(subject)[:300],
+        title=_fit(kind.title(subject), 300),
         status=ApprovalStatus.PENDING.value,
         required=required,
         threshold_label=label,
@@ -434,6 +434,8 @@ def _awaiting(user: User):
             EligibleVoter.user_id == user.id,
             ApprovalRequest.status == ApprovalStatus.PENDING,
             ApprovalRequest.id.not_in(voted),
+            # A request decided by a motion at a meeting waits for the meeting, not for votes.
+            (ApprovalRequest.venue != "meeting") | ApprovalRequest.emergency.is_(True),
         )
     )
 
@@ -505,3 +507,11 @@ def _notify(request: ApprovalRequest, compose: Callable[[], tuple[str, str]]) ->
                 composed[used] = compose()
         subject, body = composed[used]
         queue_mail(email, subject, body, association_id=request.association_id, topic="approvals")
+
+
+def _fit(text: str, limit: int) -> str:
+    """A request's title is derived from its subject (whose own fields are whole); one that
+    would not fit its column ends in an ellipsis, visibly, instead of being cut mid-word."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,:;—-") + "…"

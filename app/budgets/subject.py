@@ -82,7 +82,9 @@ class BudgetSubject(SubjectKind):
             "warnings": subject.submission_warnings or [],
             "checked": subject.submission_warnings is not None,
             "change": change,
-            "pdf_url": url_for("budgets.pdf", aid=subject.association_id, budget_id=subject.id),
+            # Plain values, no URLs: the board packet prints this outside any request.
+            "association_id": subject.association_id,
+            "budget_id": subject.id,
         }
 
     def url(self, subject: Budget) -> str:

@@ -607,6 +607,17 @@ def recover(app: Flask) -> int:
 
 
 _sweepers: dict[int, threading.Thread] = {}
+# Set when the interpreter shuts down: a sweep never starts work it cannot finish then.
+_stopping = threading.Event()
+
+
+def _stop_sweeping() -> None:
+    _stopping.set()
+
+
+import atexit  # noqa: E402  (kept beside what it registers)
+
+atexit.register(_stop_sweeping)
 
 
 def start_sweeper(app: Flask) -> None:
@@ -619,8 +630,7 @@ def start_sweeper(app: Flask) -> None:
     interval = app.config.get("JOBS_SWEEP_SECONDS", 15)
 
     def sweep() -> None:
-        while True:
-            threading.Event().wait(interval)
+        while not _stopping.wait(interval):
             try:
                 with app.app_context():
                     try:
@@ -629,7 +639,9 @@ def start_sweeper(app: Flask) -> None:
                             db.session.commit()
                     finally:
                         db.session.remove()
-            except Exception:
+            except Exception as error:
+                if _stopping.is_set() or "interpreter shutdown" in str(error):
+                    return  # the process is ending (a CLI command finished): nothing to report
                 app.logger.exception("The job sweep failed")
 
     thread = threading.Thread(target=sweep, daemon=True, name="hoa-job-sweeper")

@@ -37,7 +37,10 @@ def _board(aid: int) -> list[tuple[int, str, str]]:
     """Return (user id, name, office) of the seated board, by name."""
     offices = services.board_offices(aid)
     people = db.session.scalars(select(User).where(User.id.in_(offices)).order_by(User.name))
-    return [(p.id, p.name, offices[p.id]) for p in people]
+    from app.associations.forms import OFFICES
+
+    labels = {code: str(label) for code, label in OFFICES if code}
+    return [(p.id, p.name, labels.get(offices[p.id], offices[p.id]).lower()) for p in people]
 
 
 @bp.route("/meetings")

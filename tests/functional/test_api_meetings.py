@@ -594,3 +594,16 @@ def test_online_requests_cannot_go_on_an_agenda(world, api):
         json={"title": "Budget", "approval_id": approval_id},
     )
     assert response.status_code == 409 and "online" in response.get_json()["detail"]
+
+
+def test_a_request_decided_at_a_meeting_does_not_await_online_votes(ca, api, client):
+    from tests.conftest import login
+
+    approval_id = _submit_budget(api, ca)
+    board = api(ca.board)
+    assert board.get(f"/api/v1/approvals/{approval_id}").get_json()["venue"] == "meeting"
+    login(client, ca.board)
+    page = client.get(f"/associations/{ca.a.id}/approvals/{approval_id}").get_data(as_text=True)
+    assert "decided by a motion at a board meeting" in page
+    assert "You are not among the eligible voters" not in page
+    assert "awaits my vote" not in client.get(f"/associations/{ca.a.id}/").get_data(as_text=True)

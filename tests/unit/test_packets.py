@@ -17,7 +17,7 @@ from app.core.errors import NotFound, ValidationError
 from app.extensions import db
 from app.packets import charts, evidence, sections
 from app.packets.render import build_packet
-from app.vendors import contracts
+from app.vendors import bids, contracts
 from app.vendors import services as vendors
 from tests import factories as f
 from tests.pdfs import pdf_text
@@ -104,22 +104,22 @@ def packet_world(world):
     request = contracts.submit_contract(snow, actor=world.manager)
     for member in (world.board, world.board2):
         approvals.cast_vote(request.id, voter=member, choice="approve")
-    rfp = contracts.create_rfp(
+    rfp = bids.create_rfp(
         world.a,
         {"title": "Tree trimming 2027", "scope": "All trees", "due_on": date(2027, 3, 10)},
         actor=world.manager,
     )
-    chosen = contracts.add_bid(
+    chosen = bids.add_bid(
         rfp,
         {"vendor_id": green.id, "price": "14500", "term_months": 12, "notes": "Two crews"},
         actor=world.manager,
     )
-    contracts.add_bid(
+    bids.add_bid(
         rfp,
         {"vendor_id": arbor.id, "price": "12900", "term_months": 12, "notes": "Stumps extra"},
         actor=world.manager,
     )
-    tree = contracts.award_bid(chosen, actor=world.manager)
+    tree = bids.award_bid(chosen, actor=world.manager)
     contracts.submit_contract(tree, actor=world.manager)
 
     violation = open_violation(world, notes="Two bins visible from the street.", photos=[jpeg()])
