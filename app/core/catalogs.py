@@ -39,9 +39,22 @@ def _label(message) -> str:
     return f"{msgid!r}" + (f" ({where})" if where else "")
 
 
+def singular_forms(catalog) -> set[int]:
+    """Return the plural forms of a catalog used for n = 1 only (English "one"): those may
+    say "a warning" instead of "%(num)d warnings", the others must carry the count."""
+    import gettext
+
+    choose = gettext.c2py(catalog.plural_expr)
+    uses: dict[int, set[int]] = {}
+    for n in range(1000):
+        uses.setdefault(choose(n), set()).add(n)
+    return {form for form, ns in uses.items() if ns == {1}}
+
+
 def problems_of(catalog) -> list[str]:
     """Return what keeps a catalog (a babel ``Catalog``) from being complete, one line each."""
     found: list[str] = []
+    singular = singular_forms(catalog)
     for message in catalog:
         if not message.id:
             continue  # the header
@@ -65,9 +78,14 @@ def problems_of(catalog) -> list[str]:
         if message.python_format or any(FORMAT.search(o) for o in originals):
             names = frozenset().union(*(placeholders(o)[0] for o in originals))
             positional = placeholders(originals[-1])[1]
+            # Only in the plural original ("%(num)d warnings" beside "this warning"): a form
+            # for n = 1 alone may leave it out.
+            count_only = names - placeholders(originals[0])[0] if len(originals) > 1 else set()
             for index, form in enumerate(forms):
                 form_names, form_positional = placeholders(form)
                 which = f"form {index} of " if len(forms) > 1 else ""
+                if index in singular and len(forms) > 1:
+                    form_names = form_names | (count_only & names)
                 if form_names != names:
                     found.append(
                         f"placeholders: {which}{label} uses {sorted(form_names)}, the original "
