@@ -6,9 +6,14 @@ STAMP := $(VENV)/.installed
 export APP_ENV ?= development
 export FLASK_APP := wsgi.py
 
-.PHONY: setup system run test test-postgres api-contract mutants lint format migrate messages clean
+.PHONY: setup system catalogs run test test-postgres api-contract mutants lint format migrate messages clean
 
-setup: system $(STAMP)
+setup: system $(STAMP) catalogs
+
+# Compile the complete catalogs of app/translations (*.mo are not committed); an incomplete
+# one is left out, and the application does not offer its language (app/translations/README.md).
+catalogs: $(STAMP)
+	@$(BIN)/python scripts/compile_catalogs.py
 
 system:
 	@bash scripts/system-packages.sh
@@ -56,8 +61,11 @@ format: setup
 migrate: setup
 	$(BIN)/flask db migrate -m "$(m)"
 
+# Extract the strings marked for translation, then bring every catalog up to date (new
+# strings come in untranslated, never guessed: no fuzzy matching).
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache mutants

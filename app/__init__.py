@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask
 
 from app import config as config_module
 from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
@@ -85,7 +84,14 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     bootstrap.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    from app.core import catalogs, i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    if app.config.get("LANGUAGES") is None:
+        # English and every compiled catalog (make setup compiles the complete ones).
+        app.config["LANGUAGES"] = catalogs.compiled_languages(
+            app.extensions["babel"].translation_directories
+        )
 
     from app.core.sqlite import enable_sqlite_foreign_keys
 
@@ -107,19 +113,6 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
-
-
-def _select_locale() -> str | None:
-    languages = ["en"]
-    try:
-        from flask import current_app
-
-        languages = current_app.config["LANGUAGES"]
-        if current_user and current_user.is_authenticated and current_user.language in languages:
-            return current_user.language
-    except RuntimeError:
-        return "en"
-    return request.accept_languages.best_match(languages) if request else "en"
 
 
 def register_blueprints(app: Flask) -> None:

@@ -65,7 +65,9 @@ class Defaults:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = ["en"]
+    # The languages offered: None means English and every compiled catalog of
+    # app/translations (see its README); a list restricts them.
+    LANGUAGES: list[str] | None = None
 
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024  # a request with several photos
     MAX_PHOTO_BYTES = 10 * 1024 * 1024

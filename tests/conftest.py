@@ -42,6 +42,9 @@ def app(tmp_path_factory):
             "ARGON2_PARALLELISM": 1,
             "STORAGE_DIR": str(tmp_path_factory.mktemp("storage")),
             "JOBS_MODE": "eager",
+            # English only, whatever catalogs this machine has compiled; the languages
+            # tests offer more with the `languages` fixture (tests/languages.py).
+            "LANGUAGES": ["en"],
         }
     )
     with application.app_context():
@@ -211,3 +214,12 @@ def api(client):
         return ApiClient(client, response.get_json()["token"])
 
     return _api
+
+
+@pytest.fixture
+def languages(app, tmp_path):
+    """The app offering Spanish, Italian, Danish and Russian (tiny test catalogs)."""
+    from tests.languages import speaking
+
+    with speaking(app, tmp_path / "translations") as offered:
+        yield offered

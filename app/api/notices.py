@@ -45,6 +45,22 @@ class NoticeCreateSchema(BaseSchema):
         },
     )
     delivery = Enum(["general", "individual"], load_default="general")
+    translations = fields.Raw(
+        load_default=None,
+        metadata={
+            "type": "object",
+            "description": "versions in other languages, {language: {title, body}}; each "
+            "recipient receives the version in their language, else the notice's own text",
+            "propertyNames": {"enum": list(LANGUAGES)},
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string", "maxLength": 200},
+                    "body": {"type": "string", **BODY_DOC},
+                },
+            },
+        },
+    )
 
 
 class NoticeSchema(BaseSchema):
@@ -54,6 +70,10 @@ class NoticeSchema(BaseSchema):
     body = fields.Function(lambda n: n.text().body)
     body_html = fields.Function(lambda n: n.text().body_html)
     language = fields.String(attribute="default_language")
+    languages = fields.Function(
+        lambda n: sorted(t.language for t in n.texts),
+        metadata={"description": "the languages it has a version in"},
+    )
     audience = fields.String()
     unit_ids = fields.Function(lambda n: sorted(u.unit_id for u in n.units))
     delivery = fields.String()
@@ -208,6 +228,7 @@ class Notices(MethodView):
                 unit_ids=body["unit_ids"],
                 publish_at=publish_at,
                 delivery_kind=body["delivery"],
+                translations=body["translations"],
             )
         except ValidationError as error:
             if bad_time is not None:

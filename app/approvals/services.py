@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,7 +21,7 @@ from app.approvals.subjects import kind_of, load_subject, registered_types
 from app.associations.models import Association
 from app.auth import policies
 from app.auth.models import Membership, User
-from app.core import audit, clock
+from app.core import audit, clock, i18n
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationError
 from app.core.outbox import queue_mail
 from app.extensions import db
@@ -166,14 +167,16 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
     )
     _notify(
         request,
-        _("For the board's vote: %(title)s", title=request.title),
-        _(
-            "%(name)s submitted “%(title)s” for the board's decision. %(required)d of "
-            "%(n)d eligible members must approve.",
-            name=actor.name,
-            title=request.title,
-            required=required,
-            n=len(eligible),
+        lambda: (
+            _("For the board's vote: %(title)s", title=request.title),
+            _(
+                "%(name)s submitted “%(title)s” for the board's decision. %(required)d of "
+                "%(n)d eligible members must approve.",
+                name=actor.name,
+                title=request.title,
+                required=required,
+                n=len(eligible),
+            ),
         ),
     )
     return request
@@ -258,13 +261,15 @@ def cast_vote(request_id: int, *, voter: User, choice: str, comment: str = "") -
     )
     _notify(
         request,
-        _("Vote on %(title)s", title=request.title),
-        _(
-            "%(name)s voted %(choice)s. Approvals so far: %(a)d of %(required)d needed.",
-            name=voter.name,
-            choice=choice,
-            a=request.approvals,
-            required=request.required,
+        lambda: (
+            _("Vote on %(title)s", title=request.title),
+            _(
+                "%(name)s voted %(choice)s. Approvals so far: %(a)d of %(required)d needed.",
+                name=voter.name,
+                choice=choice,
+                a=request.approvals,
+                required=request.required,
+            ),
         ),
     )
     _decide_if_certain(request, voter)
@@ -315,16 +320,18 @@ def _decide(request: ApprovalRequest, status: ApprovalStatus, actor: User) -> No
     )
     _notify(
         request,
-        _("Board decision: %(title)s %(outcome)s", title=request.title, outcome=status.value),
-        _(
-            "The board %(outcome)s “%(title)s” with %(a)d approvals (%(required)d needed), "
-            "%(r)d rejections and %(s)d abstentions.",
-            outcome=status.value,
-            title=request.title,
-            a=request.approvals,
-            required=request.required,
-            r=request.rejections,
-            s=request.abstentions,
+        lambda: (
+            _("Board decision: %(title)s %(outcome)s", title=request.title, outcome=status.value),
+            _(
+                "The board %(outcome)s “%(title)s” with %(a)d approvals (%(required)d needed), "
+                "%(r)d rejections and %(s)d abstentions.",
+                outcome=status.value,
+                title=request.title,
+                a=request.approvals,
+                required=request.required,
+                r=request.rejections,
+                s=request.abstentions,
+            ),
         ),
     )
 
@@ -473,11 +480,13 @@ def withdraw_request(request_id: int, *, actor: User) -> ApprovalRequest:
     )
     _notify(
         request,
-        _("Withdrawn: %(title)s", title=request.title),
-        _(
-            "%(name)s withdrew “%(title)s” from the board's vote.",
-            name=actor.name,
-            title=request.title,
+        lambda: (
+            _("Withdrawn: %(title)s", title=request.title),
+            _(
+                "%(name)s withdrew “%(title)s” from the board's vote.",
+                name=actor.name,
+                title=request.title,
+            ),
         ),
     )
     return request
@@ -545,10 +554,11 @@ def briefs_of(requests: list[ApprovalRequest]) -> dict[int, list[str]]:
     return result
 
 
-def _notify(request: ApprovalRequest, subject: str, body: str) -> None:
-    """Mail the board and the managers once the transaction commits."""
-    recipients = db.session.scalars(
-        select(User.email)
+def _notify(request: ApprovalRequest, compose: Callable[[], tuple[str, str]]) -> None:
+    """Mail the board and the managers once the transaction commits, each in their own
+    language (``compose`` returns the subject and body, and runs once per language)."""
+    recipients = db.session.execute(
+        select(User.email, User.language)
         .join(Membership, Membership.user_id == User.id)
         .where(
             Membership.association_id == request.association_id,
@@ -557,7 +567,12 @@ def _notify(request: ApprovalRequest, subject: str, body: str) -> None:
         )
         .distinct()
     ).all()
-    for email in recipients:
+    composed: dict[str, tuple[str, str]] = {}
+    for email, language in recipients:
+        with i18n.in_language(language) as used:
+            if used not in composed:
+                composed[used] = compose()
+        subject, body = composed[used]
         queue_mail(email, subject, body, association_id=request.association_id, topic="approvals")
 
 

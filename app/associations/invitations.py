@@ -32,7 +32,7 @@ from app.auth.services import (
     person_errors,
     validate_password,
 )
-from app.core import audit, clock, formatting, jobs
+from app.core import audit, clock, formatting, i18n, jobs
 from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from app.core.links import base_url, external_url
 from app.core.outbox import queue_mail
@@ -175,6 +175,11 @@ def send_invitation(invitation_id: int, base: str) -> None:
         person = db.session.get(User, invitation.sent_user_id)
     if person is None or not person.active:
         return  # nobody to tell: the inviter is told the same as ever
+    with i18n.in_language(person.language):
+        _mail_invitation(invitation, person, base)
+
+
+def _mail_invitation(invitation: Invitation, person: User, base: str) -> None:
     token = secrets.token_urlsafe(32)
     invitation.token_hash, invitation.user_id = _digest(token), person.id
     association = invitation.association
@@ -238,9 +243,12 @@ def invitation_for(token: str) -> Invitation:
     return invitation
 
 
-def accept(token: str, *, user: User | None, password: str | None = None) -> Membership:
+def accept(
+    token: str, *, user: User | None, password: str | None = None, language: str | None = None
+) -> Membership:
     """Accept an invitation: as the signed-in person it was for, or, for an account the
-    invitation created, by choosing its password. The role begins now."""
+    invitation created, by choosing its password (and keeping ``language``, the one its
+    page was read in, as the new account's own). The role begins now."""
     invitation = invitation_for(token)
     person = db.session.get(User, invitation.user_id)
     if user is None:
@@ -248,6 +256,8 @@ def accept(token: str, *, user: User | None, password: str | None = None) -> Mem
             raise NotAllowed(_("Sign in to accept this invitation."))
         validate_password(password)
         person.password_hash = hash_password(password)
+        if language:
+            person.language = language
     elif user.id != person.id:
         raise NotAllowed(
             _("This invitation is for another account. Sign out and follow the link again.")

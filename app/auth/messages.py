@@ -7,13 +7,19 @@ from flask_babel import gettext as _
 
 from app.auth import services
 from app.auth.models import User
-from app.core import jobs
+from app.core import i18n, jobs
 from app.core.links import base_url, external_url
 from app.core.outbox import queue_mail
 
 
 def send_reset_link(user: User, *, welcome: bool = False, base: str | None = None) -> None:
-    """Queue a mail to the person with a link to choose a password (sent after commit)."""
+    """Queue a mail to the person with a link to choose a password (sent after commit), in
+    their language."""
+    with i18n.in_language(user.language):
+        _send_reset_link(user, welcome=welcome, base=base)
+
+
+def _send_reset_link(user: User, *, welcome: bool, base: str | None) -> None:
     token = services.make_reset_token(user)
     link = external_url(base or base_url(), "auth.reset_password", token=token)
     hours = current_app.config["PASSWORD_RESET_HOURS"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -32,20 +30,11 @@ from app.auth.models import Membership, User
 from app.core import jobs
 from app.core.errors import DomainError, NotFound, TooManyAttempts, ValidationError
 from app.core.forms import ConfirmForm, apply_errors
-from app.core.links import base_url
+from app.core.links import base_url, local_path
 from app.core.listing import paginate
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 # --- browser sessions (auth.sessions) ------------------------------------------------------
@@ -138,7 +127,7 @@ def login():
             form.password.errors.append(error.message)
             status = 200
         else:
-            response = redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            response = redirect(local_path(request.args.get("next")) or url_for("home.index"))
             start_browser_session(user, remember=form.remember.data, response=response)
             login_user(user)
             return response

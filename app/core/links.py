@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import current_app, has_request_context, request, url_for
 
 
@@ -19,3 +21,15 @@ def external_url(base: str, endpoint: str, **values) -> str:
     """Return an absolute URL for an endpoint under ``base``."""
     with current_app.test_request_context(base_url=base):
         return url_for(endpoint, _external=True, **values)
+
+
+def local_path(target: str | None) -> str | None:
+    """Return ``target`` if it is a path on this site (a ``next`` to go back to), else None."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None  # browsers read /\\host as another site
+    return target

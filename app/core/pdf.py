@@ -60,13 +60,37 @@ def _stylesheet(name: str):
     return CSS(string=(STATIC / "pdf" / name).read_text(), url_fetcher=url_fetcher())
 
 
+def _page_label() -> str:
+    from flask_babel import gettext as _
+
+    return _("Page %(page)s of %(pages)s", page="\x00page\x00", pages="\x00pages\x00")
+
+
+@lru_cache(maxsize=16)
+def _page_numbers(label: str):
+    """The footer's "Page 1 of 3" in the language being rendered, as CSS content."""
+    from weasyprint import CSS
+
+    parts = []
+    for index, piece in enumerate(label.split("\x00")):
+        if index % 2:
+            parts.append(f"counter({piece})" if piece in ("page", "pages") else "")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    content = " ".join(p for p in parts if p)
+    return CSS(string=f"@page {{ @bottom-right {{ content: {content}; }} }}")
+
+
 def render_pdf(template: str, *, stylesheet: str = "document.css", **context) -> bytes:
     """Render a Jinja template to PDF bytes."""
     from weasyprint import HTML
 
     html = render_template(template, **context)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
-    pdf = document.write_pdf(stylesheets=[_stylesheet(stylesheet)])
+    sheets = [_stylesheet(stylesheet)]
+    if stylesheet == "document.css":
+        sheets.append(_page_numbers(_page_label()))
+    pdf = document.write_pdf(stylesheets=sheets)
     current_app.logger.debug("Rendered %s (%d bytes)", template, len(pdf))
     return pdf
 

@@ -285,6 +285,10 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.path.startswith("/api/") or current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
+        if response.mimetype in ("text/html", "application/problem+json"):
+            # The words depend on these (core.i18n): a cache must not hand one person's
+            # language to another.
+            response.vary.update(("Accept-Language", "Cookie"))
         return response
 
     @app.teardown_request
@@ -293,7 +297,7 @@ def register_request_hooks(app: Flask) -> None:
         if exc is not None:
             db.session.rollback()
 
-    from app.core import audit, formatting
+    from app.core import audit, formatting, i18n
 
     def _tz(where=None) -> str:
         # The record's own association where the page lists several (``|datefmt(zone)``,
@@ -309,6 +313,7 @@ def register_request_hooks(app: Flask) -> None:
         lambda v, where=None: formatting.long_datetime(v, _tz(where)), "datetimefmt"
     )
     app.add_template_filter(formatting.money, "money")
+    app.add_template_filter(i18n.name_of, "language_name")
 
     @app.context_processor
     def template_helpers():
@@ -320,4 +325,6 @@ def register_request_hooks(app: Flask) -> None:
             "audit_action": audit.action_label,
             "audit_record_url": audit.record_url,
             "audit_record_label": audit.record_label,
+            "languages": i18n.choices(),
+            "current_language": formatting.language(),
         }

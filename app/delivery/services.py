@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, insert, select, update
 
 from app.auth.models import User
-from app.core import audit, clock, outbox
+from app.core import audit, clock, i18n, outbox
 from app.core.errors import ValidationError
 from app.delivery.models import LANGUAGES, Choice, Delivery, Method, Preference, Read, Status
 from app.extensions import db
@@ -150,6 +150,7 @@ def deliver(
     e-mails. Recipients already holding a portal delivery are skipped, so a run cut short
     and started again delivers to the rest only.
 
+    Each e-mail is composed (``email(recipient)``) in the recipient's language.
     Rows go in with multi-row inserts, a thousand recipients at a time; ``progress(n)`` is
     told after each chunk (the caller may commit there). ``mailable`` says who has an
     address on the books; nobody else gets a printed copy.
@@ -193,7 +194,11 @@ def deliver(
                     # The portal shows it from this moment (4050(c)).
                     rows.append({**base, "method": method, "status": Status.SENT, "sent_at": now})
                 elif method == Method.EMAIL and email is not None:
-                    content = email(recipient)
+                    # Its words, dates and money in the person's language (English when
+                    # the application does not offer it); the subject's own text is the
+                    # caller's choice (``language``).
+                    with i18n.in_language(recipient.language):
+                        content = email(recipient)
                     mails.append(
                         {
                             "to": recipient.email,

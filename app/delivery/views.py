@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
-from app.core.errors import DomainError
+from app.core import i18n
+from app.core.errors import DomainError, ValidationError
 from app.core.forms import apply_errors
+from app.core.inputs import text_problem
+from app.core.links import local_path
 from app.core.pages import actor
 from app.delivery import links, services
 from app.delivery.forms import PreferencesForm
@@ -40,8 +43,42 @@ def preferences():
         else:
             db.session.commit()
             flash(_("Your preferences are saved."), "success")
-            return redirect(url_for("delivery.preferences"))
-    return render_template("delivery/preferences.html", form=form, current=current)
+            response = redirect(url_for("delivery.preferences"))
+            if form.language.data in i18n.available():
+                i18n.set_cookie(response, form.language.data)  # kept after signing out
+            return response
+    return render_template(
+        "delivery/preferences.html",
+        form=form,
+        current=current,
+        offered=i18n.available(),
+    )
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """The language switcher at the foot of every page: remember the choice on this browser
+    and, for a signed-in person, as their preference (audited with their other preferences)."""
+    language = request.form.get("language", "")
+    if language not in i18n.available():
+        raise ValidationError(
+            {
+                "language": [
+                    _(
+                        "Choose one of: %(languages)s.",
+                        languages=", ".join(i18n.available()),
+                    )
+                ]
+            }
+        )
+    if current_user.is_authenticated:
+        services.set_preferences(actor(), language=language)
+        db.session.commit()
+    target = request.form.get("next", "")
+    back = None if text_problem(target) else local_path(target)
+    response = redirect(back or url_for("home.index"))
+    i18n.set_cookie(response, language)
+    return response
 
 
 @bp.route("/r/<token>")

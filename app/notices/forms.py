@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import Form, choices
+from app.delivery.forms import LANGUAGE_NAMES
 
 AUDIENCES = [
     ("owners", _l("All owners")),
@@ -60,6 +61,46 @@ class NoticeForm(Form):
     review = SubmitField(_l("Review before publishing"))
     publish = SubmitField(_l("Publish"))
     edit = SubmitField(_l("Back to editing"))
+
+    def versions(self, own: str) -> list[tuple[str, str, object, object]]:
+        """Return (language, its name, title field, text field) for each language other than
+        the notice's own: its versions for the owners who read those languages."""
+        return [
+            (code, name, self[f"title_{code}"], self[f"body_{code}"])
+            for code, name in LANGUAGE_NAMES
+            if code != own
+        ]
+
+    def translations(self, own: str) -> dict[str, dict[str, str]]:
+        """Return the versions typed, as the service takes them."""
+        return {
+            code: {"title": title.data or "", "body": body.data or ""}
+            for code, _name, title, body in self.versions(own)
+        }
+
+
+for _code, _name in LANGUAGE_NAMES:
+    setattr(
+        NoticeForm,
+        f"title_{_code}",
+        StringField(
+            _l("Title in %(language)s", language=_name),
+            validators=[Optional(), Length(max=200)],
+        ),
+    )
+    setattr(
+        NoticeForm,
+        f"body_{_code}",
+        TextAreaField(_l("Text in %(language)s", language=_name), validators=[Optional()]),
+    )
+
+
+def translation_field(key: str) -> str | None:
+    """Return the form field a service error key names: translations.es.title → title_es."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "translations" and parts[2] in ("title", "body"):
+        return f"{parts[2]}_{parts[1]}"
+    return None
 
 
 class AnnualAnswerForm(Form):

@@ -16,13 +16,13 @@ from sqlalchemy import select
 
 from app.associations.models import Association, Unit
 from app.auth.models import Membership, User
-from app.core import audit, clock, formatting, jobs, outbox
+from app.core import audit, clock, formatting, i18n, jobs, outbox
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.markdown import to_html
 from app.core.parsing import as_id
 from app.delivery import services as delivery
 from app.delivery.links import LinkMaker
-from app.delivery.models import Method
+from app.delivery.models import LANGUAGES, Method
 from app.extensions import db
 from app.notices.models import (
     Audience,
@@ -108,9 +108,11 @@ def check_notice(
     unit_ids=None,
     publish_at=None,
     delivery_kind=None,
+    translations=None,
 ) -> dict:
     """Return a notice's cleaned values, or raise ValidationError naming every bad field."""
     errors: dict[str, list[str]] = {}
+    versions = _check_translations(association, translations, errors)
     if audience not in {a.value for a in Audience}:
         errors["audience"] = [_("Choose owners, board, all or units.")]
     delivery_kind = delivery_kind or DeliveryKind.GENERAL.value
@@ -145,11 +147,74 @@ def check_notice(
     return {
         "title": title,
         "body": body,
+        "translations": versions,
         "audience": audience,
         "unit_ids": units,
         "publish_at": clock.as_utc(publish_at) if later else None,
         "delivery_kind": delivery_kind,
     }
+
+
+def _check_translations(association, translations, errors: dict) -> dict[str, tuple[str, str]]:
+    """Return the versions in other languages, {language: (title, body)}, each checked like
+    the notice's own text; a language left blank is no version. Errors go into ``errors``
+    under ``translations.<language>.title`` / ``.body``."""
+    if translations in (None, {}):
+        return {}
+    if not isinstance(translations, dict):
+        errors["translations"] = [_("Give the versions as {language: {title, body}}.")]
+        return {}
+    own = getattr(association, "default_language", None) or "en"
+    versions: dict[str, tuple[str, str]] = {}
+    for language, version in translations.items():
+        where = f"translations.{language}"
+        if language not in LANGUAGES or language == own:
+            errors[where] = [
+                _(
+                    "Give versions in %(languages)s only (the notice's own text is in %(own)s).",
+                    languages=", ".join(code for code in LANGUAGES if code != own),
+                    own=own,
+                )
+            ]
+            continue
+        if isinstance(version, tuple) and len(version) == 2:
+            version = {"title": version[0], "body": version[1]}  # checked already
+        if not isinstance(version, dict):
+            errors[where] = [_("Give the version as {title, body}.")]
+            continue
+        title, body = version.get("title"), version.get("body")
+        title = title.strip() if isinstance(title, str) else ""
+        blank_body = not isinstance(body, str) or not body.strip()
+        if not title and blank_body:
+            continue
+        if not title:
+            errors[f"{where}.title"] = [_("Give this version a title.")]
+        elif len(title) > TITLE_MAX:
+            errors[f"{where}.title"] = [
+                _("Use at most %(max)d characters (this has %(n)d).", max=TITLE_MAX, n=len(title))
+            ]
+        try:
+            body = check_body(body)
+        except ValidationError as error:
+            errors[f"{where}.body"] = error.errors["body"]
+        if f"{where}.title" not in errors and f"{where}.body" not in errors:
+            versions[language] = (title, body)
+    return versions
+
+
+def recipient_languages(
+    association: Association, ids: list[int], versions
+) -> list[tuple[str, int, bool]]:
+    """Return the recipients' languages, how many read each, and whether the notice has a
+    version in it (else they receive the notice's own text): the manager sees what is missing."""
+    from collections import Counter
+
+    own = getattr(association, "default_language", None) or "en"
+    counts = Counter(r.language for r in delivery.recipients(ids))
+    return [
+        (language, n, language == own or language in versions)
+        for language, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
 
 
 def create_notice(
@@ -161,10 +226,12 @@ def create_notice(
     unit_ids=None,
     publish_at=None,
     delivery_kind=None,
+    translations=None,
     actor: User | None,
     meeting_id: int | None = None,
 ) -> Notice:
-    """Write a notice: publish it now, or schedule it (a moment in the past is now)."""
+    """Write a notice, with versions in other languages if given: publish it now, or
+    schedule it (a moment in the past is now)."""
     values = check_notice(
         association,
         title=title,
@@ -173,6 +240,7 @@ def create_notice(
         unit_ids=unit_ids,
         publish_at=publish_at,
         delivery_kind=delivery_kind,
+        translations=translations,
     )
     now = clock.now()
     later = values["publish_at"] is not None
@@ -199,6 +267,15 @@ def create_notice(
             body_html=to_html(values["body"]),
         )
     )
+    for other, (other_title, other_body) in sorted(values["translations"].items()):
+        notice.texts.append(
+            NoticeText(
+                language=other,
+                title=other_title,
+                body=other_body,
+                body_html=to_html(other_body),
+            )
+        )
     for unit_id in values["unit_ids"]:
         notice.units.append(NoticeUnit(unit_id=unit_id))
     db.session.add(notice)
@@ -222,6 +299,7 @@ def create_notice(
             "audience": values["audience"],
             "delivery": values["delivery_kind"],
             "unit_ids": values["unit_ids"],
+            "languages": [language, *sorted(values["translations"])],
         },
     )
     return notice
@@ -403,17 +481,40 @@ def print_copies(rows) -> bytes:
     user_ids = [row.user_id for row in rows]
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
     addresses = _mailing_addresses(association.id, user_ids)
+    portal = getattr(association, "portal_url", "") or ""
+    contact = _contact_line(association)
     sheets = []
     for row in rows:
         text = notice.text(row.language)
-        sheets.append(
-            {
-                "recipient_lines": [names.get(row.user_id, ""), *addresses.get(row.user_id, [])],
-                "title": text.title,
-                "body_html": text.body_html,
-                "reference": f"N-{notice.id}-{row.id}",
-            }
-        )
+        reference = f"N-{notice.id}-{row.id}"
+        # Each sheet's own words and date in the language of the text it carries.
+        with i18n.in_language(text.language) as language:
+            at_portal = (" " + _("at %(url)s", url=portal)) if portal else ""
+            sheets.append(
+                {
+                    "language": language,
+                    "recipient_lines": [
+                        names.get(row.user_id, ""),
+                        *addresses.get(row.user_id, []),
+                    ],
+                    "title": text.title,
+                    "body_html": text.body_html,
+                    "reference": reference,
+                    "published": formatting.long_date(notice.published_at, association.time_zone),
+                    "ref_line": _(
+                        "Notice from %(name)s · Reference %(ref)s",
+                        name=association.name,
+                        ref=reference,
+                    ),
+                    "legal": _(
+                        "This notice is also in your owner portal%(portal)s. To receive notices "
+                        "by e-mail instead of paper, or both, change your preferences there or "
+                        "write to the management office%(contact)s.",
+                        portal=at_portal,
+                        contact=(", " + contact) if contact else "",
+                    ),
+                }
+            )
     from markupsafe import Markup
 
     for sheet in sheets:
@@ -424,9 +525,6 @@ def print_copies(rows) -> bytes:
         sheets=sheets,
         letterhead=association.letterhead_address or association.name,
         association_name=association.name,
-        published=formatting.long_date(notice.published_at, association.time_zone),
-        portal=getattr(association, "portal_url", "") or "",
-        contact=_contact_line(association),
     )
 
 
@@ -499,26 +597,8 @@ def remind_unread(notice: Notice, *, actor: User) -> dict[str, int]:
         if "email" not in delivery.methods_for(person, general=True):
             no_email += 1
             continue
-        text = notice.text(person.language)
-        values = {
-            "name": person.name,
-            "title": text.title,
-            "association": association.name,
-            "link": links.read_link(SUBJECT, notice.id, person.user_id),
-            "preferences": links.preferences,
-        }
-        emails.append(
-            {
-                "to": person.email,
-                "subject": _("Reminder: %(title)s", title=text.title),
-                "body": render_template("email/notices/reminder.txt", **values),
-                "html": render_template("email/notices/reminder.html", **values),
-                "headers": links.unsubscribe_header(),
-                "association_id": association.id,
-                "topic": "notices.reminder",
-                "topic_id": notice.id,
-            }
-        )
+        with i18n.in_language(person.language):
+            emails.append(_reminder_email(notice, person, association, links))
     outbox.queue_many(emails)
     notice.reminded_at = clock.now()
     _record(
@@ -533,6 +613,29 @@ def remind_unread(notice: Notice, *, actor: User) -> dict[str, int]:
         data={"reminded": len(emails), "without_email": no_email},
     )
     return {"reminded": len(emails), "without_email": no_email}
+
+
+def _reminder_email(notice: Notice, person, association: Association, links) -> dict:
+    """Return one reminder e-mail, in the language being rendered; the notice's text in the
+    person's language where it has one."""
+    text = notice.text(person.language)
+    values = {
+        "name": person.name,
+        "title": text.title,
+        "association": association.name,
+        "link": links.read_link(SUBJECT, notice.id, person.user_id),
+        "preferences": links.preferences,
+    }
+    return {
+        "to": person.email,
+        "subject": _("Reminder: %(title)s", title=text.title),
+        "body": render_template("email/notices/reminder.txt", **values),
+        "html": render_template("email/notices/reminder.html", **values),
+        "headers": links.unsubscribe_header(),
+        "association_id": association.id,
+        "topic": "notices.reminder",
+        "topic_id": notice.id,
+    }
 
 
 # --- the communications page ----------------------------------------------------------------
@@ -602,6 +705,35 @@ def read_rates(association: Association, *, months: int = 12) -> dict:
         "unreached": delivery.unreached(association.id, owners),
         "owner_count": len(owners),
     }
+
+
+def read_by_language(notice: Notice) -> list[dict]:
+    """Return, per recipient language, how many received the notice in the portal, how many
+    read it, and how many of them received a version in their own language."""
+    from app.delivery.models import Delivery, Read
+
+    read_join = (
+        (Read.subject_type == Delivery.subject_type)
+        & (Read.subject_id == Delivery.subject_id)
+        & (Read.user_id == Delivery.user_id)
+    )
+    rows = db.session.execute(
+        select(User.language, Delivery.language, Read.id.is_not(None))
+        .join(User, User.id == Delivery.user_id)
+        .outerjoin(Read, read_join)
+        .where(
+            Delivery.subject_type == SUBJECT,
+            Delivery.subject_id == notice.id,
+            Delivery.method == Method.PORTAL,
+        )
+    )
+    found: dict[str, dict] = {}
+    for own, received, was_read in rows:
+        entry = found.setdefault(own, {"language": own, "sent": 0, "read": 0, "in_own": 0})
+        entry["sent"] += 1
+        entry["read"] += int(bool(was_read))
+        entry["in_own"] += int(received == own)
+    return sorted(found.values(), key=lambda e: (-e["sent"], e["language"]))
 
 
 def notice_list_query(association_id: int):

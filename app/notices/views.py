@@ -19,12 +19,12 @@ from app.core.listing import paginate
 from app.core.markdown import to_html
 from app.core.pages import actor, list_args, load_association, require
 from app.delivery import services as delivery
-from app.delivery.forms import DELIVERY_CHOICES
+from app.delivery.forms import DELIVERY_CHOICES, LANGUAGE_NAMES
 from app.delivery.models import Delivery, Read
 from app.extensions import db
 from app.notices import annual, services
 from app.notices import policies as notice_policies
-from app.notices.forms import NoticeForm
+from app.notices.forms import NoticeForm, translation_field
 from app.notices.models import Notice, NoticeStatus, NoticeText
 
 bp = Blueprint("notices", __name__, url_prefix="/associations/<int:aid>")
@@ -122,6 +122,7 @@ def new(aid: int):
             values = {
                 "title": form.title.data,
                 "body": form.body.data,
+                "translations": form.translations(_own_language(association)),
                 "audience": form.audience.data,
                 "unit_ids": form.unit_ids.data or [],
                 "publish_at": publish_at,
@@ -132,7 +133,7 @@ def new(aid: int):
                     notice = services.create_notice(association, actor=user, **values)
                 except DomainError as error:
                     db.session.rollback()
-                    apply_errors(form, error, {422: "body"})
+                    apply_errors(form, _on_version_fields(error), {422: "body"})
                 else:
                     db.session.commit()
                     if notice.status == NoticeStatus.SCHEDULED:
@@ -148,7 +149,7 @@ def new(aid: int):
                     preview = _review(association, values)
                 except DomainError as error:
                     db.session.rollback()
-                    apply_errors(form, error, {422: "body"})
+                    apply_errors(form, _on_version_fields(error), {422: "body"})
                 else:
                     reviewing = True
                     return render_template(
@@ -156,10 +157,28 @@ def new(aid: int):
                         association=association,
                         form=form,
                         preview=preview,
+                        own_language=_own_language(association),
+                        language_names=dict(LANGUAGE_NAMES),
                     )
     return render_template(
-        "notices/form.html", association=association, form=form, reviewing=reviewing
+        "notices/form.html",
+        association=association,
+        form=form,
+        reviewing=reviewing,
+        own_language=_own_language(association),
     )
+
+
+def _own_language(association) -> str:
+    return getattr(association, "default_language", None) or "en"
+
+
+def _on_version_fields(error: DomainError) -> DomainError:
+    """Name the version fields of the form in a service's errors (translations.es.title)."""
+    errors = getattr(error, "errors", None)
+    if errors:
+        error.errors = {translation_field(key) or key: value for key, value in errors.items()}
+    return error
 
 
 def _review(association, values: dict) -> dict:
@@ -175,6 +194,11 @@ def _review(association, values: dict) -> dict:
     return {
         "title": cleaned["title"],
         "body_html": to_html(cleaned["body"]),
+        "versions": [
+            (language, title, to_html(body))
+            for language, (title, body) in sorted(cleaned["translations"].items())
+        ],
+        "languages": services.recipient_languages(association, ids, cleaned["translations"]),
         "recipients": len(people),
         "methods": methods,
         "publish_at": cleaned["publish_at"],
@@ -281,6 +305,8 @@ def deliveries(aid: int, notice_id: int):
         association=association,
         notice=notice,
         page=page,
+        by_language=services.read_by_language(notice),
+        language_names=dict(LANGUAGE_NAMES),
         summary=_method_summary(notice.id),
         confirm=ConfirmForm(),
     )
@@ -337,8 +363,6 @@ def communications(aid: int):
     require(notice_policies.can_see_all(user, aid))
     rates = services.read_rates(association)
     method_labels = {"portal": _("Portal"), "email": _("E-mail"), "mail": _("Paper")}
-    from app.delivery.forms import LANGUAGE_NAMES
-
     language_labels = dict(LANGUAGE_NAMES)
     percent = charts.percent
     months = _percent_items(rates["by_month"])

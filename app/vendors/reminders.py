@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.associations.models import Association
 from app.auth.models import Membership, User
-from app.core import clock, formatting, jobs, outbox
+from app.core import clock, formatting, i18n, jobs, outbox
 from app.extensions import db
 from app.vendors.insurance import expiring_certificates
 from app.vendors.models import KIND_LABELS, CertificateReminder
@@ -24,8 +24,8 @@ def send_expiry_reminders() -> int:
     return how many reminders were queued. A reminder counts as sent once its mail is."""
     queued = 0
     for association in db.session.scalars(select(Association)):
-        managers = db.session.scalars(
-            select(User.email)
+        managers = db.session.execute(
+            select(User.email, User.language)
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.association_id == association.id,
@@ -54,26 +54,13 @@ def send_expiry_reminders() -> int:
             )
             db.session.add(reminder)
             db.session.flush()
-            vendor = certificate.vendor
-            for email in managers:
+            for email, language in managers:
+                with i18n.in_language(language):
+                    subject, body = _reminder_text(certificate, days, association)
                 outbox.queue_mail(
                     email,
-                    _(
-                        "%(vendor)s: %(kind)s insurance expires in %(days)d days",
-                        vendor=vendor.name,
-                        kind=KIND_LABELS[certificate.kind],
-                        days=days,
-                    ),
-                    _(
-                        "The %(kind)s certificate of %(vendor)s (%(carrier)s, policy %(policy)s) "
-                        "expires on %(date)s. %(association)s needs a current certificate.",
-                        kind=KIND_LABELS[certificate.kind],
-                        vendor=vendor.name,
-                        carrier=certificate.carrier,
-                        policy=certificate.policy_number,
-                        date=formatting.long_date(certificate.expires_on),
-                        association=association.name,
-                    ),
+                    subject,
+                    body,
                     association_id=association.id,
                     topic=REMINDER_TOPIC,
                     topic_id=reminder.id,
@@ -81,6 +68,29 @@ def send_expiry_reminders() -> int:
             queued += 1
         db.session.commit()
     return queued
+
+
+def _reminder_text(certificate, days: int, association) -> tuple[str, str]:
+    """Return a certificate reminder's subject and body, in the language being rendered."""
+    vendor = certificate.vendor
+    return (
+        _(
+            "%(vendor)s: %(kind)s insurance expires in %(days)d days",
+            vendor=vendor.name,
+            kind=KIND_LABELS[certificate.kind],
+            days=days,
+        ),
+        _(
+            "The %(kind)s certificate of %(vendor)s (%(carrier)s, policy %(policy)s) "
+            "expires on %(date)s. %(association)s needs a current certificate.",
+            kind=KIND_LABELS[certificate.kind],
+            vendor=vendor.name,
+            carrier=certificate.carrier,
+            policy=certificate.policy_number,
+            date=formatting.long_date(certificate.expires_on),
+            association=association.name,
+        ),
+    )
 
 
 @outbox.on_outcome(REMINDER_TOPIC)

@@ -14,7 +14,7 @@ def test_publish_a_notice_and_an_owner_reads_it_on_a_phone(browser: Browser, liv
     sign_in(page, live_server, world.manager.email)
     page.goto(f"{live_server}/associations/{world.a.id}/notices")
     page.get_by_role("link", name="Write a notice").click()
-    page.get_by_label("Title").fill("Pool opens Saturday")
+    page.get_by_label("Title", exact=True).fill("Pool opens Saturday")
     page.locator("#body").fill("The pool opens **Saturday** at 9:00.\n\n- Towels provided")
     preview = page.locator("#notice-preview")
     expect(preview.locator("strong")).to_have_text("Saturday")  # the live preview

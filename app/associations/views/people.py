@@ -187,6 +187,7 @@ def invitation(token: str):
                 token,
                 user=actor() if signed_in else None,
                 password=form.password.data if form.password is not None else None,
+                language=formatting.language(),
             )
         except DomainError as error:
             db.session.rollback()
