@@ -42,7 +42,7 @@ class Choice(enum.StrEnum):
 # The subject kinds the database accepts: each is a registered SubjectKind (a test checks
 # they agree). A feature that adds a kind (minutes, with the meetings package) adds it here,
 # with a migration for the two constraints below.
-SUBJECT_TYPES = ("budget", "contract", "fine")
+SUBJECT_TYPES = ("budget", "contract", "fine", "arc_request", "arc_appeal")
 SUBJECT_TYPE_CHECK = f"subject_type IN ({', '.join(repr(kind) for kind in SUBJECT_TYPES)})"
 
 

@@ -20,6 +20,8 @@ def can_view(user: User, request: ApprovalRequest, subject=None) -> bool:
         return True
     if not policies.is_member(user, request.association_id):
         return False
+    if user.id in request.eligible_voter_ids:  # a committee member deciding it
+        return True
     if request.status not in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
         return False
     kind = kind_of(request.subject_type)
@@ -34,7 +36,7 @@ def can_vote(user: User, request: ApprovalRequest) -> bool:
     return (
         request.is_pending
         and venues.venue_of(request) == venues.ONLINE
-        and policies.is_board(user, request.association_id)
+        and kind_of(request.subject_type).may_vote(user, request)
         and user.id in request.eligible_voter_ids
     )
 

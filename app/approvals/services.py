@@ -109,7 +109,7 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
     """Put a subject to the board: freeze the eligible voters and lock the subject."""
     kind = kind_of(subject_type)
     association_id = kind.association_id(subject)
-    if not policies.is_manager(actor, association_id):
+    if not kind.may_submit(actor, subject):
         raise NotAllowed(_("Only the manager submits to the board."))
     pending = db.session.scalar(
         select(ApprovalRequest.id).where(
@@ -120,7 +120,11 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
     )
     if pending is not None:
         raise Conflict(_("This is already before the board (request %(id)d).", id=pending))
-    eligible = sorted(seated_board_ids(association_id) - kind.recused_user_ids(subject))
+    deciders = kind.voters(subject)
+    eligible = sorted(
+        (seated_board_ids(association_id) if deciders is None else deciders)
+        - kind.recused_user_ids(subject)
+    )
     if not eligible:
         raise Conflict(
             _(
@@ -131,7 +135,9 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
     required, label = required_votes(len(eligible), threshold_for(association_id, subject_type))
     association = db.session.get(Association, association_id)
     request = ApprovalRequest(
-        venue=venues.venue_for_new(association, subject_type),
+        venue=(
+            venues.venue_for_new(association, subject_type) if deciders is None else venues.ONLINE
+        ),
         association_id=association_id,
         subject_type=subject_type,
         subject_id=subject.id,
@@ -195,7 +201,7 @@ def cast_vote(request_id: int, *, voter: User, choice: str, comment: str = "") -
     moment neither lose a vote nor decide twice.
     """
     request = get_request(request_id, for_update=True)
-    if not policies.is_board(voter, request.association_id):
+    if not kind_of(request.subject_type).may_vote(voter, request):
         raise NotAllowed(_("Only board members vote."))
     if voter.id not in request.eligible_voter_ids:
         raise NotAllowed(
@@ -412,6 +418,29 @@ def withdraw_request(request_id: int, *, actor: User) -> ApprovalRequest:
             name=actor.name,
             title=request.title,
         ),
+    )
+    return request
+
+
+def withdraw_by_rule(request_id: int, *, reason: str) -> ApprovalRequest:
+    """Close a pending request that a rule of its subject made moot (an architectural
+    request deemed approved when not decided in time); the subject is unlocked."""
+    request = get_request(request_id, for_update=True)
+    if not request.is_pending:
+        return request
+    subject = load_subject(request.subject_type, request.subject_id)
+    request.status = ApprovalStatus.WITHDRAWN.value
+    request.decided_at = clock.now()
+    db.session.flush()
+    kind_of(request.subject_type).on_withdrawn(subject, request)
+    audit.record(
+        "approval.withdrawn",
+        actor=None,
+        association_id=request.association_id,
+        subject_type=request.subject_type,
+        subject_id=request.subject_id,
+        summary=_("Withdrew “%(title)s”: %(reason)s", title=request.title, reason=reason),
+        data={"approval_id": request.id, "reason": reason},
     )
     return request
 

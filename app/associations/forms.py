@@ -40,7 +40,12 @@ PROFILES = [
     ("TX", _l("Texas (Property Code 209.006, 209.007)")),
     ("FL", _l("Florida (Statutes 720.305)")),
 ]
-ROLES = [("owner", _l("Owner")), ("board", _l("Board member")), ("manager", _l("Manager"))]
+ROLES = [
+    ("owner", _l("Owner")),
+    ("board", _l("Board member")),
+    ("manager", _l("Manager")),
+    ("arc", _l("Architectural committee member")),
+]
 OFFICES = [
     ("", _l("— (not a board member)")),
     ("president", _l("President")),

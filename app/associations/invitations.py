@@ -50,6 +50,8 @@ def _role_words(role: str, unit_label: str | None, office: str | None) -> str:
         return _("owner of unit %(label)s", label=unit_label or "")
     if role == "board":
         return _("a board member (%(office)s)", office=(office or "").replace("_", " "))
+    if role == "arc":
+        return _("a member of the architectural committee")
     return _("a manager")
 
 

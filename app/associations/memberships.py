@@ -16,7 +16,12 @@ from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.inputs import is_db_id
 from app.extensions import db
 
-ROLE_LABELS = {"manager": "manager", "board": "board member", "owner": "owner"}
+ROLE_LABELS = {
+    "manager": "manager",
+    "board": "board member",
+    "owner": "owner",
+    "arc": "architectural committee member",
+}
 
 
 def check_role(
@@ -28,7 +33,7 @@ def check_role(
     """
     errors: dict[str, list[str]] = {}
     if role not in {r.value for r in Role}:
-        raise ValidationError("role", _("Choose manager, board or owner."))
+        raise ValidationError("role", _("Choose manager, board, owner or arc."))
     unit = None
     if role == Role.OWNER:
         if unit_id in (None, ""):

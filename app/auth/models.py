@@ -31,6 +31,7 @@ class Role(enum.StrEnum):
     MANAGER = "manager"
     BOARD = "board"
     OWNER = "owner"
+    ARC = "arc"  # a member of the architectural review committee
 
 
 class Office(enum.StrEnum):
