@@ -12,9 +12,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import Form
+from app.core.forms import Form, choices
 
 
 class RequestForm(Form):
@@ -48,11 +48,13 @@ class DecisionForm(Form):
 
     decision = SelectField(
         _l("Decision"),
-        choices=[
-            ("approved", _l("Approved")),
-            ("approved_with_conditions", _l("Approved with conditions")),
-            ("denied", _l("Denied")),
-        ],
+        choices=choices(
+            [
+                ("approved", _l("Approved")),
+                ("approved_with_conditions", _l("Approved with conditions")),
+                ("denied", _l("Denied")),
+            ]
+        ),
     )
     reasons = TextAreaField(_l("Reasons"), validators=[Optional(), Length(max=10000)])
     conditions = TextAreaField(_l("Conditions"), validators=[Optional(), Length(max=10000)])
@@ -78,7 +80,7 @@ class SettingsForm(Form):
     """The association's review period and its deemed-approval rule."""
 
     review_days = IntegerField(
-        _l("Review period (days)"), validators=[DataRequired(), NumberRange(min=1, max=365)]
+        _l("Review period (days)"), validators=[InputRequired(), NumberRange(min=1, max=365)]
     )
     deemed_approved = BooleanField(
         _l("Deemed approved when not decided in time (where the governing documents say so)")
