@@ -36,6 +36,39 @@ def committee_ids(association_id: int) -> set[int]:
     )
 
 
+def _evidence(request: ArcRequest) -> dict:
+    """The plans and photos and the conversation, as plain values (photos inlined for
+    paper, a few at most, so the packet stays short)."""
+    import base64
+
+    from app.core import storage
+
+    tz = request.association.time_zone
+    photos = []
+    for row in request.files:
+        if row.content_type != "application/pdf" and len(photos) < 4:
+            data = storage.read_photo_for_print(row.stored_name, 800)
+            photos.append(f"data:image/jpeg;base64,{base64.b64encode(data).decode()}")
+    return {
+        "association_id": request.association_id,
+        "request_id": request.id,
+        "files": [
+            {"id": f.id, "filename": f.filename, "content_type": f.content_type}
+            for f in request.files
+        ],
+        "photos": photos,
+        "messages": [
+            {
+                "who": _("Management office") if m.from_office else (m.user.name if m.user else ""),
+                "from_office": m.from_office,
+                "when": formatting.long_datetime(m.created_at, tz),
+                "text": m.message,
+            }
+            for m in request.messages
+        ],
+    }
+
+
 class ArcRequestSubject(SubjectKind):
     """A proposed decision on an architectural request: the committee decides it online
     where the association has one, else the board under the venue rules (contracts')."""
@@ -93,6 +126,13 @@ class ArcRequestSubject(SubjectKind):
         if subject.proposed_conditions:
             rows.append((_("Conditions"), subject.proposed_conditions))
         return rows
+
+    evidence_template = "arc/_evidence.html"
+    packet_template = "packets/evidence/arc.html"
+
+    def evidence(self, subject: ArcRequest) -> dict:
+        """The plans, photos and conversation the deciders weigh."""
+        return _evidence(subject)
 
     def url(self, subject: ArcRequest) -> str:
         """Return the request's page."""
@@ -169,6 +209,13 @@ class ArcAppealSubject(SubjectKind):
             (_("The owner's appeal"), subject.message),
             (_("Approve to grant the appeal"), _("the request is then approved")),
         ]
+
+    evidence_template = "arc/_evidence.html"
+    packet_template = "packets/evidence/arc.html"
+
+    def evidence(self, subject: ArcAppeal) -> dict:
+        """The request's plans, photos and conversation."""
+        return _evidence(subject.request)
 
     def url(self, subject: ArcAppeal) -> str:
         """Return the request's page."""

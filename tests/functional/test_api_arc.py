@@ -301,3 +301,50 @@ def test_texas_appeal_at_a_meeting_and_certified_denial(world, api, app):
         f"/api/v1/approvals/{approval['id']}/votes", json={"choice": "approve"}
     )
     assert vote.status_code == 409 and "209.0051(h)" in vote.get_json()["detail"]
+
+
+def test_board_packet_evidence_and_the_mailing_batch(world, api, app):
+    form = {
+        "unit_id": str(world.owner_unit.id),
+        "title": "Pergola",
+        "description": "A cedar pergola.",
+        "files": [(io.BytesIO(_png()), "pergola.png"), (io.BytesIO(pdf_bytes()), "plan.pdf")],
+    }
+    created = (
+        api(world.owner)
+        .post(
+            f"/api/v1/associations/{world.a.id}/arc-requests",
+            data=form,
+            content_type="multipart/form-data",
+        )
+        .get_json()
+    )
+    approval_id = (
+        api(world.manager)
+        .post(f"/api/v1/arc-requests/{created['id']}/decision", json={"decision": "approved"})
+        .get_json()["approval_id"]
+    )
+    with app.test_request_context():
+        from flask import render_template
+
+        from app.approvals.models import ApprovalRequest
+        from app.extensions import db
+        from app.packets.evidence import evidence
+
+        item = evidence(db.session.get(ApprovalRequest, approval_id))
+        assert item["paper_template"] == "packets/evidence/arc.html"
+        html = render_template(item["paper_template"], evidence=item["hook"], detail=None)
+        assert "pergola.png, plan.pdf" in html and "data:image/jpeg;base64," in html
+    page = api(world.board).get(f"/api/v1/associations/{world.a.id}/approvals?status=pending")
+    assert [i["subject_type"] for i in page.get_json()["items"]] == ["arc_request"]
+    for voter in (world.board, world.board2):
+        api(voter).post(f"/api/v1/approvals/{approval_id}/votes", json={"choice": "approve"})
+    # The decision letter's paper copy goes into the next mailing batch.
+    batch = api(world.manager).post(f"/api/v1/associations/{world.a.id}/letter-batches", json={})
+    assert batch.status_code == 202
+    detail = api(world.manager).get(f"/api/v1/letter-batches/{batch.get_json()['id']}").get_json()
+    assert detail["notice_count"] == 1
+    merged = api(world.manager).get(detail["pdf_url"])
+    data = merged.data
+    merged.close()
+    assert "Pergola" in " ".join(pdfs.pdf_text(data).split())

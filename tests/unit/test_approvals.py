@@ -236,10 +236,22 @@ def test_the_databases_subject_types_are_the_registered_kinds():
     from app.approvals.models import SUBJECT_TYPES
     from app.approvals.subjects import registered_types
 
-    assert set(SUBJECT_TYPES) == set(registered_types()) == {"budget", "contract", "fine"}
+    assert (
+        set(SUBJECT_TYPES)
+        == set(registered_types())
+        == {
+            "budget",
+            "contract",
+            "fine",
+            "arc_request",
+            "arc_appeal",
+        }
+    )
 
 
 def test_minutes_cannot_get_a_threshold_until_a_kind_is_registered(world):
     with pytest.raises(ValidationError) as info:
         approvals.set_threshold(world.a, "minutes", 2, 3, actor=world.manager)
-    assert info.value.errors == {"subject_type": ["Choose one of: budget, contract, fine."]}
+    assert info.value.errors == {
+        "subject_type": ["Choose one of: arc_appeal, arc_request, budget, contract, fine."]
+    }
