@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach the pages and the JSON API."""
     from app.api import init_api
     from app.approvals.views import bp as approvals_bp
+    from app.arc import home as _arc_home  # noqa: F401
     from app.arc.views import bp as arc_bp
     from app.associations.views import bp as associations_bp
     from app.associations.views.home import bp as home_bp

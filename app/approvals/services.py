@@ -506,13 +506,17 @@ def briefs_of(requests: list[ApprovalRequest]) -> dict[int, list[str]]:
 
 
 def _notify(request: ApprovalRequest, subject: str, body: str) -> None:
-    """Mail the board and the managers once the transaction commits."""
+    """Mail the board, the managers and the eligible voters once the transaction commits."""
+    voters = [v.user_id for v in request.voters]  # a committee deciding it, too
     recipients = db.session.scalars(
         select(User.email)
-        .join(Membership, Membership.user_id == User.id)
+        .outerjoin(Membership, Membership.user_id == User.id)
         .where(
-            Membership.association_id == request.association_id,
-            Membership.role.in_(("board", "manager")),
+            (
+                (Membership.association_id == request.association_id)
+                & Membership.role.in_(("board", "manager"))
+            )
+            | User.id.in_(voters),
             User.active.is_(True),
         )
         .distinct()

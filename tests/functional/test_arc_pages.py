@@ -141,6 +141,8 @@ def test_request_page_per_role_and_journey(arc, client):
 
 def test_owner_withdraws(arc, client):
     location = _owner_submits(client, arc)
+    home = client.get(f"/associations/{arc.a.id}/home", follow_redirects=True)
+    assert "Architectural request: decision due by" in home.get_data(as_text=True)
     done = client.post(location, data={"action": "withdraw", "w-submit": "1"})
     assert done.status_code == 302
     assert "withdrawn" in client.get(location).get_data(as_text=True)
