@@ -29,6 +29,36 @@ KINDS_BEFORE = "subject_type IN ('budget', 'contract', 'fine')"
 KINDS_AFTER = "subject_type IN ('budget', 'contract', 'fine', 'arc_request', 'arc_appeal')"
 
 
+# SQLite kept 'minutes' in its subject_type checks (c9a1e5d7f309 changed PostgreSQL only).
+SQLITE_KINDS_BEFORE = "subject_type IN ('budget', 'contract', 'fine', 'minutes')"
+SQLITE_KINDS_AFTER = (
+    "subject_type IN ('budget', 'contract', 'fine', 'minutes', 'arc_request', 'arc_appeal')"
+)
+CHECKS = (
+    ("memberships", ROLES_BEFORE, ROLES_AFTER),
+    ("invitations", ROLES_BEFORE, ROLES_AFTER),
+    ("approval_requests", SQLITE_KINDS_BEFORE, SQLITE_KINDS_AFTER),
+    ("approval_thresholds", SQLITE_KINDS_BEFORE, SQLITE_KINDS_AFTER),
+)
+
+
+def _rewrite_sqlite_checks(pairs):
+    """Change CHECK constraints in place on SQLite, as its documentation allows for changes
+    that leave the stored rows valid (here: more values accepted; on downgrade, after the
+    rows using them are gone). Rebuilding these tables instead would drop them, cascading to
+    their votes, voters and invitations' links."""
+    bind = op.get_bind()
+    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
+    bind.exec_driver_sql("PRAGMA writable_schema = ON")
+    for table, old, new in pairs:
+        bind.exec_driver_sql(
+            "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = ?",
+            (old, new, table),
+        )
+    bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    bind.exec_driver_sql("PRAGMA writable_schema = OFF")
+
+
 def upgrade():
     op.create_table(
         'arc_settings',
@@ -141,10 +171,10 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_arc_appeals')),
         sa.UniqueConstraint('request_id', name=op.f('uq_arc_appeals_request_id')),
     )
-    # The arc role. PostgreSQL only: on SQLite a changed CHECK means rebuilding memberships,
-    # and dropping the old table would null its invitations' links (as for the venue check
-    # in ef862b1f1530).
-    if op.get_bind().dialect.name == "postgresql":
+    # The arc role and the two approval kinds.
+    if op.get_bind().dialect.name == "sqlite":
+        _rewrite_sqlite_checks(CHECKS)
+    elif op.get_bind().dialect.name == "postgresql":
         for table in ("memberships", "invitations"):
             op.drop_constraint(op.f(f"ck_{table}_role"), table, type_="check")
             op.create_check_constraint(op.f(f"ck_{table}_role"), table, ROLES_AFTER)
@@ -154,11 +184,13 @@ def upgrade():
 
 
 def downgrade():
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DELETE FROM memberships WHERE role = 'arc'")
-        op.execute("DELETE FROM invitations WHERE role = 'arc'")
-        op.execute("DELETE FROM approval_requests WHERE subject_type LIKE 'arc_%'")
-        op.execute("DELETE FROM approval_thresholds WHERE subject_type LIKE 'arc_%'")
+    op.execute("DELETE FROM memberships WHERE role = 'arc'")
+    op.execute("DELETE FROM invitations WHERE role = 'arc'")
+    op.execute("DELETE FROM approval_requests WHERE subject_type LIKE 'arc_%'")
+    op.execute("DELETE FROM approval_thresholds WHERE subject_type LIKE 'arc_%'")
+    if op.get_bind().dialect.name == "sqlite":
+        _rewrite_sqlite_checks([(table, new, old) for table, old, new in CHECKS])
+    elif op.get_bind().dialect.name == "postgresql":
         for table in ("approval_requests", "approval_thresholds"):
             op.drop_constraint(op.f(f"ck_{table}_subject_type"), table, type_="check")
             op.create_check_constraint(op.f(f"ck_{table}_subject_type"), table, KINDS_BEFORE)
