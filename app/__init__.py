@@ -119,6 +119,8 @@ def register_blueprints(app: Flask) -> None:
     """Attach the pages and the JSON API."""
     from app.api import init_api
     from app.approvals.views import bp as approvals_bp
+    from app.arc import home as _arc_home  # noqa: F401
+    from app.arc.views import bp as arc_bp
     from app.associations.views import bp as associations_bp
     from app.associations.views.home import bp as home_bp
     from app.auth.views import bp as auth_bp
@@ -155,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(arc_bp)
     app.register_blueprint(owner_home_bp)
     init_api(app)
     register_shell(app)
@@ -164,6 +167,7 @@ def register_shell(app: Flask) -> None:
     """Let each feature register its navigation links, badges, audit actions in words,
     record links and dashboard counters with the packages below it."""
     from app.approvals import shell as approvals_shell
+    from app.arc import shell as arc_shell
     from app.associations import shell as associations_shell
     from app.auth import shell as auth_shell
     from app.budgets import shell as budgets_shell
@@ -183,6 +187,7 @@ def register_shell(app: Flask) -> None:
         mail_shell,
         notices_shell,
         meetings_shell,
+        arc_shell,
     ):
         shell.register(app)
 

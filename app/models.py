@@ -2,6 +2,9 @@
 approval subject kind so that the engine knows it."""
 
 from app.approvals import models as approvals_models  # noqa: F401
+from app.arc import letters as arc_letters  # noqa: F401
+from app.arc import models as arc_models  # noqa: F401
+from app.arc import subject as arc_subject  # noqa: F401
 from app.associations import models as associations_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
 from app.budgets import models as budgets_models  # noqa: F401

@@ -98,6 +98,7 @@ def init_api(app: Flask) -> None:
     """Register the API blueprints, bearer-token authentication and the spec."""
     from app.api import (
         approvals,
+        arc,
         audit,
         auth,
         budgets,
@@ -147,6 +148,7 @@ def init_api(app: Flask) -> None:
         notices.blp,
         meetings.blp,
         documents.blp,
+        arc.blp,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
         csrf.exempt(blueprint)

@@ -117,6 +117,12 @@ class AssociationPatchSchema(BaseSchema):
         1, 365, metadata={"description": "a fine is due this many days after its notice"}
     )
     fine_payment_instructions = Text(2000, metadata={"description": "printed on notices of fine"})
+    arc_review_days = Number(
+        1, 365, metadata={"description": "days to decide an architectural request (45)"}
+    )
+    arc_deemed_approved = fields.Boolean(
+        metadata={"description": "an architectural request not decided in time is approved"}
+    )
     board_decisions = fields.Dict(
         keys=fields.String(),
         values=fields.String(),
@@ -139,6 +145,12 @@ class AssociationPatchSchema(BaseSchema):
             "description": "FL: the governing documents allow more than $1,000 in all",
         },
     )
+
+
+def _arc_settings(association):
+    from app.arc.services import settings_of
+
+    return settings_of(association.id)
 
 
 class AssociationSchema(BaseSchema):
@@ -179,6 +191,13 @@ class AssociationSchema(BaseSchema):
             "type": "array",
             "items": {"type": "object"},
         },
+    )
+
+    arc_review_days = fields.Function(
+        lambda a: _arc_settings(a).review_days, metadata={"type": "integer"}
+    )
+    arc_deemed_approved = fields.Function(
+        lambda a: _arc_settings(a).deemed_approved, metadata={"type": "boolean"}
     )
 
     def get_roles(self, association):
@@ -377,6 +396,10 @@ class AssociationItem(MethodView):
         caps = {
             k: body.pop(k) for k in ("fine_cap_per_violation", "fine_cap_aggregate") if k in body
         }
+        arc = {
+            "review_days": body.pop("arc_review_days", None),
+            "deemed_approved": body.pop("arc_deemed_approved", None),
+        }
         if board_decisions is not None:
             # The venue's rule (409) comes before the other fields' values (422).
             venues.check_board_decisions(association, board_decisions)
@@ -406,6 +429,10 @@ class AssociationItem(MethodView):
             from app.compliance import ladder
 
             ladder.set_fine_caps(association, caps, actor=caller())
+        if any(value is not None for value in arc.values()):
+            from app.arc.services import set_settings
+
+            set_settings(association, actor=caller(), **arc)
         db.session.commit()
         return association
 

@@ -41,8 +41,9 @@ class Choice(enum.StrEnum):
 
 # The subject kinds the database accepts: each is a registered SubjectKind (a test checks
 # they agree). A feature that adds a kind adds it here, with a migration for the two
-# constraints below (``minutes``: the meetings package, migration 3b7d2f90c4e1).
-SUBJECT_TYPES = ("budget", "contract", "fine", "minutes")
+# constraints below (``minutes``: the meetings package, migration 3b7d2f90c4e1; the
+# architectural review's two kinds: the arc package's migration).
+SUBJECT_TYPES = ("budget", "contract", "fine", "minutes", "arc_request", "arc_appeal")
 SUBJECT_TYPE_CHECK = f"subject_type IN ({', '.join(repr(kind) for kind in SUBJECT_TYPES)})"
 
 

@@ -21,7 +21,7 @@ def can_view(user: User, request: ApprovalRequest, subject=None) -> bool:
         return True
     if not policies.is_member(user, request.association_id):
         return False
-    if request.venue == venues.COMMITTEE and user.id in request.eligible_voter_ids:
+    if user.id in request.eligible_voter_ids:  # a committee member deciding it
         return True
     if request.status not in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
         return False
@@ -33,14 +33,14 @@ def can_view(user: User, request: ApprovalRequest, subject=None) -> bool:
 
 def can_vote(user: User, request: ApprovalRequest) -> bool:
     """A seated, eligible board member votes online while the request is pending and its
-    venue is online; a committee's eligible member votes on its requests."""
+    venue is online (the kind says who sits: the board, or its committee); a fining
+    committee's eligible member votes on its requests."""
     if not request.is_pending or user.id not in request.eligible_voter_ids:
         return False
-    if venues.venue_of(request) == venues.COMMITTEE:
+    venue = venues.venue_of(request)
+    if venue == venues.COMMITTEE:
         return policies.is_member(user, request.association_id)
-    return venues.venue_of(request) == venues.ONLINE and policies.is_board(
-        user, request.association_id
-    )
+    return venue == venues.ONLINE and kind_of(request.subject_type).may_vote(user, request)
 
 
 def can_withdraw(user: User, request: ApprovalRequest) -> bool:

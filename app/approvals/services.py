@@ -122,8 +122,14 @@ def open_request(subject_type: str, subject: Any, *, actor: User) -> ApprovalReq
     if pending is not None:
         raise Conflict(_("This is already before the board (request %(id)d).", id=pending))
     association = db.session.get(Association, association_id)
-    venue = venues.venue_for_new(association, subject_type)
-    deciders = venues.venue_voters(venue, association_id)
+    # Who decides: the kind's own committee (architectural review), voting online; else
+    # the venue's deciders (a fining committee); else the seated board.
+    deciders = kind.voters(subject)
+    if deciders is None:
+        venue = venues.venue_for_new(association, subject_type)
+        deciders = venues.venue_voters(venue, association_id)
+    else:
+        venue = venues.ONLINE
     if deciders is None:
         deciders = seated_board_ids(association_id)
     eligible = sorted(deciders - kind.recused_user_ids(subject))
@@ -202,7 +208,7 @@ def cast_vote(request_id: int, *, voter: User, choice: str, comment: str = "") -
     moment neither lose a vote nor decide twice.
     """
     request = get_request(request_id, for_update=True)
-    if not policies.is_board(voter, request.association_id) and (
+    if not kind_of(request.subject_type).may_vote(voter, request) and (
         voter.id not in request.eligible_voter_ids
     ):
         raise NotAllowed(_("Only board members vote."))
@@ -492,6 +498,29 @@ def withdraw_request(request_id: int, *, actor: User) -> ApprovalRequest:
     return request
 
 
+def withdraw_by_rule(request_id: int, *, reason: str) -> ApprovalRequest:
+    """Close a pending request that a rule of its subject made moot (an architectural
+    request deemed approved when not decided in time); the subject is unlocked."""
+    request = get_request(request_id, for_update=True)
+    if not request.is_pending:
+        return request
+    subject = load_subject(request.subject_type, request.subject_id)
+    request.status = ApprovalStatus.WITHDRAWN.value
+    request.decided_at = clock.now()
+    db.session.flush()
+    kind_of(request.subject_type).on_withdrawn(subject, request)
+    audit.record(
+        "approval.withdrawn",
+        actor=None,
+        association_id=request.association_id,
+        subject_type=request.subject_type,
+        subject_id=request.subject_id,
+        summary=_("Withdrew “%(title)s”: %(reason)s", title=request.title, reason=reason),
+        data={"approval_id": request.id, "reason": reason},
+    )
+    return request
+
+
 def _awaiting(user: User):
     voted = select(Vote.request_id).where(Vote.voter_id == user.id)
     return (
@@ -555,14 +584,19 @@ def briefs_of(requests: list[ApprovalRequest]) -> dict[int, list[str]]:
 
 
 def _notify(request: ApprovalRequest, compose: Callable[[], tuple[str, str]]) -> None:
-    """Mail the board and the managers once the transaction commits, each in their own
-    language (``compose`` returns the subject and body, and runs once per language)."""
+    """Mail the board, the managers and the eligible voters (a committee deciding it, too)
+    once the transaction commits, each in their own language (``compose`` returns the
+    subject and body, and runs once per language)."""
+    voters = [v.user_id for v in request.voters]
     recipients = db.session.execute(
         select(User.email, User.language)
-        .join(Membership, Membership.user_id == User.id)
+        .outerjoin(Membership, Membership.user_id == User.id)
         .where(
-            Membership.association_id == request.association_id,
-            Membership.role.in_(("board", "manager")),
+            (
+                (Membership.association_id == request.association_id)
+                & Membership.role.in_(("board", "manager"))
+            )
+            | User.id.in_(voters),
             User.active.is_(True),
         )
         .distinct()

@@ -42,6 +42,18 @@ class SubjectKind(ABC):
         """Return the board members who may not vote on this subject."""
         return set()
 
+    def voters(self, subject: Any) -> set[int] | None:
+        """Return who decides the subject instead of the seated board (a committee), or
+        None for the board. Frozen into the request's eligible voters when it opens; a
+        committee votes online."""
+        return None
+
+    def may_vote(self, user: Any, request: Any) -> bool:
+        """Tell whether the user holds the role that votes on the kind (the board)."""
+        from app.auth import policies
+
+        return policies.is_board(user, request.association_id)
+
     def concerns(self, user: Any, subject: Any) -> bool:
         """Tell whether an owner may see the decided outcome."""
         return False

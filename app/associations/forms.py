@@ -45,6 +45,7 @@ ROLES = [
     ("board", _l("Board member")),
     ("manager", _l("Manager")),
     ("committee", _l("Fining committee member")),
+    ("arc", _l("Architectural committee member")),
 ]
 OFFICES = [
     ("", _l("— (not a board member)")),

@@ -52,6 +52,8 @@ def _role_words(role: str, unit_label: str | None, office: str | None) -> str:
         return _("a board member (%(office)s)", office=(office or "").replace("_", " "))
     if role == "committee":
         return _("a member of the fining committee")
+    if role == "arc":
+        return _("a member of the architectural committee")
     return _("a manager")
 
 

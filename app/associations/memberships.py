@@ -21,6 +21,7 @@ ROLE_LABELS = {
     "board": "board member",
     "owner": "owner",
     "committee": "fining committee member",
+    "arc": "architectural committee member",
 }
 # Florida Statutes 720.305(2)(b): the committee's members are not directors, officers or
 # employees of the association (nor their spouse, parent, child, brother or sister — which
@@ -42,7 +43,7 @@ def check_role(
     """
     errors: dict[str, list[str]] = {}
     if role not in {r.value for r in Role}:
-        raise ValidationError("role", _("Choose manager, board, owner or committee."))
+        raise ValidationError("role", _("Choose manager, board, owner, committee or arc."))
     unit = None
     if role == Role.OWNER:
         if unit_id in (None, ""):

@@ -151,7 +151,7 @@ class Invitation(db.Model):
 
     __tablename__ = "invitations"
     __table_args__ = (
-        CheckConstraint("role IN ('manager', 'board', 'owner', 'committee')", name="role"),
+        CheckConstraint("role IN ('manager', 'board', 'owner', 'committee', 'arc')", name="role"),
         CheckConstraint("(role = 'owner') = (unit_id IS NOT NULL)", name="owner_has_unit"),
         CheckConstraint("(role = 'board') = (office IS NOT NULL)", name="board_has_office"),
         CheckConstraint("accepted_at IS NULL OR declined_at IS NULL", name="one_answer"),

@@ -33,6 +33,7 @@ class Role(enum.StrEnum):
     OWNER = "owner"
     # Florida Statutes 720.305(2)(b): the fining committee, no director, officer or employee.
     COMMITTEE = "committee"
+    ARC = "arc"  # a member of the architectural review committee
 
 
 class Office(enum.StrEnum):

@@ -244,6 +244,8 @@ def test_the_databases_subject_types_are_the_registered_kinds():
             "contract",
             "fine",
             "minutes",
+            "arc_request",
+            "arc_appeal",
         }
     )
 
@@ -252,6 +254,6 @@ def test_only_registered_kinds_get_a_threshold(world):
     with pytest.raises(ValidationError) as info:
         approvals.set_threshold(world.a, "agenda", 2, 3, actor=world.manager)
     assert info.value.errors == {
-        "subject_type": ["Choose one of: budget, contract, fine, minutes."]
+        "subject_type": ["Choose one of: arc_appeal, arc_request, budget, contract, fine, minutes."]
     }
     assert approvals.set_threshold(world.a, "minutes", 2, 3, actor=world.manager) is not None

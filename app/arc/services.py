@@ -1,0 +1,437 @@
+"""The architectural review workflow: submit, converse, propose, decide, appeal, withdraw."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.arc import policies
+from app.arc.models import (
+    ArcAppeal,
+    ArcFile,
+    ArcMessage,
+    ArcRequest,
+    ArcSettings,
+    ArcStatus,
+    Decision,
+)
+from app.arc.profiles import arc_profile
+from app.associations.models import Association, Unit
+from app.auth.models import User
+from app.core import audit, clock, storage
+from app.core.errors import Conflict, NotAllowed, NotFound, ValidationError
+from app.core.inputs import is_db_id, too_long
+from app.core.uploads import JPEG, PDF, PNG, accept, check_size
+from app.extensions import db
+
+TITLE_MAX, TEXT_MAX, MESSAGE_MAX = 200, 10_000, 4_000
+MAX_FILES = 10
+
+
+def today(association: Association) -> date:
+    """Return today's date in the association's time zone."""
+    return clock.today(association.time_zone)
+
+
+def settings_of(association_id: int) -> ArcSettings:
+    """Return the association's review settings (the defaults when it set none)."""
+    row = db.session.get(ArcSettings, association_id)
+    return row or ArcSettings(association_id=association_id, review_days=45, deemed_approved=False)
+
+
+def set_settings(
+    association: Association, *, review_days=None, deemed_approved=None, actor: User
+) -> ArcSettings:
+    """Record the association's review period (1–365 days) and its deemed-approval rule."""
+    row = db.session.get(ArcSettings, association.id)
+    if row is None:
+        row = ArcSettings(association_id=association.id, review_days=45, deemed_approved=False)
+        db.session.add(row)
+    if review_days is not None:
+        if isinstance(review_days, str) and review_days.strip().isdigit():
+            review_days = int(review_days)
+        if (
+            not isinstance(review_days, int)
+            or isinstance(review_days, bool)
+            or not 1 <= review_days <= 365
+        ):
+            raise ValidationError("arc_review_days", _("Enter a number of days from 1 to 365."))
+        row.review_days = review_days
+    if deemed_approved is not None:
+        if not isinstance(deemed_approved, bool):
+            raise ValidationError("arc_deemed_approved", _("Send true or false."))
+        row.deemed_approved = deemed_approved
+    db.session.flush()
+    audit.record(
+        "arc.settings",
+        actor=actor,
+        association_id=association.id,
+        subject_type="association",
+        subject_id=association.id,
+        summary=_(
+            "Set the architectural review period to %(days)d days (deemed approved when not "
+            "decided in time: %(deemed)s)",
+            days=row.review_days,
+            deemed=_("yes") if row.deemed_approved else _("no"),
+        ),
+        data={"review_days": row.review_days, "deemed_approved": row.deemed_approved},
+    )
+    return row
+
+
+def _text(errors: dict, field: str, value, maximum: int, *, required: bool) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if value is not None and not isinstance(value, str):
+        errors[field] = [_("Send text.")]
+    elif required and not text:
+        errors[field] = [_("This field is required.")]
+    elif too_long(text, maximum):
+        errors[field] = [too_long(text, maximum)]
+    return text
+
+
+def submit_request(
+    association: Association,
+    *,
+    unit_id,
+    title,
+    description,
+    files: list[tuple[str, bytes]] = (),
+    actor: User,
+) -> ArcRequest:
+    """Record an owner's request for their unit with its plans and photos."""
+    errors: dict[str, list[str]] = {}
+    if isinstance(unit_id, str) and unit_id.strip().isdigit():
+        unit_id = int(unit_id.strip())
+    unit = db.session.get(Unit, int(unit_id)) if is_db_id(unit_id) else None
+    if unit is None or unit.association_id != association.id:
+        errors["unit_id"] = [_("Choose a unit of this association.")]
+    elif not policies.can_submit(actor, association.id, unit.id):
+        raise NotAllowed(_("Owners ask for their own units only."))
+    title = _text(errors, "title", title, TITLE_MAX, required=True)
+    description = _text(errors, "description", description, TEXT_MAX, required=True)
+    if len(files) > MAX_FILES:
+        errors["files"] = [_("Send at most %(n)d files.", n=MAX_FILES)]
+    if errors:
+        raise ValidationError(errors)
+    now = clock.now()
+    submitted_on = today(association)
+    days = settings_of(association.id).review_days
+    request = ArcRequest(
+        association_id=association.id,
+        unit_id=unit.id,
+        title=title,
+        description=description,
+        status=ArcStatus.SUBMITTED.value,
+        submitted_by_id=actor.id,
+        submitted_at=now,
+        submitted_on=submitted_on,
+        decide_by=submitted_on + timedelta(days=days),
+    )
+    db.session.add(request)
+    db.session.flush()
+    for filename, data in files:
+        add_file(request, filename, data, actor=actor)
+    audit.record(
+        "arc.submitted",
+        actor=actor,
+        association_id=association.id,
+        subject_type="arc_request",
+        subject_id=request.id,
+        summary=_(
+            "Architectural request “%(title)s” for unit %(unit)s", title=title, unit=unit.label
+        ),
+        data={"unit_id": unit.id, "decide_by": request.decide_by.isoformat()},
+    )
+    return request
+
+
+def add_file(request: ArcRequest, filename: str, data: bytes, *, actor: User) -> ArcFile:
+    """Check a plan or photo by its content (PDF, JPEG, PNG) and store it."""
+    from flask import current_app
+
+    check_size(data, current_app.config.get("MAX_DOCUMENT_BYTES", 25 * 1024 * 1024), _("A file"))
+    kind = accept(data, (PDF, JPEG, PNG), what=_("A plan or photo"))
+    stored = storage.save_document(data) if kind == PDF else storage.save_photo(data)
+    row = ArcFile(
+        request_id=request.id,
+        filename=(filename or "file")[-200:],
+        stored_name=stored.stored_name,
+        content_type=kind,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by_id=actor.id,
+        uploaded_at=clock.now(),
+    )
+    request.files.append(row)
+    db.session.flush()
+    return row
+
+
+def file_bytes(row: ArcFile) -> bytes:
+    """Return a stored plan or photo."""
+    if row.content_type == PDF:
+        return storage.document_path(row.stored_name).read_bytes()
+    return storage.read_photo(row.stored_name)
+
+
+def get_visible(user: User, request_id: int) -> ArcRequest:
+    """Return a request the user may see; 404 otherwise."""
+    request = db.session.get(ArcRequest, request_id) if is_db_id(request_id) else None
+    if request is None or not policies.can_view(user, request):
+        raise NotFound(_("No such architectural request."))
+    return request
+
+
+def visible_query(user: User, association_id: int):
+    """Return the requests the user may list: all for staff, their units' for owners."""
+    from app.auth import policies as auth_policies
+
+    statement = select(ArcRequest).where(ArcRequest.association_id == association_id)
+    if not policies.can_see_all(user, association_id):
+        owned = auth_policies.owned_unit_ids(user, association_id)
+        statement = statement.where(ArcRequest.unit_id.in_(owned or {-1}))
+    return statement
+
+
+def add_message(request: ArcRequest, *, message, actor: User) -> ArcMessage:
+    """Add the office's question or the owner's answer to the conversation."""
+    office = policies.can_review(actor, request.association_id)
+    if not office and not policies.owns(actor, request):
+        raise NotAllowed(_("Only the office, the committee and the unit's owners write here."))
+    if request.status != ArcStatus.SUBMITTED:
+        raise Conflict(_("This request is decided; the conversation is closed."))
+    errors: dict[str, list[str]] = {}
+    text = _text(errors, "message", message, MESSAGE_MAX, required=True)
+    if errors:
+        raise ValidationError(errors)
+    row = ArcMessage(
+        request=request,
+        user_id=actor.id,
+        from_office=office and not policies.owns(actor, request),
+        message=text,
+        created_at=clock.now(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record(
+        "arc.message",
+        actor=actor,
+        association_id=request.association_id,
+        subject_type="arc_request",
+        subject_id=request.id,
+        summary=_("Message on “%(title)s”", title=request.title),
+        data={"message_id": row.id, "from_office": row.from_office},
+    )
+    if row.from_office:
+        _tell_owners(
+            request, _("A question about your request “%(title)s”", title=request.title), text
+        )
+    return row
+
+
+def _tell_owners(request: ArcRequest, subject: str, body: str) -> None:
+    from app.core.outbox import queue_mail
+
+    for membership in request.unit.memberships:
+        if membership.role == "owner" and membership.user and membership.user.active:
+            queue_mail(
+                membership.user.email,
+                subject,
+                body,
+                association_id=request.association_id,
+                topic="arc",
+            )
+
+
+def withdraw(request: ArcRequest, *, actor: User) -> ArcRequest:
+    """Take an undecided request back (the owner or the manager)."""
+    if not (policies.owns(actor, request) or policies.can_review(actor, request.association_id)):
+        raise NotAllowed(_("Only the unit's owners or the manager withdraw a request."))
+    if request.status != ArcStatus.SUBMITTED:
+        raise Conflict(
+            _("Only an undecided request can be withdrawn; this one is %(s)s.", s=request.status)
+        )
+    if request.proposed is not None:
+        raise Conflict(
+            _(
+                "A decision on this request is before its reviewing body (approval %(id)d); "
+                "the manager withdraws that first.",
+                id=request.approval_id or 0,
+            )
+        )
+    request.status = ArcStatus.WITHDRAWN.value
+    request.withdrawn_at = clock.now()
+    db.session.flush()
+    audit.record(
+        "arc.withdrawn",
+        actor=actor,
+        association_id=request.association_id,
+        subject_type="arc_request",
+        subject_id=request.id,
+        summary=_("Withdrew the architectural request “%(title)s”", title=request.title),
+    )
+    return request
+
+
+def propose_decision(request: ArcRequest, *, decision, reasons=None, conditions=None, actor: User):
+    """Put the proposed decision to the committee (or the board) through the engine."""
+    from app.approvals import services as approvals
+
+    if not policies.can_review(actor, request.association_id):
+        raise NotAllowed(_("Only the manager or the architectural committee proposes a decision."))
+    if request.status != ArcStatus.SUBMITTED:
+        raise Conflict(
+            _("This request is %(s)s; only an undecided request is decided.", s=request.status)
+        )
+    if request.proposed is not None:
+        raise Conflict(_("A decision on this request is already before its reviewing body."))
+    errors: dict[str, list[str]] = {}
+    if decision not in {d.value for d in Decision}:
+        errors["decision"] = [_("Choose approved, approved_with_conditions or denied.")]
+    reasons = _text(errors, "reasons", reasons, TEXT_MAX, required=False)
+    conditions = _text(errors, "conditions", conditions, TEXT_MAX, required=False)
+    profile = arc_profile(request.association.compliance_profile)
+    if decision == Decision.DENIED and not reasons and "reasons" not in errors:
+        errors["reasons"] = [str(profile.denial_reasons_rule)]
+    if (
+        decision == Decision.APPROVED_WITH_CONDITIONS
+        and not conditions
+        and "conditions" not in errors
+    ):
+        errors["conditions"] = [_("State the conditions of the approval.")]
+    if errors:
+        raise ValidationError(errors)
+    request.proposed = decision
+    request.proposed_reasons = reasons
+    request.proposed_conditions = (
+        conditions if decision == Decision.APPROVED_WITH_CONDITIONS else ""
+    )
+    db.session.flush()
+    approval = approvals.open_request("arc_request", request, actor=actor)
+    audit.record(
+        "arc.proposed",
+        actor=actor,
+        association_id=request.association_id,
+        subject_type="arc_request",
+        subject_id=request.id,
+        summary=_("Proposed “%(decision)s” on “%(title)s”", decision=decision, title=request.title),
+        data={"approval_id": approval.id, "decision": decision},
+    )
+    return approval
+
+
+def decide(request: ArcRequest, *, deemed: bool = False, actor: User | None) -> None:
+    """Make the proposed (or deemed) decision the request's, and issue its letter."""
+    from app.arc import letters
+
+    if deemed:
+        request.decision = Decision.APPROVED.value
+        request.reasons = request.conditions = ""
+    else:
+        request.decision = request.proposed
+        request.reasons = request.proposed_reasons
+        request.conditions = request.proposed_conditions
+    request.status = request.decision
+    request.deemed = deemed
+    request.decided_at = clock.now()
+    request.proposed = None
+    db.session.flush()
+    letter = letters.issue(request, "decision")
+    audit.record(
+        "arc.decided",
+        actor=actor,
+        association_id=request.association_id,
+        subject_type="arc_request",
+        subject_id=request.id,
+        summary=_(
+            "“%(title)s”: %(decision)s%(deemed)s",
+            title=request.title,
+            decision=request.decision,
+            deemed=_(" (deemed approved: not decided in time)") if deemed else "",
+        ),
+        data={"decision": request.decision, "letter_id": letter.id, "deemed": deemed},
+    )
+
+
+def appeal(request: ArcRequest, *, message, actor: User):
+    """A denied owner asks the board to reconsider: a board request under the venue rules."""
+    from app.approvals import services as approvals
+
+    if not policies.owns(actor, request):
+        raise NotAllowed(_("Only the unit's owners appeal."))
+    if request.status != ArcStatus.DENIED:
+        raise Conflict(
+            _("Only a denied request can be appealed; this one is %(s)s.", s=request.status)
+        )
+    if request.appeal is not None:
+        raise Conflict(_("This denial was appealed already."))
+    errors: dict[str, list[str]] = {}
+    text = _text(errors, "message", message, MESSAGE_MAX, required=True)
+    if errors:
+        raise ValidationError(errors)
+    row = ArcAppeal(request=request, user_id=actor.id, message=text, created_at=clock.now())
+    db.session.add(row)
+    request.status = ArcStatus.APPEALED.value
+    db.session.flush()
+    approval = approvals.open_request("arc_appeal", row, actor=actor)
+    audit.record(
+        "arc.appealed",
+        actor=actor,
+        association_id=request.association_id,
+        subject_type="arc_request",
+        subject_id=request.id,
+        summary=_("The owner appealed the denial of “%(title)s”", title=request.title),
+        data={"approval_id": approval.id},
+    )
+    return row
+
+
+def appeal_decided(row: ArcAppeal, *, granted: bool) -> None:
+    """The board granted the appeal (the request is approved) or upheld the denial."""
+    from app.arc import letters
+
+    request = row.request
+    row.status = "granted" if granted else "refused"
+    row.decided_at = clock.now()
+    request.status = ArcStatus.APPROVED.value if granted else ArcStatus.DENIED.value
+    if granted:
+        request.decision = Decision.APPROVED.value
+    db.session.flush()
+    letters.issue(request, "appeal")
+
+
+def due_soon_condition(day: date, within_days: int = 7):
+    """The SQL condition of an undecided request due within ``within_days`` of ``day``."""
+    return (ArcRequest.status == ArcStatus.SUBMITTED) & (
+        ArcRequest.decide_by <= day + timedelta(days=within_days)
+    )
+
+
+def apply_deemed_approvals() -> int:
+    """Deem approved every undecided request past its decide_by in associations that say
+    so; a decision still before its deciders is withdrawn from them first."""
+    from app.approvals import services as approvals
+
+    count = 0
+    rows = db.session.execute(
+        select(ArcRequest, Association)
+        .join(Association, Association.id == ArcRequest.association_id)
+        .join(ArcSettings, ArcSettings.association_id == ArcRequest.association_id)
+        .where(ArcSettings.deemed_approved.is_(True), ArcRequest.status == ArcStatus.SUBMITTED)
+    ).all()
+    for request, association in rows:
+        if request.decide_by >= today(association):
+            continue
+        if request.proposed is not None and request.approval_id:
+            approvals.withdraw_by_rule(
+                request.approval_id,
+                reason=_(
+                    "Deemed approved: not decided by %(date)s.", date=request.decide_by.isoformat()
+                ),
+            )
+        decide(request, deemed=True, actor=None)
+        count += 1
+    return count
