@@ -12,7 +12,7 @@ from app.auth import policies
 from app.auth.models import Membership, User
 from app.compliance.models import OwnerResponse, Photo, Violation, ViolationStatus
 from app.compliance.services import record
-from app.core import clock, storage
+from app.core import clock, i18n, storage
 from app.core.errors import InvalidTransition, NotAllowed, ValidationError
 from app.core.outbox import queue_mail
 from app.delivery import services as delivery
@@ -83,25 +83,26 @@ def add_response(
             "photos": len(photos),
         },
     )
-    for email in db.session.scalars(
-        select(User.email)
+    for email, language in db.session.execute(
+        select(User.email, User.language)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.association_id == violation.association_id, Membership.role == "manager")
     ):
-        queue_mail(
-            email,
-            _("Owner response on violation V-%(id)d", id=violation.id),
-            _(
-                "%(name)s answered about %(code)s at %(address)s:\n\n%(message)s",
-                name=user.name,
-                code=violation.rule.code,
-                address=violation.unit.street_address,
-                message=message,
-            ),
-            association_id=violation.association_id,
-            topic="compliance.response",
-            topic_id=response.id,
-        )
+        with i18n.in_language(language):  # each manager reads it in their own language
+            queue_mail(
+                email,
+                _("Owner response on violation V-%(id)d", id=violation.id),
+                _(
+                    "%(name)s answered about %(code)s at %(address)s:\n\n%(message)s",
+                    name=user.name,
+                    code=violation.rule.code,
+                    address=violation.unit.street_address,
+                    message=message,
+                ),
+                association_id=violation.association_id,
+                topic="compliance.response",
+                topic_id=response.id,
+            )
     return response
 
 
@@ -185,27 +186,8 @@ def reply(violation: Violation, *, message: str, actor: User) -> OwnerResponse:
     for owner in delivery.recipients(owners):
         if not owner.email:
             continue
-        queue_mail(
-            owner.email,
-            _(
-                "A reply about %(address)s from %(association)s",
-                address=violation.unit.street_address,
-                association=association.name,
-            ),
-            _(
-                "Dear %(name)s,\n\nThe management office replied to you about %(rule)s at "
-                "%(address)s:\n\n%(message)s\n\nYou can answer in the owner portal.\n\n"
-                "%(association)s",
-                name=owner.name,
-                rule=violation.rule.title,
-                address=violation.unit.street_address,
-                message=message,
-                association=association.name,
-            ),
-            association_id=violation.association_id,
-            topic="compliance.reply",
-            topic_id=response.id,
-        )
+        with i18n.in_language(owner.language):
+            _mail_reply(owner, violation, association, message, response)
     record(
         violation,
         "violation.reply",
@@ -214,6 +196,31 @@ def reply(violation: Violation, *, message: str, actor: User) -> OwnerResponse:
         data={"response_id": response.id},
     )
     return response
+
+
+def _mail_reply(owner, violation: Violation, association, message: str, response) -> None:
+    """The e-mail saying a reply waits in the portal (rendered in the owner's language)."""
+    queue_mail(
+        owner.email,
+        _(
+            "A reply about %(address)s from %(association)s",
+            address=violation.unit.street_address,
+            association=association.name,
+        ),
+        _(
+            "Dear %(name)s,\n\nThe management office replied to you about %(rule)s at "
+            "%(address)s:\n\n%(message)s\n\nYou can answer in the owner portal.\n\n"
+            "%(association)s",
+            name=owner.name,
+            rule=violation.rule.title,
+            address=violation.unit.street_address,
+            message=message,
+            association=association.name,
+        ),
+        association_id=violation.association_id,
+        topic="compliance.reply",
+        topic_id=response.id,
+    )
 
 
 def mark_replies_read(violation: Violation, user: User) -> None:
