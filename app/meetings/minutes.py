@@ -275,14 +275,20 @@ def draft_from_record(meeting: Meeting, association: Association) -> str:
         lines.append("")
         lines.append(_("Not recorded: %(names)s.", names=", ".join(values["unrecorded"])))
     lines.append("")
+    counts = {
+        "n": len(values["present"]),
+        "seated": values["seated"],
+        "needed": values["quorum_needed"],
+    }
     lines.append(
         _(
-            "A quorum was present (%(n)d of %(seated)d seated directors; %(needed)d needed)."
-            if values["quorum_present"]
-            else "No quorum was present (%(n)d of %(seated)d seated directors; %(needed)d needed).",
-            n=len(values["present"]),
-            seated=values["seated"],
-            needed=values["quorum_needed"],
+            "A quorum was present (%(n)d of %(seated)d seated directors; %(needed)d needed).",
+            **counts,
+        )
+        if values["quorum_present"]
+        else _(
+            "No quorum was present (%(n)d of %(seated)d seated directors; %(needed)d needed).",
+            **counts,
         )
     )
     lines += ["", f"## {_('Agenda')}"]

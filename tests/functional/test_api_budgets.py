@@ -416,7 +416,7 @@ def test_minutes_are_a_subject_kind_and_unknown_kinds_are_refused(world, api):
     )
     assert response.status_code == 422
     assert response.get_json()["errors"] == {
-        "subject_type": ["Choose one of: budget, contract, fine, minutes."]
+        "subject_type": ["Choose one of: arc_appeal, arc_request, budget, contract, fine, minutes."]
     }
     response = api(world.manager).get(
         f"/api/v1/associations/{world.a.id}/approvals?subject_type=minutes"
