@@ -443,14 +443,16 @@ def declare_emergency(
     )
     _notify(
         request,
-        _("Emergency consent: %(title)s", title=request.title),
-        _(
-            "“%(title)s” is decided online by unanimous written consent (%(reason)s). Every "
-            "one of the %(n)d eligible members must approve; one rejection or abstention "
-            "rejects it.",
-            title=request.title,
-            reason=reason,
-            n=request.required,
+        lambda: (
+            _("Emergency consent: %(title)s", title=request.title),
+            _(
+                "“%(title)s” is decided online by unanimous written consent (%(reason)s). "
+                "Every one of the %(n)d eligible members must approve; one rejection or "
+                "abstention rejects it.",
+                title=request.title,
+                reason=reason,
+                n=request.required,
+            ),
         ),
     )
     return request
