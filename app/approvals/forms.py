@@ -20,6 +20,12 @@ class ThresholdsForm(Form):
     contract = StringField(_l("Contracts"), validators=[Optional(), FRACTION], description=HELP)
     fine = StringField(_l("Fines"), validators=[Optional(), FRACTION], description=HELP)
     minutes = StringField(_l("Minutes"), validators=[Optional(), FRACTION], description=HELP)
+    arc_request = StringField(
+        _l("Architectural decisions"), validators=[Optional(), FRACTION], description=HELP
+    )
+    arc_appeal = StringField(
+        _l("Architectural appeals"), validators=[Optional(), FRACTION], description=HELP
+    )
     submit = SubmitField(_l("Save thresholds"))
 
     def fraction(self, kind: str) -> tuple[int | None, int | None]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.associations.models import (
     Association,
@@ -67,6 +67,34 @@ def check_role(
     return unit, (office if role == Role.BOARD else None)
 
 
+def _check_texas_arc(association: Association, user: User, role: str) -> None:
+    """Texas Property Code 209.00505(c): in an association of more than 40 lots ((b)(1)), a
+    current board member may not serve on the architectural review authority."""
+    if role not in (Role.ARC, Role.BOARD) or association.compliance_profile != "TX":
+        return
+    lots = db.session.scalar(
+        select(func.count(Unit.id)).where(Unit.association_id == association.id)
+    )
+    if (lots or 0) <= 40:
+        return
+    other = Role.BOARD if role == Role.ARC else Role.ARC
+    held = db.session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user.id,
+            Membership.association_id == association.id,
+            Membership.role == other,
+        )
+    )
+    if held is not None:
+        raise ValidationError(
+            "role",
+            _(
+                "Property Code 209.00505(c): a current board member may not serve on the "
+                "architectural review authority."
+            ),
+        )
+
+
 def add_membership(
     association: Association,
     *,
@@ -78,6 +106,7 @@ def add_membership(
 ) -> Membership:
     """Give a person a role in the association (owner of a unit, board with an office, …)."""
     unit, office = check_role(association, role, unit_id, office)
+    _check_texas_arc(association, user, role)
     duplicate = db.session.scalar(
         select(Membership.id).where(
             Membership.user_id == user.id,

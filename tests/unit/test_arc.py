@@ -108,3 +108,32 @@ def test_settings_are_bounded(world):
         services.set_settings(world.a, deemed_approved="yes", actor=world.manager)
     assert services.set_settings(world.a, review_days=30, actor=world.manager).review_days == 30
     assert services.settings_of(world.a.id).review_days == 30
+
+
+def test_texas_board_members_stay_off_the_committee(world):
+    from app.associations import memberships
+    from tests import factories as f
+
+    texas = world.b  # Beta Hills HOA, Texas
+    board = f.UserFactory(name="Tex Board")
+    memberships.add_membership(
+        texas, user=board, role="board", office="director", actor=world.admin
+    )
+    # 209.00505 applies only to associations of more than 40 lots ((b)(1)).
+    memberships.add_membership(texas, user=board, role="arc", actor=world.admin)
+    other = f.UserFactory(name="Tex Other")
+    memberships.add_membership(
+        texas, user=other, role="board", office="director", actor=world.admin
+    )
+    for n in range(40):
+        f.UnitFactory(association=texas, label=f"L{n}", street_address=f"{n} Ranch Road")
+    db.session.flush()
+    with pytest.raises(ValidationError) as info:
+        memberships.add_membership(texas, user=other, role="arc", actor=world.admin)
+    assert "209.00505(c)" in info.value.errors["role"][0]
+    committee = f.UserFactory(name="Tex Committee")
+    memberships.add_membership(texas, user=committee, role="arc", actor=world.admin)
+    with pytest.raises(ValidationError):
+        memberships.add_membership(
+            texas, user=committee, role="board", office="director", actor=world.admin
+        )
