@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -59,6 +60,8 @@ class ApprovalRequest(db.Model):
         CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided_at"),
         CheckConstraint("required >= 1", name="required"),
         CheckConstraint("venue IN ('online', 'meeting', 'committee')", name="venue"),
+        # "Awaits my vote" in every page's navigation: the pending requests.
+        Index("ix_approval_requests_pending", "status", "association_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.associations.forms import ConfirmForm
@@ -29,7 +29,7 @@ from app.compliance.models import (
 )
 from app.compliance.views.base import STATUS_LABELS, _fail, _manage, _see_all, bp
 from app.core.errors import DomainError
-from app.core.listing import paginate
+from app.core.listing import contains, paginate
 from app.core.pages import actor, list_args
 from app.extensions import db
 
@@ -50,8 +50,11 @@ def violations(aid: int):
         unit_id=None,
         overdue=args.get("overdue") == "1",
         today=today,
+        for_list=True,
     )
-    statement = statement.join(Violation.unit).join(Violation.rule)
+    # Outer joins (unit and rule are never missing): the ids query and the count leave
+    # them out when no sort or search needs them.
+    statement = statement.outerjoin(Violation.unit).outerjoin(Violation.rule)
     if args.get("unanswered") == "1":
         statement = statement.where(unanswered_condition())
     age = args.get("age", "")
@@ -59,7 +62,7 @@ def violations(aid: int):
         statement = statement.where(Violation.opened_on <= today - timedelta(days=int(age)))
     page = paginate(
         statement,
-        search=[Unit.label, Unit.street_address, Rule.code, Rule.title],
+        search_also=lambda q: _matching(aid, q),
         sortable={
             "opened": Violation.opened_on,
             "unit": Unit.label,
@@ -89,6 +92,18 @@ def violations(aid: int):
         statuses=STATUS_LABELS,
         today=today,
     )
+
+
+def _matching(aid: int, q: str):
+    """Violations whose unit (label, address) or rule (code, title) holds the search text:
+    the units are found through their own indexes (pg_trgm on PostgreSQL) first."""
+    units = select(Unit.id).where(
+        Unit.association_id == aid, or_(contains(Unit.label, q), contains(Unit.street_address, q))
+    )
+    rules = select(Rule.id).where(
+        Rule.association_id == aid, or_(contains(Rule.code, q), contains(Rule.title, q))
+    )
+    return or_(Violation.unit_id.in_(units), Violation.rule_id.in_(rules))
 
 
 @bp.route("/due")
