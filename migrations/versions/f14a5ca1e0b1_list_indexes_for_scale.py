@@ -53,9 +53,15 @@ def upgrade():
     op.create_index(
         'ix_approval_requests_pending', 'approval_requests', ['status', 'association_id']
     )
+    op.create_index(
+        'ix_approval_eligible_voters_user', 'approval_eligible_voters', ['user_id', 'request_id']
+    )
+    op.create_index('ix_approval_votes_voter', 'approval_votes', ['voter_id', 'request_id'])
 
 
 def downgrade():
+    op.drop_index('ix_approval_votes_voter', table_name='approval_votes')
+    op.drop_index('ix_approval_eligible_voters_user', table_name='approval_eligible_voters')
     op.drop_index('ix_approval_requests_pending', table_name='approval_requests')
     op.drop_index('ix_audit_entries_action_list', table_name='audit_entries')
     op.drop_index('ix_units_street_address_trgm', table_name='units')
