@@ -3,7 +3,7 @@ overview's compliance panel and an owner's own violations."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import has_request_context, request, url_for
 from flask_babel import ngettext
 from sqlalchemy import exists, func, select
 
@@ -25,6 +25,13 @@ def due_condition(today):
     )
 
 
+def _request_due_counts() -> dict[int, int]:
+    """This request's due counts by association (a fresh dict outside a request)."""
+    if not has_request_context():
+        return {}
+    return request.environ.setdefault("hoa.due_counts", {})
+
+
 def due_counts(scope: Scope) -> dict[int, list[Attention]]:
     """Count the due violations of every association the viewer manages or sits on."""
     ids = [
@@ -42,6 +49,10 @@ def due_counts(scope: Scope) -> dict[int, list[Attention]]:
         )
         .group_by(Violation.association_id)
     ).all()
+    # The dashboard's overview panel shows the same count: counted once per request.
+    known = _request_due_counts()
+    known.update(dict.fromkeys(ids, 0))
+    known.update(dict(rows))
     return {
         aid: [
             Attention(
@@ -93,11 +104,15 @@ def overview_panel(association, user) -> dict | None:
             .group_by(Violation.status)
         ).all()
     )
-    counts["due"] = db.session.scalar(
-        select(func.count(Violation.id)).where(
-            Violation.association_id == association.id, due_condition(today(association))
+    known = _request_due_counts()
+    if association.id in known:
+        counts["due"] = known[association.id]
+    else:
+        counts["due"] = db.session.scalar(
+            select(func.count(Violation.id)).where(
+                Violation.association_id == association.id, due_condition(today(association))
+            )
         )
-    )
     return {"compliance_counts": counts}
 
 

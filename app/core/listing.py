@@ -161,11 +161,12 @@ def paginate(
         total = min(total, bound)
     items: list[Any] = []
     if ids:
+        # The rows by their ids alone (the filters and the search already chose them), with
+        # the list's loader options.
+        rows = select(key_column.class_).where(key_column.in_(ids))
+        rows = rows.options(*statement._with_options)
         found = {
-            getattr(row, key_column.key): row
-            for row in db.session.scalars(statement.where(key_column.in_(ids)).order_by(None))
-            .unique()
-            .all()
+            getattr(row, key_column.key): row for row in db.session.scalars(rows).unique().all()
         }
         items = [found[i] for i in ids if i in found]
     return Page(items, total, page_number, size, q, key, direction, total_exact=exact, more=more)

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, union
 from sqlalchemy.orm import selectinload
 
 from app.associations.forms import ConfirmForm
@@ -52,9 +52,13 @@ def violations(aid: int):
         today=today,
         for_list=True,
     )
-    # Outer joins (unit and rule are never missing): the ids query and the count leave
-    # them out when no sort or search needs them.
-    statement = statement.outerjoin(Violation.unit).outerjoin(Violation.rule)
+    # Joined only to sort by them: the page's ids and the count then come from the
+    # violations' own (association_id, [status,] opened_on, id) indexes.
+    sort = args.get("sort")
+    if sort == "unit":
+        statement = statement.join(Violation.unit)
+    elif sort == "rule":
+        statement = statement.join(Violation.rule)
     if args.get("unanswered") == "1":
         statement = statement.where(unanswered_condition())
     age = args.get("age", "")
@@ -96,14 +100,20 @@ def violations(aid: int):
 
 def _matching(aid: int, q: str):
     """Violations whose unit (label, address) or rule (code, title) holds the search text:
-    the units are found through their own indexes (pg_trgm on PostgreSQL) first."""
+    the units are found through their own indexes (pg_trgm on PostgreSQL) first, then their
+    violations through the unit_id and rule_id indexes (a union, which both databases
+    answer from those indexes where an OR would make them walk the association)."""
     units = select(Unit.id).where(
         Unit.association_id == aid, or_(contains(Unit.label, q), contains(Unit.street_address, q))
     )
     rules = select(Rule.id).where(
         Rule.association_id == aid, or_(contains(Rule.code, q), contains(Rule.title, q))
     )
-    return or_(Violation.unit_id.in_(units), Violation.rule_id.in_(rules))
+    matching = union(
+        select(Violation.id).where(Violation.unit_id.in_(units)),
+        select(Violation.id).where(Violation.rule_id.in_(rules)),
+    )
+    return Violation.id.in_(matching)
 
 
 @bp.route("/due")
