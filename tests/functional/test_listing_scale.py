@@ -146,3 +146,24 @@ def test_statements_per_request_do_not_grow_with_rows(app, client, world, path):
     with counted_queries(app) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few), many
+
+
+def test_sqlite_connections_keep_the_planners_statistics(app):
+    from sqlalchemy import create_engine, text
+
+    from app.core.sqlite import enable_sqlite_foreign_keys
+
+    with app.app_context():
+        url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("SQLite only")
+    engine = create_engine(url)
+    enable_sqlite_foreign_keys(engine)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            ).scalar()
+        assert found == 1
+    finally:
+        engine.dispose()
