@@ -167,3 +167,16 @@ def test_sqlite_connections_keep_the_planners_statistics(app):
         assert found == 1
     finally:
         engine.dispose()
+
+
+def test_dashboard_counts_stop_at_a_bound(app, client, world, monkeypatch):
+    from app.compliance import attention
+
+    _violations(app, world, 8)  # open, never lettered: all due
+    login(client, world.manager)
+    page = client.get(f"/associations/{world.a.id}/").get_data(as_text=True)
+    assert "8 violations are due" in page and "8 violations due today" in page
+    monkeypatch.setattr(attention, "ATTENTION_BOUND", 5)
+    page = client.get(f"/associations/{world.a.id}/").get_data(as_text=True)
+    assert "More than 5 violations are due" in page
+    assert "More than 5 violations due today" in page
