@@ -141,12 +141,22 @@ def paginate(
     bound = current_app.config.get("LIST_COUNT_BOUND", 10_000)
     key_column = _entity_key(statement, tiebreak) if scalars else None
     if key_column is None:
-        total = db.session.scalar(
-            select(func.count()).select_from(statement.order_by(None).subquery())
-        )
-        result = db.session.execute(statement.limit(size).offset(offset))
+        counted = statement.order_by(None).limit(bound + 1).subquery()
+        total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+        result = db.session.execute(statement.limit(size + 1).offset(offset))
         items = list(result.unique().scalars() if scalars else result.unique().all())
-        return Page(items, total or 0, page_number, size, q, key, direction)
+        more, items = len(items) > size, items[:size]
+        return Page(
+            items,
+            min(total, bound),
+            page_number,
+            size,
+            q,
+            key,
+            direction,
+            total_exact=total <= bound,
+            more=more,
+        )
     ids = list(
         db.session.scalars(statement.with_only_columns(key_column).limit(size + 1).offset(offset))
     )

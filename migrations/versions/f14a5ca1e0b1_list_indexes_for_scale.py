@@ -57,9 +57,11 @@ def upgrade():
         'ix_approval_eligible_voters_user', 'approval_eligible_voters', ['user_id', 'request_id']
     )
     op.create_index('ix_approval_votes_voter', 'approval_votes', ['voter_id', 'request_id'])
+    op.create_index('ix_users_name', 'users', ['name'])
 
 
 def downgrade():
+    op.drop_index('ix_users_name', table_name='users')
     op.drop_index('ix_approval_votes_voter', table_name='approval_votes')
     op.drop_index('ix_approval_eligible_voters_user', table_name='approval_eligible_voters')
     op.drop_index('ix_approval_requests_pending', table_name='approval_requests')
