@@ -28,7 +28,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
 from app.core.errors import ValidationError
 from app.core.inputs import MAX_PAGE
@@ -135,7 +135,9 @@ def paginate(
         # Rows with equal sort keys keep one order, so pages neither repeat nor skip rows;
         # the tiebreak runs the same way as the sort, so that one index walked forwards or
         # backwards gives the whole order.
-        statement = statement.order_by(tiebreak.desc() if key and direction == "desc" else tiebreak)
+        ordered = isinstance(tiebreak, UnaryExpression) and tiebreak.modifier is not None
+        follows = key and direction == "desc" and not ordered
+        statement = statement.order_by(tiebreak.desc() if follows else tiebreak)
     page_number, size = clamp_page(page, per_page if per_page not in (None, "") else None)
     offset = (page_number - 1) * size
     bound = current_app.config.get("LIST_COUNT_BOUND", 10_000)
