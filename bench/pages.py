@@ -538,6 +538,9 @@ def build(url: str, size: str, storage: str) -> dict:
             notice_id = notice.id
         finally:
             jobs.dispatch, jobs._dispatch_many_redis = dispatch, many
+        # Sending the 10,000 e-mails is the job runner's work, not measured here: they count
+        # as sent, so that the served app's sweepers have nothing to run during the load.
+        finish_jobs()
         if size == "small":
             _entries, broken = audit.verify()
             assert not broken, broken
@@ -560,6 +563,29 @@ def build(url: str, size: str, storage: str) -> dict:
         "build_seconds": round(time.perf_counter() - started, 1),
     }
     return info
+
+
+def finish_jobs() -> None:
+    """Mark every waiting job done and every queued e-mail sent (in the app context)."""
+    from sqlalchemy import update
+
+    from app.core import clock
+    from app.core.jobs import Job
+    from app.core.outbox import OutgoingMessage
+    from app.extensions import db
+
+    now = clock.now()
+    db.session.execute(
+        update(Job)
+        .where(Job.status.in_(["queued", "running"]))
+        .values(status="done", finished_at=now, lease_until=None)
+    )
+    db.session.execute(
+        update(OutgoingMessage)
+        .where(OutgoingMessage.status == "queued")
+        .values(status="sent", sent_at=now)
+    )
+    db.session.commit()
 
 
 def dataset(db_kind: str, size: str, rebuild: bool) -> dict:

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import or_, select, union
+from sqlalchemy import ARRAY, Integer, any_, cast, func, literal, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from app.associations.forms import ConfirmForm
@@ -109,6 +109,16 @@ def _matching(aid: int, q: str):
     rules = select(Rule.id).where(
         Rule.association_id == aid, or_(contains(Rule.code, q), contains(Rule.title, q))
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Each side once, as an array (an InitPlan), then "unit_id = ANY(…)" on the
+        # ordered index: PostgreSQL otherwise misjudges the trigram match and hash-joins
+        # every violation of the installation.
+        def ids_of(query):
+            found = query.with_only_columns(func.array_agg(query.selected_columns[0]))
+            empty = cast(literal("{}"), ARRAY(Integer))
+            return any_(func.coalesce(found.scalar_subquery(), empty))
+
+        return or_(Violation.unit_id == ids_of(units), Violation.rule_id == ids_of(rules))
     matching = union(
         select(Violation.id).where(Violation.unit_id.in_(units)),
         select(Violation.id).where(Violation.rule_id.in_(rules)),
