@@ -854,7 +854,9 @@ def _load_python(url: str, headers: dict[str, str], seconds: float) -> dict:
     }
 
 
-def measure(db_kind: str, info: dict, size: str, seconds: float, hello_seconds: float):
+def measure(
+    db_kind: str, info: dict, size: str, seconds: float, hello_seconds: float, only: str = ""
+):
     port = 5008 if db_kind == "sqlite" else 5108
     hello_port = port + 1000
     hello_dir = Path(tempfile.mkdtemp(prefix="hoa-hello-"))
@@ -880,6 +882,8 @@ def measure(db_kind: str, info: dict, size: str, seconds: float, hello_seconds: 
         base = f"http://127.0.0.1:{port}"
         h = None
         for name, who, path in pages(info, size):
+            if only not in name:
+                continue
             for _ in range(4):  # warm the workers
                 request = urllib.request.Request(f"{base}{path}", headers=headers[who])
                 urllib.request.urlopen(request).read()
@@ -907,6 +911,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default=None)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--seconds", type=float, default=None, help="per page (default 6)")
+    parser.add_argument("--only", default="", help="measure only the pages whose name has this")
     options = parser.parse_args()
     os.environ.setdefault("APP_ENV", "development")
     kinds = {"sqlite": ["sqlite"], "postgresql": ["postgresql"], "both": ["sqlite", "postgresql"]}[
@@ -924,7 +929,9 @@ def main() -> None:
             f"\n{kind}: {full['counts']}; {os.cpu_count()} cores; wrk -t2 -c8, "
             f"gunicorn -w 4; {seconds:g} s a page after {hello_seconds:g} s of hello-world"
         )
-        rows = measure(kind, full, size, seconds, hello_seconds)
+        rows = measure(kind, full, size, seconds, hello_seconds, options.only)
+        few = {k: v for k, v in few.items() if options.only in k}
+        many = {k: v for k, v in many.items() if options.only in k}
         print("\n| page | req/s | ratio | p50 ms | p95 ms | statements small/full | status |")
         print("|---|---:|---:|---:|---:|---|---|")
         for (name, r, h), (_small_name, few_row), (_n, many_row) in zip(
