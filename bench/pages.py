@@ -884,7 +884,7 @@ def measure(
         for name, who, path in pages(info, size):
             if only not in name:
                 continue
-            for _ in range(4):  # warm the workers
+            for _ in range(4 if size == "full" else 1):  # warm the workers
                 request = urllib.request.Request(f"{base}{path}", headers=headers[who])
                 urllib.request.urlopen(request).read()
             if h is None or size == "full":
