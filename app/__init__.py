@@ -65,8 +65,11 @@ def _finish_config(app: Flask) -> None:
         )
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        # Copies: the defaults' dicts are shared by every app made in this process (a
+        # PostgreSQL app made after a SQLite one must not inherit SQLite's "timeout").
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("MAIL_BACKEND"):
         app.config["MAIL_BACKEND"] = {"development": "log", "testing": "memory"}.get(env, "smtp")
 

@@ -83,6 +83,8 @@ class Defaults:
 
     PER_PAGE = 25
     MAX_PER_PAGE = 200
+    # Lists count at most this many rows; past it they say "more than N" (core/listing.py).
+    LIST_COUNT_BOUND = 10_000
 
     # The JSON API (flask-smorest / apispec).
     API_TITLE = "HOA Manager API"

@@ -45,7 +45,7 @@ def build_htmls(app, count: int) -> list[str]:
     """Return the HTML of `count` letters for the demo association's violations."""
     from sqlalchemy import select
 
-    from app.compliance import ladder, letters
+    from app.compliance import letters, wording
     from app.compliance.models import Violation
     from app.core import clock
     from app.extensions import db
@@ -58,7 +58,7 @@ def build_htmls(app, count: int) -> list[str]:
         context = letters.letter_values(violation, "violation", today)
         htmls.append(
             letters.letter_html(
-                context, ladder.template_body(violation.association_id, "violation")
+                context, wording.template_body(violation.association_id, "violation")
             )
         )
     return htmls
@@ -78,6 +78,7 @@ def main() -> None:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.sqlite3",
             "STORAGE_DIR": workdir,
             "MAIL_BACKEND": "memory",
+            "JOBS_MODE": "eager",  # the demo's mail is sent in this process, no threads
             "ARGON2_MEMORY_COST": 8,
             "ARGON2_TIME_COST": 1,
             "ARGON2_PARALLELISM": 1,
@@ -103,6 +104,11 @@ def main() -> None:
         assert len(plain) == len(batch) == count
         assert all(pdf.startswith(b"%PDF") for pdf, _pages in batch)
         print(f"ratio b/a: {b / a:.2f}")
+        import resource
+
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak RSS: this process {own:.0f} MiB, largest rendering worker {children:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -110,6 +110,12 @@ def list_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
         {
             "items": fields.List(fields.Nested(item), required=True),
             "total": fields.Integer(required=True),
+            "total_exact": fields.Boolean(
+                metadata={
+                    "description": "false when the list holds more than `total` items: "
+                    "counts stop at a bound (10,000) so big lists stay fast"
+                }
+            ),
             "page": fields.Integer(),
             "per_page": fields.Integer(),
         },
@@ -121,6 +127,7 @@ def envelope(page, dump) -> dict:
     return {
         "items": [dump(item) for item in page.items],
         "total": page.total,
+        "total_exact": page.total_exact,
         "page": page.page,
         "per_page": page.per_page,
     }

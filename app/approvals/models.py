@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -60,6 +61,8 @@ class ApprovalRequest(db.Model):
         CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided_at"),
         CheckConstraint("required >= 1", name="required"),
         CheckConstraint("venue IN ('online', 'meeting', 'committee')", name="venue"),
+        # "Awaits my vote" in every page's navigation: the pending requests.
+        Index("ix_approval_requests_pending", "status", "association_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,6 +132,8 @@ class EligibleVoter(db.Model):
     """A board member who may vote on a request, frozen when it opened."""
 
     __tablename__ = "approval_eligible_voters"
+    # "Awaits my vote" (every page's navigation badge): the requests a person may vote on.
+    __table_args__ = (Index("ix_approval_eligible_voters_user", "user_id", "request_id"),)
 
     request_id: Mapped[int] = mapped_column(
         ForeignKey("approval_requests.id", ondelete="CASCADE"), primary_key=True
@@ -146,6 +151,7 @@ class Vote(db.Model):
     __table_args__ = (
         UniqueConstraint("request_id", "voter_id"),
         CheckConstraint("choice IN ('approve', 'reject', 'abstain')", name="choice"),
+        Index("ix_approval_votes_voter", "voter_id", "request_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,14 +7,17 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    DDL,
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -106,6 +109,20 @@ class Unit(db.Model):
     __tablename__ = "units"
     __table_args__ = (
         UniqueConstraint("association_id", "label"),
+        # Searching units (and violations by their unit) for any part of a label or an
+        # address: trigram GIN indexes on PostgreSQL (ILIKE '%…%'); plain indexes on SQLite.
+        Index(
+            "ix_units_label_trgm",
+            "label",
+            postgresql_using="gin",
+            postgresql_ops={"label": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_units_street_address_trgm",
+            "street_address",
+            postgresql_using="gin",
+            postgresql_ops={"street_address": "gin_trgm_ops"},
+        ),
         CheckConstraint("allocation_share IS NULL OR allocation_share > 0", name="share"),
     )
 
@@ -138,6 +155,14 @@ class Unit(db.Model):
 # (auth knows no association).
 Membership.association = relationship(Association, back_populates="memberships")
 Membership.unit = relationship(Unit, back_populates="memberships")
+
+
+# The trigram indexes on units need pg_trgm (a trusted extension since PostgreSQL 13).
+event.listen(
+    Unit.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
 
 
 class Invitation(db.Model):

@@ -3,9 +3,10 @@ overview's compliance panel and an owner's own violations."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import has_request_context, request, url_for
+from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import exists, func, select
+from sqlalchemy import Integer, exists, func, literal, select, union_all
 
 from app.associations import attention
 from app.associations.attention import Attention, Scope
@@ -25,6 +26,37 @@ def due_condition(today):
     )
 
 
+def _request_due_counts() -> dict[int, int]:
+    """This request's due counts by association (a fresh dict outside a request)."""
+    if not has_request_context():
+        return {}
+    return request.environ.setdefault("hoa.due_counts", {})
+
+
+ATTENTION_BOUND = 1_000
+
+
+def _bounded_counts(ids: list[int], where) -> dict[int, int]:
+    """Count, per association, the violations matching ``where(aid)``, stopping past
+    ATTENTION_BOUND: one statement whatever the number of associations, each part reading at
+    most the bound + 1 rows (a 20,000-unit association has tens of thousands due)."""
+    parts = [
+        select(literal(aid, Integer).label("aid"), func.count().label("n")).select_from(
+            select(Violation.id)
+            .where(Violation.association_id == aid, where(aid))
+            .limit(ATTENTION_BOUND + 1)
+            .subquery()
+        )
+        for aid in ids
+    ]
+    statement = parts[0] if len(parts) == 1 else union_all(*parts)
+    return {aid: count for aid, count in db.session.execute(statement).all()}
+
+
+def _more(count: int) -> bool:
+    return count > ATTENTION_BOUND
+
+
 def due_counts(scope: Scope) -> dict[int, list[Attention]]:
     """Count the due violations of every association the viewer manages or sits on."""
     ids = [
@@ -34,24 +66,22 @@ def due_counts(scope: Scope) -> dict[int, list[Attention]]:
     ]
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(Violation.association_id, func.count(Violation.id))
-        .where(
-            Violation.association_id.in_(ids),
-            due_condition(scope.today_of(Violation.association_id)),
-        )
-        .group_by(Violation.association_id)
-    ).all()
+    counts = _bounded_counts(ids, lambda aid: due_condition(scope.today[aid]))
+    # The dashboard's overview panel shows the same count: counted once per request.
+    _request_due_counts().update(counts)
     return {
         aid: [
             Attention(
-                ngettext("%(num)d violation is due", "%(num)d violations are due", count),
+                _("More than %(num)s violations are due", num=f"{ATTENTION_BOUND:,}")
+                if _more(count)
+                else ngettext("%(num)d violation is due", "%(num)d violations are due", count),
                 count,
                 url_for("compliance.due", aid=aid),
                 "danger",
             )
         ]
-        for aid, count in rows
+        for aid, count in counts.items()
+        if count
     }
 
 
@@ -62,21 +92,22 @@ def unanswered_counts(scope: Scope) -> dict[int, list[Attention]]:
     ids = [aid for aid in scope.ids if policies.is_manager(scope.user, aid)]
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(Violation.association_id, func.count(Violation.id))
-        .where(Violation.association_id.in_(ids), unanswered_condition())
-        .group_by(Violation.association_id)
-    ).all()
+    counts = _bounded_counts(ids, lambda aid: unanswered_condition())
     return {
         aid: [
             Attention(
-                ngettext("%(num)d owner awaits a reply", "%(num)d owners await a reply", count),
+                _("More than %(num)s owners await a reply", num=f"{ATTENTION_BOUND:,}")
+                if _more(count)
+                else ngettext(
+                    "%(num)d owner awaits a reply", "%(num)d owners await a reply", count
+                ),
                 count,
                 url_for("compliance.violations", aid=aid, unanswered=1),
                 "warning",
             )
         ]
-        for aid, count in rows
+        for aid, count in counts.items()
+        if count
     }
 
 
@@ -93,11 +124,14 @@ def overview_panel(association, user) -> dict | None:
             .group_by(Violation.status)
         ).all()
     )
-    counts["due"] = db.session.scalar(
-        select(func.count(Violation.id)).where(
-            Violation.association_id == association.id, due_condition(today(association))
+    known = _request_due_counts()
+    if association.id not in known:
+        known.update(
+            _bounded_counts([association.id], lambda aid: due_condition(today(association)))
         )
-    )
+    counts["due"] = min(known[association.id], ATTENTION_BOUND)
+    counts["due_more"] = known[association.id] > ATTENTION_BOUND
+    counts["due_bound"] = f"{ATTENTION_BOUND:,}"
     return {"compliance_counts": counts}
 
 

@@ -147,6 +147,11 @@ class Violation(db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", ViolationStatus), name="status"),
         CheckConstraint("(status = 'closed') = (closed_at IS NOT NULL)", name="closed_at"),
+        # The violations list: an association's, newest first, and by status (issue 14).
+        Index("ix_compliance_violations_list", "association_id", "opened_on", "id"),
+        Index(
+            "ix_compliance_violations_status_list", "association_id", "status", "opened_on", "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -368,6 +373,8 @@ class Letter(db.Model):
     __table_args__ = (
         CheckConstraint(_in("kind", LetterKind), name="kind"),
         CheckConstraint("(mailed_at IS NULL) OR (batch_id IS NOT NULL)", name="mailed_batch"),
+        # The letters waiting for a batch, counted on the batches page.
+        Index("ix_compliance_letters_waiting", "association_id", "batch_id", "mailed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

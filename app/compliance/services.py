@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.compliance.models import (
     Finding,
     Inspection,
+    Letter,
     Photo,
     Rule,
     Violation,
@@ -457,13 +458,28 @@ def proposed_fine(violation: Violation) -> Decimal:
 
 
 def violation_query(
-    aid: int, *, status=None, rule_id=None, unit_id=None, overdue=None, today: date
+    aid: int,
+    *,
+    status=None,
+    rule_id=None,
+    unit_id=None,
+    overdue=None,
+    today: date,
+    for_list: bool = False,
 ):
-    """Return the violations of an association matching the filters."""
-    statement = (
-        select(Violation)
-        .where(Violation.association_id == aid)
-        .options(
+    """Return the violations of an association matching the filters.
+
+    ``for_list`` loads only what the violations page shows (unit, rule, and the letters'
+    ids to count them); otherwise every relation the API's violation carries.
+    """
+    if for_list:
+        options = (
+            selectinload(Violation.letters).load_only(Letter.id, Letter.voided_at),
+            selectinload(Violation.rule),
+            selectinload(Violation.unit),
+        )
+    else:
+        options = (
             selectinload(Violation.letters),
             selectinload(Violation.fines),
             selectinload(Violation.responses),
@@ -471,7 +487,7 @@ def violation_query(
             selectinload(Violation.unit),
             selectinload(Violation.hearing),
         )
-    )
+    statement = select(Violation).where(Violation.association_id == aid).options(*options)
     if status:
         statement = statement.where(Violation.status == status)
     if rule_id:

@@ -35,7 +35,11 @@ class AuditEntry(db.Model):
     """One recorded action: who did what, when, to which record."""
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_chain", "association_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_entries_chain", "association_id", "id"),
+        # The audit log filtered by action, newest first.
+        Index("ix_audit_entries_action_list", "association_id", "action", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     association_id: Mapped[int | None] = mapped_column(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import login_required
+from sqlalchemy import select
 
 from app.auth import policies
+from app.auth.models import Membership, User
+from app.extensions import db
 from app.home import registry
 
 bp = Blueprint("owner_home", __name__)
@@ -31,11 +34,19 @@ def render_home(user, association):
 
 def contact_of(association) -> dict:
     """Return how owners reach the management office."""
-    managers = [
-        m.user.name
-        for m in association.memberships
-        if m.role == "manager" and m.user is not None and m.user.active
-    ]
+    # The managers alone (not the association's 20,000 memberships).
+    managers = list(
+        db.session.scalars(
+            select(User.name)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.association_id == association.id,
+                Membership.role == "manager",
+                User.active.is_(True),
+            )
+            .order_by(Membership.id)
+        )
+    )
     return {
         "managers": managers,
         "phone": association.office_phone or "",
