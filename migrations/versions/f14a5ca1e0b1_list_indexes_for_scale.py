@@ -1,7 +1,7 @@
 """indexes matching the big lists' filters and sorts; trigram search on PostgreSQL
 
 Revision ID: f14a5ca1e0b1
-Revises: ef862b1f1530
+Revises: a7c3e9d2b416
 Create Date: 2026-12-03 13:50:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f14a5ca1e0b1'
-down_revision = 'ef862b1f1530'
+down_revision = 'a7c3e9d2b416'
 branch_labels = None
 depends_on = None
 
