@@ -77,6 +77,9 @@ def downgrade():
     with op.batch_alter_table('compliance_rules', schema=None) as batch_op:
         batch_op.drop_column('translations')
 
+    # The trigger names the new columns: back to the old one before they go (PostgreSQL
+    # refuses to drop a column a trigger depends on), and again after SQLite's rebuild.
+    _trigger(OLD_COLUMNS)
     with op.batch_alter_table('compliance_letters', schema=None) as batch_op:
         batch_op.drop_column('sha256_en')
         batch_op.drop_column('pdf_en')
