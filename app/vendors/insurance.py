@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from app.associations.models import Association
 from app.auth.models import User
-from app.core import audit, clock, formatting
+from app.core import clock, formatting
 from app.core.errors import NotFound, ValidationError
 from app.core.inputs import is_db_id, length_errors, too_long
 from app.core.parsing import COVERAGE_MAX, parse_amount
 from app.extensions import db
-from app.vendors.directory import MAX_DOCUMENT_BYTES
+from app.vendors.directory import MAX_DOCUMENT_BYTES, _record
 from app.vendors.models import (
     KIND_LABELS,
     Certificate,
@@ -26,27 +26,6 @@ from app.vendors.models import (
     Vendor,
     VendorLink,
 )
-
-
-def _record(
-    association_id: int,
-    action: str,
-    subject_type: str,
-    subject_id,
-    summary: str,
-    *,
-    actor,
-    data=None,
-) -> None:
-    audit.record(
-        action,
-        actor=actor,
-        association_id=association_id,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        summary=summary,
-        data=data,
-    )
 
 
 def money_value(value, field: str, *, required: bool = True) -> Decimal | None:
