@@ -139,9 +139,7 @@ class LetterPdf(MethodView):
         lang = args.get("lang")
         if lang not in (None, "en"):
             raise ValidationError("lang", _("Only lang=en (the English rendering) is kept."))
-        if lang == "en" and letter.language != "en":
-            return pdf_response(letter.pdf_en, f"letter-{letter.id}-{letter.kind}-en.pdf")
-        return pdf_response(letter.pdf, f"letter-{letter.id}-{letter.kind}.pdf")
+        return pdf_response(*letter.download(english=lang == "en"))
 
 
 @blp.route("/letters/<int:letter_id>/void")

@@ -415,6 +415,13 @@ class Letter(db.Model):
         """Tell whether the letter was voided."""
         return self.voided_at is not None
 
+    def download(self, english: bool = False) -> tuple[bytes, str]:
+        """Return (bytes, file name) of the letter as issued, or with ``english`` the English
+        rendering kept beside a translated one (an English letter is its own)."""
+        if english and self.language != "en":
+            return self.pdf_en, f"letter-{self.id}-{self.kind}-en.pdf"
+        return self.pdf, f"letter-{self.id}-{self.kind}.pdf"
+
     batch: Mapped[LetterBatch | None] = relationship(back_populates="letters")
 
 

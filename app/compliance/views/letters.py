@@ -50,9 +50,7 @@ def letter_pdf(aid: int, letter_id: int):
     _violation(aid, letter.violation_id)
     if letter.void and not compliance_policies.can_see_all(actor(), aid):
         raise NotFound(_("No such letter."))  # a voided letter leaves the owner's portal
-    if request.args.get("lang") == "en" and letter.language != "en":
-        return pdf_response(letter.pdf_en, f"letter-{letter.id}-{letter.kind}-en.pdf")
-    return pdf_response(letter.pdf, f"letter-{letter.id}-{letter.kind}.pdf")
+    return pdf_response(*letter.download(english=request.args.get("lang") == "en"))
 
 
 @bp.route("/photos/<int:photo_id>")
