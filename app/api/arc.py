@@ -10,11 +10,10 @@ from marshmallow import fields
 
 from app.api.schemas import BaseSchema, Enum, ListArgsSchema, Text, envelope, list_schema
 from app.api.setup import allow, association_for, caller
-from app.arc import policies, services
+from app.arc import appeals, policies, services
 from app.arc.models import ArcLetter, ArcRequest
 from app.core.errors import NotFound
 from app.core.listing import paginate
-from app.core.pdf import pdf_response
 from app.extensions import db
 
 blp = Blueprint("api_arc", __name__, description="Architectural review")
@@ -96,12 +95,29 @@ class ArcRequestSchema(BaseSchema):
         metadata={"type": "integer", "nullable": True},
     )
     letter_url = fields.Function(
-        lambda r: f"/api/v1/arc-letters/{r.decision_letter.id}/pdf" if r.decision_letter else None,
+        lambda r: f"/api/v1/letters/{r.decision_letter.id}/pdf" if r.decision_letter else None,
         metadata={"type": "string", "nullable": True},
+    )
+    appeal_by = fields.Function(
+        lambda r: _appeal_by(r),
+        metadata={
+            "type": "string",
+            "format": "date",
+            "nullable": True,
+            "description": "a denial: the last day to appeal where the law sets one (TX "
+            "209.00505(d)(2): the 30th day after the notice was mailed); null until mailed",
+        },
     )
     files = fields.List(fields.Nested(ArcFileSchema))
     messages = fields.List(fields.Nested(ArcMessageSchema))
     appeal = fields.Nested(AppealSchema, allow_none=True)
+
+
+def _appeal_by(request: ArcRequest) -> str | None:
+    if request.status != "denied":
+        return None
+    last_day = appeals.window(request).last_day
+    return last_day.isoformat() if last_day else None
 
 
 class ArcListArgs(ListArgsSchema):
@@ -238,21 +254,18 @@ class ArcAppealView(MethodView):
     def post(self, body, request_id):
         """Appeal a denial to the board (the unit's owner)."""
         found = _visible(request_id)
-        services.appeal(found, message=body["message"], actor=caller())
+        appeals.appeal(found, message=body["message"], actor=caller())
         db.session.commit()
         return found
 
 
-@blp.route("/arc-letters/<int:letter_id>/pdf")
-class ArcLetterPdf(MethodView):
-    @blp.response(200, content_type="application/pdf")
-    def get(self, letter_id):
-        """A decision letter: the same bytes on every download."""
-        letter = db.session.get(ArcLetter, letter_id)
-        if letter is None:
-            raise NotFound(_("No such letter."))
-        _visible(letter.request_id)
-        return pdf_response(letter.pdf, f"arc-letter-{letter.id}.pdf")
+def arc_letter_for(letter_id: int) -> ArcLetter:
+    """Return a decision letter the caller may open (served by ``GET /letters/{id}/pdf``)."""
+    letter = db.session.get(ArcLetter, letter_id)
+    if letter is None:
+        raise NotFound(_("No such letter."))
+    _visible(letter.request_id)
+    return letter
 
 
 @blp.route("/arc-requests/<int:request_id>/files/<int:file_id>")

@@ -9,14 +9,16 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields
 
+from app.api.arc import arc_letter_for
 from app.api.compliance import LetterSchema, violation_for
 from app.api.schemas import BaseSchema, Text
 from app.api.setup import allow, association_for, caller
+from app.arc.models import LETTER_KIND as ARC_LETTER
 from app.compliance import batches, ladder, voids, wording
 from app.compliance import policies as compliance_policies
 from app.compliance.models import Letter
-from app.core import storage
-from app.core.errors import NotFound, ValidationError
+from app.core import letter_numbers, storage
+from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.pdf import pdf_response
 from app.delivery.services import count_in_batch
 from app.extensions import db
@@ -135,10 +137,13 @@ class LetterPdf(MethodView):
     def get(self, args, letter_id):
         """Download an issued letter: the same bytes every time (a voided one too); with
         ``lang=en`` the English rendering stored beside a translated letter."""
-        letter = letter_for(letter_id)
         lang = args.get("lang")
         if lang not in (None, "en"):
             raise ValidationError("lang", _("Only lang=en (the English rendering) is kept."))
+        if letter_numbers.kind_of(letter_id) == ARC_LETTER:
+            letter = arc_letter_for(letter_id)
+        else:
+            letter = letter_for(letter_id)
         return pdf_response(*letter.download(english=lang == "en"))
 
 
@@ -149,6 +154,14 @@ class LetterVoid(MethodView):
     @blp.alt_response(409, description="Mailed, already void, or a later letter rests on it")
     def post(self, body, letter_id):
         """Void a mistaken letter: kept on file unchanged, out of the portal and open batch."""
+        if letter_numbers.kind_of(letter_id) == ARC_LETTER:
+            arc_letter_for(letter_id)  # 404 to whoever may not see it
+            raise Conflict(
+                _(
+                    "An architectural decision letter records the reviewing body's decision "
+                    "and cannot be voided; a new decision (an appeal) gets its own letter."
+                )
+            )
         letter = letter_for(letter_id, write=True)
         voids.void_letter(letter, reason=body["reason"], actor=caller())
         db.session.commit()

@@ -81,13 +81,20 @@ def letter_context(request: ArcRequest, kind: str, language: str) -> dict:
     }
 
 
-def issue(request: ArcRequest, kind: str) -> ArcLetter:
-    """Render, store and deliver the letter about a decision."""
-    language = letter_language(request)
+def _render(request: ArcRequest, kind: str, language: str) -> tuple[dict, bytes]:
+    """Return the letter's values and its PDF in ``language``."""
     with force_locale(language):
         context = letter_context(request, kind, language)
         html = render_template("pdf/arc/decision_letter.html", **context)
-    pdf, _pages = render_letter(html)
+    return context, render_letter(html)[0]
+
+
+def issue(request: ArcRequest, kind: str) -> ArcLetter:
+    """Render, store and deliver the letter about a decision."""
+    language = letter_language(request)
+    context, pdf = _render(request, kind, language)
+    # A translated letter keeps its English rendering beside it (its own sha256).
+    pdf_en = _render(request, kind, "en")[1] if language != "en" else None
     letter = ArcLetter(
         association_id=request.association_id,
         request_id=request.id,
@@ -98,6 +105,8 @@ def issue(request: ArcRequest, kind: str) -> ArcLetter:
         certified=context["certified"],
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf_en=pdf_en,
+        sha256_en=hashlib.sha256(pdf_en).hexdigest() if pdf_en else None,
     )
     request.letters.append(letter)
     db.session.flush()

@@ -19,8 +19,11 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
+from app.core import letter_numbers
 from app.core.types import UTCDateTime
 from app.extensions import db
+
+LETTER_KIND = "arc"  # the kind of letter number a decision letter holds
 
 
 class ArcStatus(enum.StrEnum):
@@ -174,7 +177,9 @@ class ArcLetter(db.Model):
     __tablename__ = "arc_letters"
     __table_args__ = (CheckConstraint("kind IN ('decision', 'appeal')", name="kind"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Numbered in the one space of every letter (app/core/letter_numbers.py), so that
+    # GET /letters/{id}/pdf finds it.
+    id: Mapped[int] = mapped_column(primary_key=True, default=letter_numbers.allocator(LETTER_KIND))
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), index=True
     )
@@ -188,8 +193,19 @@ class ArcLetter(db.Model):
     certified: Mapped[bool] = mapped_column(Boolean, default=False)
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     sha256: Mapped[str] = mapped_column(String(64))
+    # A letter in another language keeps its English rendering beside it, with its own
+    # sha256, so the association can show exactly what was said.
+    pdf_en: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    sha256_en: Mapped[str | None] = mapped_column(String(64))
 
     request: Mapped[ArcRequest] = relationship(back_populates="letters")
+
+    def download(self, english: bool = False) -> tuple[bytes, str]:
+        """Return the issued bytes (or, with ``english``, the English rendering kept beside
+        a translated letter) and the file name."""
+        if english and self.language != "en" and self.pdf_en is not None:
+            return self.pdf_en, f"arc-letter-{self.id}-en.pdf"
+        return self.pdf, f"arc-letter-{self.id}.pdf"
 
 
 class ArcAppeal(db.Model):

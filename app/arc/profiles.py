@@ -21,8 +21,10 @@ class ArcProfile:
     # A denial goes by certified mail (TX 209.00505(d): certified mail, hand delivery or
     # electronic delivery; the letter is printed for certified mail and e-mailed).
     denial_certified: bool = False
-    # Days the owner has to ask for the hearing / reconsideration, where the law sets them.
+    # Days the owner has to ask for the hearing / reconsideration, where the law sets them,
+    # counted from the day the notice of the denial was mailed, and the rule that says so.
     appeal_days: int | None = None
+    appeal_rule: object = ""
 
 
 DEFAULT = ArcProfile(
@@ -65,6 +67,10 @@ TX = ArcProfile(
     ),
     denial_certified=True,
     appeal_days=30,
+    appeal_rule=_l(
+        "Property Code 209.00505(d)(2): the owner may request a hearing on or before the "
+        "30th day after the date the notice of the denial was mailed."
+    ),
 )
 FL = ArcProfile(
     code="FL",

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from app.arc import policies
 from app.arc.models import (
-    ArcAppeal,
     ArcFile,
     ArcMessage,
     ArcRequest,
@@ -81,7 +80,7 @@ def set_settings(
     return row
 
 
-def _text(errors: dict, field: str, value, maximum: int, *, required: bool) -> str:
+def clean_text(errors: dict, field: str, value, maximum: int, *, required: bool) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if value is not None and not isinstance(value, str):
         errors[field] = [_("Send text.")]
@@ -110,8 +109,8 @@ def submit_request(
         errors["unit_id"] = [_("Choose a unit of this association.")]
     elif not policies.can_submit(actor, association.id, unit.id):
         raise NotAllowed(_("Owners ask for their own units only."))
-    title = _text(errors, "title", title, TITLE_MAX, required=True)
-    description = _text(errors, "description", description, TEXT_MAX, required=True)
+    title = clean_text(errors, "title", title, TITLE_MAX, required=True)
+    description = clean_text(errors, "description", description, TEXT_MAX, required=True)
     if len(files) > MAX_FILES:
         errors["files"] = [_("Send at most %(n)d files.", n=MAX_FILES)]
     if errors:
@@ -204,7 +203,7 @@ def add_message(request: ArcRequest, *, message, actor: User) -> ArcMessage:
     if request.status != ArcStatus.SUBMITTED:
         raise Conflict(_("This request is decided; the conversation is closed."))
     errors: dict[str, list[str]] = {}
-    text = _text(errors, "message", message, MESSAGE_MAX, required=True)
+    text = clean_text(errors, "message", message, MESSAGE_MAX, required=True)
     if errors:
         raise ValidationError(errors)
     row = ArcMessage(
@@ -291,8 +290,8 @@ def propose_decision(request: ArcRequest, *, decision, reasons=None, conditions=
     errors: dict[str, list[str]] = {}
     if decision not in {d.value for d in Decision}:
         errors["decision"] = [_("Choose approved, approved_with_conditions or denied.")]
-    reasons = _text(errors, "reasons", reasons, TEXT_MAX, required=False)
-    conditions = _text(errors, "conditions", conditions, TEXT_MAX, required=False)
+    reasons = clean_text(errors, "reasons", reasons, TEXT_MAX, required=False)
+    conditions = clean_text(errors, "conditions", conditions, TEXT_MAX, required=False)
     profile = arc_profile(request.association.compliance_profile)
     if decision == Decision.DENIED and not reasons and "reasons" not in errors:
         errors["reasons"] = [str(profile.denial_reasons_rule)]
@@ -354,53 +353,6 @@ def decide(request: ArcRequest, *, deemed: bool = False, actor: User | None) -> 
         ),
         data={"decision": request.decision, "letter_id": letter.id, "deemed": deemed},
     )
-
-
-def appeal(request: ArcRequest, *, message, actor: User):
-    """A denied owner asks the board to reconsider: a board request under the venue rules."""
-    from app.approvals import services as approvals
-
-    if not policies.owns(actor, request):
-        raise NotAllowed(_("Only the unit's owners appeal."))
-    if request.status != ArcStatus.DENIED:
-        raise Conflict(
-            _("Only a denied request can be appealed; this one is %(s)s.", s=request.status)
-        )
-    if request.appeal is not None:
-        raise Conflict(_("This denial was appealed already."))
-    errors: dict[str, list[str]] = {}
-    text = _text(errors, "message", message, MESSAGE_MAX, required=True)
-    if errors:
-        raise ValidationError(errors)
-    row = ArcAppeal(request=request, user_id=actor.id, message=text, created_at=clock.now())
-    db.session.add(row)
-    request.status = ArcStatus.APPEALED.value
-    db.session.flush()
-    approval = approvals.open_request("arc_appeal", row, actor=actor)
-    audit.record(
-        "arc.appealed",
-        actor=actor,
-        association_id=request.association_id,
-        subject_type="arc_request",
-        subject_id=request.id,
-        summary=_("The owner appealed the denial of “%(title)s”", title=request.title),
-        data={"approval_id": approval.id},
-    )
-    return row
-
-
-def appeal_decided(row: ArcAppeal, *, granted: bool) -> None:
-    """The board granted the appeal (the request is approved) or upheld the denial."""
-    from app.arc import letters
-
-    request = row.request
-    row.status = "granted" if granted else "refused"
-    row.decided_at = clock.now()
-    request.status = ArcStatus.APPROVED.value if granted else ArcStatus.DENIED.value
-    if granted:
-        request.decision = Decision.APPROVED.value
-    db.session.flush()
-    letters.issue(request, "appeal")
 
 
 def due_soon_condition(day: date, within_days: int = 7):

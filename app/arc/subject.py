@@ -229,15 +229,15 @@ class ArcAppealSubject(SubjectKind):
 
     def on_approved(self, subject: ArcAppeal, request) -> None:
         """The appeal is granted: the request is approved."""
-        from app.arc import services
+        from app.arc import appeals
 
-        services.appeal_decided(subject, granted=True)
+        appeals.appeal_decided(subject, granted=True)
 
     def on_rejected(self, subject: ArcAppeal, request) -> None:
         """The denial stands."""
-        from app.arc import services
+        from app.arc import appeals
 
-        services.appeal_decided(subject, granted=False)
+        appeals.appeal_decided(subject, granted=False)
 
     def on_withdrawn(self, subject: ArcAppeal, request) -> None:
         """The appeal is dropped: the denial stands, and the owner may appeal again."""

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app.arc import policies, services
+from app.arc import appeals, policies, services
 from app.arc.forms import (
     AppealForm,
     DecisionForm,
@@ -175,7 +175,7 @@ def request_page(aid: int, request_id: int):
                     id=approval.id,
                 )
             elif action == "appeal":
-                services.appeal(found, message=form.message.data, actor=user)
+                appeals.appeal(found, message=form.message.data, actor=user)
                 done = _("Your appeal is before the board.")
             else:
                 services.withdraw(found, actor=user)
@@ -205,7 +205,8 @@ def request_page(aid: int, request_id: int):
         can_decide=policies.can_review(user, aid)
         and found.status == ArcStatus.SUBMITTED
         and found.proposed is None,
-        can_appeal=policies.can_appeal(user, found),
+        can_appeal=appeals.can_appeal(user, found),
+        appeal_window=appeals.window(found),
         can_withdraw=policies.can_withdraw(user, found),
         profile=profile,
     )
@@ -225,7 +226,7 @@ def letter_pdf(aid: int, request_id: int, letter_id: int):
     letter = db.session.get(ArcLetter, letter_id)
     if letter is None or letter.request_id != found.id:
         raise NotFound(_("No such letter."))
-    return pdf_response(letter.pdf, f"arc-letter-{letter.id}.pdf")
+    return pdf_response(*letter.download(english=request.args.get("lang") == "en"))
 
 
 @bp.route("/<int:request_id>/files/<int:file_id>")

@@ -30,8 +30,11 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
+from app.core import letter_numbers
 from app.core.types import UTCDateTime
 from app.extensions import db
+
+LETTER_KIND = "violation"  # the kind of letter number a ladder letter holds
 
 
 class ViolationStatus(enum.StrEnum):
@@ -377,7 +380,8 @@ class Letter(db.Model):
         Index("ix_compliance_letters_waiting", "association_id", "batch_id", "mailed_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Numbered in the one space of every letter (app/core/letter_numbers.py).
+    id: Mapped[int] = mapped_column(primary_key=True, default=letter_numbers.allocator(LETTER_KIND))
     association_id: Mapped[int] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), index=True
     )

@@ -348,3 +348,69 @@ def test_board_packet_evidence_and_the_mailing_batch(world, api, app):
     data = merged.data
     merged.close()
     assert "Pergola" in " ".join(pdfs.pdf_text(data).split())
+
+
+def _tx_denied(world, api, app):
+    """A Texas request denied by the board; returns (association, request body)."""
+    with app.app_context():
+        from app.extensions import db
+
+        db.session().expire_on_commit = False
+        tx = f.AssociationFactory(name="Lone Star HOA", state="TX")
+        unit = f.UnitFactory(association=tx, label="7", street_address="7 Ranch Road")
+        f.MembershipFactory(user=world.owner, association=tx, role="owner", unit=unit)
+        f.MembershipFactory(user=world.manager, association=tx, role="manager")
+        f.MembershipFactory(user=world.board, association=tx, role="board", office="president")
+        db.session.commit()
+    rid = (
+        api(world.owner)
+        .post(
+            f"/api/v1/associations/{tx.id}/arc-requests",
+            json={"unit_id": unit.id, "title": "Carport", "description": "A metal carport."},
+        )
+        .get_json()["id"]
+    )
+    proposed = api(world.manager).post(
+        f"/api/v1/arc-requests/{rid}/decision",
+        json={"decision": "denied", "reasons": "Metal carports are not allowed."},
+    )
+    api(world.board).post(
+        f"/api/v1/approvals/{proposed.get_json()['approval_id']}/votes", json={"choice": "approve"}
+    )
+    return tx, api(world.owner).get(f"/api/v1/arc-requests/{rid}").get_json()
+
+
+@pytest.mark.parametrize(("days_after", "status"), [(30, 201), (31, 409)])
+def test_texas_appeal_within_30_days_of_mailing(world, api, app, login_as, days_after, status):
+    """TX 209.00505(d)(2): a hearing is requested on or before the 30th day after the
+    notice of the denial was mailed; until it is mailed the time has not begun."""
+    tx, body = _tx_denied(world, api, app)
+    assert body["status"] == "denied" and body["appeal_by"] is None
+    batch = api(world.manager).post(f"/api/v1/associations/{tx.id}/letter-batches", json={})
+    confirmed = api(world.manager).post(
+        f"/api/v1/letter-batches/{batch.get_json()['id']}/confirm", json={}
+    )
+    assert confirmed.status_code == 200, confirmed.get_json()
+    mailed_on = clock.today(tx.time_zone)
+    body = api(world.owner).get(f"/api/v1/arc-requests/{body['id']}").get_json()
+    assert body["appeal_by"] == (mailed_on + timedelta(days=30)).isoformat()
+    clock.freeze(clock.now() + timedelta(days=days_after))
+    try:
+        page = login_as(world.owner).get(f"/associations/{tx.id}/arc/{body['id']}")
+        appealed = api(world.owner).post(
+            f"/api/v1/arc-requests/{body['id']}/appeal", json={"message": "Please reconsider."}
+        )
+    finally:
+        clock.unfreeze()
+    assert appealed.status_code == status, appealed.get_json()
+    text = page.get_data(as_text=True)
+    if status == 409:
+        detail = appealed.get_json()["detail"]
+        assert (
+            "209.00505(d)(2)" in detail and (mailed_on + timedelta(days=30)).isoformat() in detail
+        )
+        assert (
+            "The time to ask for a hearing ended on" in text and "Appeal to the board" not in text
+        )
+    else:
+        assert "You may ask for a hearing until" in text

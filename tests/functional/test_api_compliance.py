@@ -9,6 +9,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from app.core import clock
+from tests import pdfs
 
 ROLES = ["admin", "manager", "board", "owner", "outsider", "nobody"]
 START = datetime(2027, 3, 1, 17, 0, tzinfo=UTC)
@@ -389,3 +390,39 @@ def test_letter_templates_api(world, api, violation):
     bad = manager.put(url, json={"body": "{{ secret_key }}"})
     assert bad.status_code == 422
     assert api(world.board).put(url, json={"body": "x"}).status_code == 403
+
+
+def test_architectural_and_violation_letters_share_one_number_space(world, api, violation):
+    """GET /letters/{id}/pdf serves a violation letter and an architectural decision letter
+    alike: they never share a number, and each reaches only those who may see it."""
+    manager = api(world.manager)
+    ladder_letter = manager.post(
+        f"/api/v1/violations/{violation['id']}/letters", json={"kind": "violation"}
+    ).get_json()
+    rid = (
+        api(world.owner)
+        .post(
+            f"/api/v1/associations/{world.a.id}/arc-requests",
+            json={"unit_id": world.owner_unit.id, "title": "Pergola", "description": "Cedar."},
+        )
+        .get_json()["id"]
+    )
+    approval_id = manager.post(
+        f"/api/v1/arc-requests/{rid}/decision", json={"decision": "approved"}
+    ).get_json()["approval_id"]
+    for voter in (world.board, world.board2):
+        api(voter).post(f"/api/v1/approvals/{approval_id}/votes", json={"choice": "approve"})
+    request = api(world.owner).get(f"/api/v1/arc-requests/{rid}").get_json()
+    assert request["letter_id"] not in (None, ladder_letter["id"])
+    assert request["letter_url"] == f"/api/v1/letters/{request['letter_id']}/pdf"
+    arc_pdf = api(world.owner).get(request["letter_url"])
+    assert arc_pdf.status_code == 200 and "Pergola" in pdfs.pdf_text(arc_pdf.data)
+    ladder_pdf = api(world.owner).get(f"/api/v1/letters/{ladder_letter['id']}/pdf")
+    assert ladder_pdf.status_code == 200 and "Pergola" not in pdfs.pdf_text(ladder_pdf.data)
+    assert api(world.outsider).get(request["letter_url"]).status_code == 404
+    # A decision letter is the reviewing body's decision: it is never voided.
+    void = f"/api/v1/letters/{request['letter_id']}/void"
+    assert api(world.outsider).post(void, json={"reason": "x"}).status_code == 404
+    refused = manager.post(void, json={"reason": "Mistake"})
+    assert refused.status_code == 409 and "cannot be voided" in refused.get_json()["detail"]
+    assert manager.get("/api/v1/letters/999999/pdf").status_code == 404

@@ -149,3 +149,35 @@ def test_rules_carry_translations_into_letters(world, api, app, violation):  # n
         stored = db.session.scalars(select(Rule).where(Rule.code == "PET-1")).one()
         assert stored.text_in("it")[0] == "Animali al guinzaglio"
         assert stored.text_in("da")[0] == "Pets on a leash"
+
+
+def test_an_architectural_decision_letter_in_spanish_keeps_its_english(world, api, app):
+    _owner_reads(app, world, "es")
+    rid = (
+        api(world.owner)
+        .post(
+            f"/api/v1/associations/{world.a.id}/arc-requests",
+            json={"unit_id": world.owner_unit.id, "title": "Pergola", "description": "Cedar."},
+        )
+        .get_json()["id"]
+    )
+    approval_id = (
+        api(world.manager)
+        .post(f"/api/v1/arc-requests/{rid}/decision", json={"decision": "approved"})
+        .get_json()["approval_id"]
+    )
+    for voter in (world.board, world.board2):
+        api(voter).post(f"/api/v1/approvals/{approval_id}/votes", json={"choice": "approve"})
+    url = api(world.owner).get(f"/api/v1/arc-requests/{rid}").get_json()["letter_url"]
+    spanish = api(world.owner).get(url).data
+    english = api(world.owner).get(url + "?lang=en").data
+    assert "Decisión arquitectónica" in _text(spanish)
+    assert "Architectural decision" in _text(english)
+    assert "Decisión arquitectónica" not in _text(english)
+    with app.app_context():
+        from app.arc.models import ArcLetter
+
+        letter = db.session.scalars(select(ArcLetter)).one()
+        assert letter.language == "es"
+        assert letter.sha256 == hashlib.sha256(spanish).hexdigest()
+        assert letter.sha256_en == hashlib.sha256(english).hexdigest()

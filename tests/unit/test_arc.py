@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.arc import services
+from app.arc import appeals, services
 from app.arc.models import ArcAppeal, ArcStatus
 from app.arc.profiles import arc_profile
 from app.core.errors import Conflict, NotAllowed, ValidationError
@@ -43,7 +43,7 @@ def _act(world, request, action: str):
         return services.withdraw(request, actor=world.owner)
     if action == "propose":
         return services.propose_decision(request, decision="approved", actor=world.manager)
-    return services.appeal(request, message="Please", actor=world.owner)
+    return appeals.appeal(request, message="Please", actor=world.owner)
 
 
 ALLOWED = {
