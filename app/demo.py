@@ -1,8 +1,9 @@
 """Demo data for every feature: the associations and their people first, then each
-feature's records (budgets, compliance, vendors, notices)."""
+feature's records (budgets, compliance, vendors, notices, architectural review)."""
 
 from __future__ import annotations
 
+from app.arc.demo import load_arc_demo
 from app.associations.demo import DEMO_PASSWORD, load_people_demo
 from app.budgets.demo import load_budget_demo
 from app.compliance.demo import load_compliance_demo
@@ -21,5 +22,6 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
     load_compliance_demo(people.manager)
     load_vendor_demo(people.manager, board)
     load_notice_demo(people.manager)
+    load_arc_demo(people.manager, board)
     board.place_pending()
     return people.logins

@@ -279,6 +279,8 @@ def load_people_demo(seed: int = 2026) -> DemoPeople:
                     )
                 )
         owners_by_unit = {}
+        # Owners who read another language (their letters and notices come in it).
+        speakers = random.Random(seed + len(units))
         for unit in units:
             first, last = _unique_name(rng, used_names)
             email = f"{first}.{last}@{spec['slug']}.example.com".lower()
@@ -293,6 +295,11 @@ def load_people_demo(seed: int = 2026) -> DemoPeople:
                 association, user=owner, role="owner", unit_id=unit.id, actor=manager
             )
             owners_by_unit[unit.id] = owner
+            roll = speakers.random()
+            for language, share in (("es", 0.12), ("it", 0.16), ("ru", 0.2), ("da", 0.23)):
+                if roll < share:
+                    owner.language = language
+                    break
             co_first = rng.choice(FIRST)
             if rng.random() < 0.3 and f"{co_first} {last}" not in used_names:
                 used_names.add(f"{co_first} {last}")  # a co-owner: spouse or partner
@@ -315,6 +322,7 @@ def load_people_demo(seed: int = 2026) -> DemoPeople:
             if office == "president":
                 logins.append((f"Board president, {spec['name']}", member.email))
         sample_owner = owners_by_unit[units[-1].id]
+        sample_owner.language = "en"  # the demo sign-in reads English
         logins.append((f"Owner, {spec['name']}", sample_owner.email))
     return DemoPeople(logins, admin, manager)
 

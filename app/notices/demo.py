@@ -90,8 +90,6 @@ def load_notice_demo(manager: User, seed: int = 11) -> None:
                 delivery.set_preferences(owner, delivery="email", confirm=True)
             elif roll < 0.6:
                 delivery.set_preferences(owner, delivery="both", general_by_mail=True)
-            if rng.random() < 0.15:
-                owner.language = "es"
         for title, category, visibility in DOCUMENTS:
             upload_document(
                 association,

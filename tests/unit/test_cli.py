@@ -57,6 +57,15 @@ def test_demo_loads_two_realistic_associations_once(runner):
             )
         )
         assert unowned == 0
+    # Architectural review in every state: open, before the body, decided with letters.
+    from app.arc.models import ArcLetter, ArcRequest
+    from app.compliance.models import Letter
+
+    statuses = set(db.session.scalars(select(ArcRequest.status)))
+    assert statuses == {"submitted", "approved_with_conditions", "appealed"}
+    assert db.session.scalar(select(func.count(ArcLetter.id))) == 4
+    # Owners read their letters in their own languages, not all in English.
+    assert len(set(db.session.scalars(select(Letter.language)))) >= 3
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
