@@ -141,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     from app.home.views import bp as owner_home_bp
     from app.mail.views import bp as outbox_bp
     from app.meetings import home as _meetings_home  # noqa: F401
+    from app.meetings.emergency import bp as emergency_bp
     from app.meetings.views import bp as meetings_bp
     from app.notices import home as _notices_home  # noqa: F401
     from app.notices.views import bp as notices_bp
@@ -159,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(delivery_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(emergency_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(arc_bp)
     app.register_blueprint(owner_home_bp)

@@ -244,7 +244,21 @@ def register_venue(venue: Venue) -> Venue:
     return venue
 
 
+_ACTIONS: list[Callable[[Any, Any], tuple[str, str] | None]] = []
 _DECIDED: list[Callable[[Any], None]] = []
+
+
+def register_action(fn: Callable[[Any, Any], tuple[str, str] | None]):
+    """Add a link the request's page offers: ``fn(request, user)`` returns (label, url) when
+    the user may take that step now (the meetings package offers the CA emergency consent)."""
+    if fn not in _ACTIONS:
+        _ACTIONS.append(fn)
+    return fn
+
+
+def actions(request: Any, user: Any) -> list[tuple[str, str]]:
+    """Return the registered steps the user may take on a request now."""
+    return [found for fn in _ACTIONS if (found := fn(request, user))]
 
 
 def register_decided(fn: Callable[[Any], None]) -> Callable[[Any], None]:

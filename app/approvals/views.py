@@ -117,6 +117,7 @@ def detail(aid: int, request_id: int):
         can_withdraw=approval_policies.can_withdraw(user, approval),
         can_see_all=approval_policies.can_see_all_requests(user, approval.association_id),
         confirm=ConfirmForm(),
+        actions=venues.actions(approval, user),
     )
 
 

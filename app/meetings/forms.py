@@ -8,11 +8,13 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.forms import Form, choices
 
@@ -87,3 +89,19 @@ class MinutesForm(Form):
     body = TextAreaField(_l("Minutes (Markdown)"), validators=[DataRequired(), Length(max=100_000)])
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Save the minutes"))
+
+
+class EmergencyForm(Form):
+    """A CA emergency: the request is decided online by every director's written consent."""
+
+    # The service names the statute when the reason is missing (Civil Code 4923).
+    reason = TextAreaField(_l("The emergency"), validators=[Length(max=2000)])
+    called_by = SelectMultipleField(
+        _l("Called by"),
+        choices=[],
+        coerce=str,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,  # the service checks who may call it
+    )
+    submit = SubmitField(_l("Ask every director's written consent"))
