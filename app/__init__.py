@@ -142,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
     from app.mail.views import bp as outbox_bp
     from app.meetings import home as _meetings_home  # noqa: F401
     from app.meetings.emergency import bp as emergency_bp
+    from app.meetings.feeds import bp as meeting_feeds_bp
     from app.meetings.views import bp as meetings_bp
     from app.notices import home as _notices_home  # noqa: F401
     from app.notices.views import bp as notices_bp
@@ -161,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(emergency_bp)
+    app.register_blueprint(meeting_feeds_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(arc_bp)
     app.register_blueprint(owner_home_bp)

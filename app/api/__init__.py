@@ -106,6 +106,7 @@ def init_api(app: Flask) -> None:
         documents,
         letters,
         mail,
+        meeting_calendars,
         meetings,
         notices,
         setup,
@@ -147,6 +148,7 @@ def init_api(app: Flask) -> None:
         mail.blp,
         notices.blp,
         meetings.blp,
+        meeting_calendars.blp,
         documents.blp,
         arc.blp,
     ):

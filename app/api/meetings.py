@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
@@ -17,9 +16,9 @@ from app.core.errors import NotAllowed, NotFound, ValidationError
 from app.core.listing import paginate
 from app.core.pdf import pdf_response
 from app.extensions import db
-from app.meetings import calendar, policies, report
 from app.meetings import minutes as minutes_service
 from app.meetings import packet as packets
+from app.meetings import policies, report
 from app.meetings import services as meetings
 from app.meetings.models import (
     AddedUnder,
@@ -349,44 +348,6 @@ class Cancel(MethodView):
         )
         db.session.commit()
         return dump_meeting(meeting)
-
-
-def _ics(data: bytes, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-ICS = {"content": {"text/calendar": {"schema": {"type": "string"}}}}
-
-
-@blp.route("/meetings/<int:meeting_id>/calendar.ics")
-class MeetingCalendar(MethodView):
-    @blp.doc(responses={"200": {"description": "An iCalendar file", **ICS}})
-    def get(self, meeting_id):
-        """Return the meeting as an iCalendar file."""
-        meeting = meeting_for(meeting_id)
-        association = association_for(meeting.association_id)
-        return _ics(
-            calendar.meeting_ics(meeting, association, request.host),
-            f"meeting-{meeting.id}.ics",
-        )
-
-
-@blp.route("/associations/<int:aid>/meetings/calendar.ics")
-class MeetingFeed(MethodView):
-    @blp.doc(responses={"200": {"description": "An iCalendar feed", **ICS}})
-    def get(self, aid):
-        """Return the association's meetings the caller may see as an iCalendar feed."""
-        association = association_for(aid)
-        rows = list(
-            db.session.scalars(
-                meetings.meetings_query(caller(), aid).order_by(Meeting.starts_at).limit(500)
-            )
-        )
-        return _ics(calendar.feed_ics(rows, association, request.host), "meetings.ics")
 
 
 # --- minutes and the report --------------------------------------------------------------

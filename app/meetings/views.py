@@ -22,7 +22,7 @@ from app.core.listing import paginate
 from app.core.pages import actor, list_args, load_association, require
 from app.core.pdf import pdf_response
 from app.extensions import db
-from app.meetings import calendar, policies, report, services
+from app.meetings import calendar, feeds, policies, report, services
 from app.meetings import minutes as minutes_service
 from app.meetings import packet as packets
 from app.meetings.forms import (
@@ -76,6 +76,7 @@ def index(aid: int):
         page=page,
         can_schedule=policies.can_schedule(user, aid),
         kinds=services.KIND_WORDS,
+        subscribe_url=feeds.feed_url(user, aid),
     )
 
 

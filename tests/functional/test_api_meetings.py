@@ -607,3 +607,47 @@ def test_a_request_decided_at_a_meeting_does_not_await_online_votes(ca, api, cli
     assert "decided by a motion at a board meeting" in page
     assert "You are not among the eligible voters" not in page
     assert "awaits my vote" not in client.get(f"/associations/{ca.a.id}/").get_data(as_text=True)
+
+
+def test_a_calendar_app_subscribes_with_a_secret_link(ca, api, app, client, login_as):
+    """The feed link works without signing in, shows what its person may see, and stops
+    working when they change their password or leave the association."""
+    _meeting(api, ca)
+    _meeting(api, ca, kind="executive", starts_at=at(days=5))
+    links = {}
+    for who in ("owner", "board"):
+        body = api(ca.user(who)).get(f"/api/v1/associations/{ca.a.id}/meetings/calendar-link")
+        assert body.status_code == 200
+        links[who] = body.get_json()["url"].replace("http://localhost", "")
+    assert links["owner"] != links["board"]
+    assert (
+        api(ca.outsider).get(f"/api/v1/associations/{ca.a.id}/meetings/calendar-link").status_code
+        == 404
+    )
+    client.post("/logout")
+    owner_feed = client.get(links["owner"])
+    assert owner_feed.status_code == 200 and owner_feed.mimetype == "text/calendar"
+    assert owner_feed.get_data(as_text=True).count("BEGIN:VEVENT") == 1
+    assert client.get(links["board"]).get_data(as_text=True).count("BEGIN:VEVENT") == 2
+    # A forged or altered link finds nothing.
+    assert client.get(links["owner"][:-8] + "xxxx.ics").status_code == 404
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+    # The meetings page shows the person's own link.
+    page = login_as(ca.owner).get(f"/associations/{ca.a.id}/meetings").get_data(as_text=True)
+    assert "Subscribe in a calendar app" in page and links["owner"] in page
+    client.post("/logout")
+    with app.app_context():
+        from app.auth.models import Membership, User
+
+        owner = db.session.get(User, ca.owner.id)
+        owner.password_hash = owner.password_hash + "x"  # a new password
+        board_membership = db.session.scalars(
+            select(Membership).where(
+                Membership.user_id == ca.board.id, Membership.association_id == ca.a.id
+            )
+        ).all()
+        for row in board_membership:
+            db.session.delete(row)
+        db.session.commit()
+    assert client.get(links["owner"]).status_code == 404
+    assert client.get(links["board"]).status_code == 404
