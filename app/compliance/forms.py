@@ -12,7 +12,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.forms import Form
 
@@ -33,7 +33,7 @@ class RuleForm(Form):
     )
     ccr_section = StringField(_l("CC&R section"), validators=[Optional(), Length(max=60)])
     cure_days = IntegerField(
-        _l("Days to cure"), validators=[DataRequired(), NumberRange(min=0, max=3650)]
+        _l("Days to cure"), validators=[InputRequired(), NumberRange(min=0, max=3650)]
     )
     fine_amount = StringField(_l("First-offence fine"), validators=[DataRequired()])
     repeat_fine_amount = StringField(_l("Repeat-offence fine"), validators=[Optional()])
@@ -68,7 +68,7 @@ class RuleForm(Form):
 class InspectionForm(Form):
     """Open an inspection."""
 
-    scheduled_for = DateField(_l("Date"), validators=[DataRequired()])
+    scheduled_for = DateField(_l("Date"), validators=[InputRequired()])
     submit = SubmitField(_l("Open an inspection"))
 
 
@@ -92,7 +92,9 @@ class HearingForm(Form):
     """Schedule the hearing."""
 
     scheduled_at = DateTimeLocalField(
-        _l("Date and time (association time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+        _l("Date and time (association time)"),
+        validators=[InputRequired()],
+        format="%Y-%m-%dT%H:%M",
     )
     location = StringField(_l("Place or video link"), validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("Schedule and issue the notice"))

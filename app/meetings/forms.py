@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.forms import Form, choices
@@ -44,7 +44,7 @@ class MeetingForm(Form):
 
     kind = SelectField(_l("Kind of meeting"), choices=choices(KINDS))
     starts_at = DateTimeLocalField(
-        _l("Starts at (local time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+        _l("Starts at (local time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
     )
     location = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     video_url = StringField(_l("Video link"), validators=[Optional(), Length(max=500)])

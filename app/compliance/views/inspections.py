@@ -132,7 +132,7 @@ def inspections(aid: int):
     )
     return render_template(
         "compliance/inspections.html", association=association, page=page, form=form
-    )
+    ), (422 if form.errors else 200)
 
 
 def _find_unit(aid: int, text: str) -> Unit | None:
