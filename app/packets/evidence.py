@@ -111,29 +111,20 @@ def budget_detail(budget: Budget, hook: dict[str, Any] | None = None) -> dict[st
 
 
 def competing_bids(contract: Contract) -> list[Bid]:
-    """Return the bids of the request for proposals this contract was awarded from.
-
-    Awarding a bid copies the request's title and scope into the draft contract and names the
-    chosen bid on the request; a contract matches a request whose chosen bid is from the
-    contract's vendor and whose title or scope it still carries. A contract drafted without
-    bids has none.
-    """
-    awarded = db.session.scalars(
+    """Return the bids of the request for proposals this contract was awarded from (the
+    request names the contract its chosen bid became); a contract drafted without bids has
+    none."""
+    rfp = db.session.scalars(
         select(RequestForProposals)
         .where(
             RequestForProposals.association_id == contract.association_id,
-            RequestForProposals.status == "awarded",
+            RequestForProposals.contract_id == contract.id,
         )
         .order_by(RequestForProposals.id.desc())
+        .limit(1)
         .options(selectinload(RequestForProposals.bids).selectinload(Bid.vendor))
-    ).all()
-    for rfp in awarded:
-        chosen = next((b for b in rfp.bids if b.id == rfp.awarded_bid_id), None)
-        if chosen is None or chosen.vendor_id != contract.vendor_id:
-            continue
-        if rfp.title == contract.title or (rfp.scope and rfp.scope == contract.scope):
-            return list(rfp.bids)
-    return []
+    ).first()
+    return list(rfp.bids) if rfp is not None else []
 
 
 def contract_detail(contract: Contract, hook: dict[str, Any] | None = None) -> dict[str, Any]:
