@@ -252,38 +252,10 @@ def test_review_days_setting_and_deemed_approval(arc, api, app):
 
 
 def test_texas_appeal_at_a_meeting_and_certified_denial(world, api, app):
-    with app.app_context():
-        from app.extensions import db
-
-        db.session().expire_on_commit = False
-        tx = f.AssociationFactory(name="Lone Star HOA", state="TX")
-        unit = f.UnitFactory(association=tx, label="7", street_address="7 Ranch Road")
-        f.MembershipFactory(user=world.owner, association=tx, role="owner", unit=unit)
-        f.MembershipFactory(user=world.manager, association=tx, role="manager")
-        f.MembershipFactory(user=world.board, association=tx, role="board", office="president")
-        db.session.commit()
-    created = (
-        api(world.owner)
-        .post(
-            f"/api/v1/associations/{tx.id}/arc-requests",
-            json={"unit_id": unit.id, "title": "Carport", "description": "A metal carport."},
-        )
-        .get_json()
-    )
-    proposed = (
-        api(world.manager)
-        .post(
-            f"/api/v1/arc-requests/{created['id']}/decision",
-            json={"decision": "denied", "reasons": "Metal carports are not allowed."},
-        )
-        .get_json()
-    )
     # TX: ARC decisions follow contracts' venue (online, 209.0051(h)).
-    api(world.board).post(
-        f"/api/v1/approvals/{proposed['approval_id']}/votes", json={"choice": "approve"}
-    )
-    body = api(world.owner).get(f"/api/v1/arc-requests/{created['id']}").get_json()
+    _tx, body = _tx_denied(world, api, app)
     assert body["status"] == "denied"
+    created = body
     text = " ".join(pdfs.pdf_text(api(world.owner).get(body["letter_url"]).data).split())
     assert "CERTIFIED MAIL" in text and "209.00505" in text and "30th day" in text
     appealed = (

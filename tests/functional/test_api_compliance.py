@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from app.core import clock
 from tests import pdfs
+from tests.arc_helpers import approved_request
 
 ROLES = ["admin", "manager", "board", "owner", "outsider", "nobody"]
 START = datetime(2027, 3, 1, 17, 0, tzinfo=UTC)
@@ -399,20 +400,7 @@ def test_architectural_and_violation_letters_share_one_number_space(world, api, 
     ladder_letter = manager.post(
         f"/api/v1/violations/{violation['id']}/letters", json={"kind": "violation"}
     ).get_json()
-    rid = (
-        api(world.owner)
-        .post(
-            f"/api/v1/associations/{world.a.id}/arc-requests",
-            json={"unit_id": world.owner_unit.id, "title": "Pergola", "description": "Cedar."},
-        )
-        .get_json()["id"]
-    )
-    approval_id = manager.post(
-        f"/api/v1/arc-requests/{rid}/decision", json={"decision": "approved"}
-    ).get_json()["approval_id"]
-    for voter in (world.board, world.board2):
-        api(voter).post(f"/api/v1/approvals/{approval_id}/votes", json={"choice": "approve"})
-    request = api(world.owner).get(f"/api/v1/arc-requests/{rid}").get_json()
+    request = approved_request(api, world)
     assert request["letter_id"] not in (None, ladder_letter["id"])
     assert request["letter_url"] == f"/api/v1/letters/{request['letter_id']}/pdf"
     arc_pdf = api(world.owner).get(request["letter_url"])

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.compliance.models import Letter
 from app.extensions import db
+from tests.arc_helpers import approved_request
 from tests.conftest import login
 from tests.functional.test_api_compliance import violation  # noqa: F401  (the fixture)
 
@@ -153,22 +154,7 @@ def test_rules_carry_translations_into_letters(world, api, app, violation):  # n
 
 def test_an_architectural_decision_letter_in_spanish_keeps_its_english(world, api, app):
     _owner_reads(app, world, "es")
-    rid = (
-        api(world.owner)
-        .post(
-            f"/api/v1/associations/{world.a.id}/arc-requests",
-            json={"unit_id": world.owner_unit.id, "title": "Pergola", "description": "Cedar."},
-        )
-        .get_json()["id"]
-    )
-    approval_id = (
-        api(world.manager)
-        .post(f"/api/v1/arc-requests/{rid}/decision", json={"decision": "approved"})
-        .get_json()["approval_id"]
-    )
-    for voter in (world.board, world.board2):
-        api(voter).post(f"/api/v1/approvals/{approval_id}/votes", json={"choice": "approve"})
-    url = api(world.owner).get(f"/api/v1/arc-requests/{rid}").get_json()["letter_url"]
+    url = approved_request(api, world)["letter_url"]
     spanish = api(world.owner).get(url).data
     english = api(world.owner).get(url + "?lang=en").data
     assert "Decisión arquitectónica" in _text(spanish)
