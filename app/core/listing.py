@@ -216,7 +216,7 @@ def paginate(
     if key_column is None:
         counted = statement.order_by(None).limit(bound + 1).subquery()
         total = db.session.scalar(select(func.count()).select_from(counted)) or 0
-        width = len(statement.selected_columns)
+        width = len(statement.column_descriptions)
         if extra_columns:
             sliced = sliced.add_columns(
                 *(e.label(f"_listing_{n}") for n, e in enumerate(extra_columns))

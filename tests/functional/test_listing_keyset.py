@@ -244,3 +244,50 @@ def test_other_lists_follow_their_next_links(app, client, world, path):
         seen += 1
     if path.endswith("units"):
         assert seen >= 7
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+@pytest.mark.parametrize("sort", ["cure", "label", "opened"])
+def test_rows_of_several_columns_seek_too(app, world, sort, direction):
+    """A list of (violation, unit label) rows, read as they are (not by id first)."""
+    from app.core.listing import paginate
+
+    _rows(app, world, 17)
+    statement = (
+        db.select(Violation, Unit.label)
+        .join(Unit, Unit.id == Violation.unit_id)
+        .where(Violation.association_id == world.a.id)
+    )
+    sortable = {"cure": Violation.cure_by, "label": Unit.label, "opened": Violation.opened_on}
+    args = {"sortable": sortable, "sort": sort, "direction": direction, "tiebreak": Violation.id}
+    with app.test_request_context(f"/x?sort={sort}"):
+        numbered = [
+            [
+                row[0].id
+                for row in paginate(statement, page=n, per_page=5, scalars=False, **args).items
+            ]
+            for n in range(1, 5)
+        ]
+        page = paginate(statement, page=1, per_page=5, scalars=False, **args)
+        sought = [[row[0].id for row in page.items]]
+        while page.next_cursor:
+            page = paginate(
+                statement,
+                page=page.page + 1,
+                per_page=5,
+                scalars=False,
+                after=page.next_cursor,
+                **args,
+            )
+            assert page.sought
+            sought.append([row[0].id for row in page.items])
+        assert sought == numbered
+        back = [sought[-1]]
+        while page.page > 1:
+            cursor = page.prev_cursor
+            page = paginate(
+                statement, page=page.page - 1, per_page=5, scalars=False, before=cursor, **args
+            )
+            back.append([row[0].id for row in page.items])
+        assert back[::-1] == numbered
+        assert all(len(row) == 2 for row in page.items)
