@@ -9,7 +9,8 @@ How a list stays cheap at 20,000 units and 80,000 violations (issue 14):
   walks an index instead of sorting and discarding whole rows.
 - **Bounded counts.** The count reads at most ``LIST_COUNT_BOUND`` + 1 ids; past the bound
   the page says "more than N" (``Page.total_exact`` is false) instead of counting every row.
-  On the first page, a list shorter than a page is counted from the page itself.
+  On the first page, a list shorter than a page is counted from the page itself; a page
+  that starts past the bound and has rows needs no count (there are more than N).
 - **Search through an index.** ``contains`` is ``ILIKE`` on PostgreSQL, which the
   ``pg_trgm`` GIN indexes serve; SQLite renders it as ``lower(col) LIKE lower(?)`` over the
   association's rows, which its (association_id, …) indexes keep to one association.
@@ -214,8 +215,6 @@ def paginate(
         offset = 0
     extra_columns = [e for e, _d, _n in order] if order is not None else []
     if key_column is None:
-        counted = statement.order_by(None).limit(bound + 1).subquery()
-        total = db.session.scalar(select(func.count()).select_from(counted)) or 0
         width = len(statement.column_descriptions)
         if extra_columns:
             sliced = sliced.add_columns(
@@ -232,15 +231,21 @@ def paginate(
         if seek is not None and not seek[1]:
             items, keys = items[::-1], keys[::-1]
         items, keys, more = _trim(items, keys, size, seek)
+        total, exact = _known_total(page_number, size, bound, len(items), more)
+        if total is None:
+            counted = statement.order_by(None).limit(bound + 1).subquery()
+            total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+            exact = total <= bound
+            total = min(total, bound)
         page_ = Page(
             items,
-            min(total, bound),
+            total,
             page_number,
             size,
             q,
             key,
             direction,
-            total_exact=total <= bound,
+            total_exact=exact,
             more=more,
             sought=seek is not None,
         )
@@ -258,9 +263,8 @@ def paginate(
     if seek is not None and not seek[1]:
         ids, keys = ids[::-1], keys[::-1]
     ids, keys, more = _trim(ids, keys, size, seek)
-    if page_number == 1 and not more:
-        total, exact = len(ids), True
-    else:
+    total, exact = _known_total(page_number, size, bound, len(ids), more)
+    if total is None:
         counted = statement.order_by(None).with_only_columns(key_column).limit(bound + 1)
         total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
         exact = total <= bound
@@ -289,6 +293,17 @@ def paginate(
         sought=seek is not None,
     )
     return _with_cursors(page_, keys, order)
+
+
+def _known_total(number: int, size: int, bound: int, rows: int, more: bool):
+    """Return (total, exact) when the page itself tells, else (None, None) to count: a
+    first page shorter than a page is its own count, and a page with rows past the bound
+    (a deep page) says "more than the bound" without reading the bound's ids."""
+    if number == 1 and not more:
+        return rows, True
+    if rows and (number - 1) * size >= bound:
+        return bound, False
+    return None, None
 
 
 # --- keyset pagination -----------------------------------------------------------------

@@ -291,3 +291,27 @@ def test_rows_of_several_columns_seek_too(app, world, sort, direction):
             back.append([row[0].id for row in page.items])
         assert back[::-1] == numbered
         assert all(len(row) == 2 for row in page.items)
+
+
+def test_a_page_past_the_count_bound_is_not_counted(app, client, world):
+    before = app.config["LIST_COUNT_BOUND"]
+    app.config["LIST_COUNT_BOUND"] = 10
+    try:
+        _rows(app, world, 23)
+        login(client, world.manager)
+        url = f"/associations/{world.a.id}/compliance/violations?per_page=4"
+        with counted_queries(app) as shallow:
+            client.get(f"{url}&page=2")
+        with counted_queries(app) as deep:
+            text = client.get(f"{url}&page=4").get_data(as_text=True)
+        assert "More than 10 results" in text
+        counts = [s for s in shallow if s.startswith("SELECT count(")]
+        assert counts and not [s for s in deep if s.startswith("SELECT count(")]
+        assert len(deep) == len(shallow) - 1
+        # and by its Next link
+        link = _link(client.get(f"{url}&page=3").get_data(as_text=True), "Next")
+        with counted_queries(app) as sought:
+            text = client.get(link).get_data(as_text=True)
+        assert "More than 10 results" in text and len(sought) == len(deep)
+    finally:
+        app.config["LIST_COUNT_BOUND"] = before
