@@ -171,8 +171,8 @@ def paginate(
     sortable = sortable or {}
     key = sort if sort in sortable else (default_sort or next(iter(sortable), ""))
     direction = "desc" if direction == "desc" else "asc"
-    # The order as (expression, descending[, nullable]): a keyset needs it, and only when paginate
-    # made the whole order (a statement ordered by its caller is sliced by OFFSET).
+    # The order as (expression, descending[, nullable]): a keyset needs it, and only when
+    # paginate made the whole order (a statement ordered by its caller is sliced by OFFSET).
     order: list[tuple] | None = [] if not statement._order_by_clauses else None
     if key:
         column = sortable[key]

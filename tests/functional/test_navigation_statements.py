@@ -40,7 +40,6 @@ def test_the_bar_runs_no_statement_of_its_own(app, client, world, who):
     login(client, world.user(who))
     _total, bar = _bar_statements(app, client, f"/associations/{world.a.id}/")
     assert bar == 0
-    membership_reads = []
     with counted_queries(app) as statements:
         client.get(f"/associations/{world.a.id}/")
     membership_reads = [s for s in statements if "FROM memberships" in s and "user_id" in s]
