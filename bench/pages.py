@@ -648,6 +648,7 @@ def pages(info: dict, size: str) -> list[tuple[str, str, str]]:
     """(name, who, path) of every page measured."""
     a, n = info["big"], info["notice"]
     deep = "?page=3000" if size == "full" else "?page=2&per_page=5"
+    before_deep = "?page=2999" if size == "full" else "?page=1&per_page=5"
     v = f"/associations/{a}/compliance/violations"
     return [
         ("violations", "manager", v),
@@ -655,6 +656,8 @@ def pages(info: dict, size: str) -> list[tuple[str, str, str]]:
         ("violations ?q=maple", "manager", f"{v}?q=maple"),
         ("violations ?sort=unit", "manager", f"{v}?sort=unit&dir=asc"),
         (f"violations {deep}", "manager", f"{v}{deep}"),
+        # The same page reached by the Next link of the page before it (keyset: a cursor).
+        (f"violations {deep} by Next", "manager", f"{NEXT}{v}{before_deep}"),
         ("violations ?per_page=200", "manager", f"{v}?per_page=200"),
         ("dashboard (manager)", "manager", f"/associations/{a}/"),
         ("units", "manager", f"/associations/{a}/units"),
@@ -666,6 +669,20 @@ def pages(info: dict, size: str) -> list[tuple[str, str, str]]:
         ("API violations", "api", f"/api/v1/associations/{a}/violations"),
         ("API units", "api", f"/api/v1/associations/{a}/units"),
     ]
+
+
+NEXT = "next-of:"
+
+
+def resolve(path: str, get) -> str:
+    """The path itself, or for ``next-of:PATH`` the Next link of PATH's page (``get(path)``
+    returns a page's HTML)."""
+    if not path.startswith(NEXT):
+        return path
+    page = get(path.removeprefix(NEXT))
+    link = re.search(r'<a class="page-link" href="([^"]*)">Next<', page)
+    assert link and "after=" in link.group(1), path
+    return link.group(1).replace("&amp;", "&")
 
 
 def who_email(info: dict, who: str) -> str:
@@ -702,6 +719,9 @@ def count_statements(info: dict, size: str) -> dict[str, tuple[int, int]]:
                 assert response.status_code == 302, (who, response.status_code)
             clients[who] = (client, headers)
         client, headers = clients[who]
+        path = resolve(
+            path, lambda p, c=client, h=headers: c.get(p, headers=h).get_data(as_text=True)
+        )
         client.get(path, headers=headers)
         with counted_queries(app) as statements:
             status = client.get(path, headers=headers).status_code
@@ -884,6 +904,14 @@ def measure(
         for name, who, path in pages(info, size):
             if only not in name:
                 continue
+            path = resolve(
+                path,
+                lambda p, h=headers[who]: (
+                    urllib.request.urlopen(urllib.request.Request(f"{base}{p}", headers=h))
+                    .read()
+                    .decode()
+                ),
+            )
             for _ in range(4 if size == "full" else 1):  # warm the workers
                 request = urllib.request.Request(f"{base}{path}", headers=headers[who])
                 urllib.request.urlopen(request).read()

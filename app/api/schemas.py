@@ -100,6 +100,14 @@ class ListArgsSchema(BaseSchema):
         metadata={"description": "page size, at most 200 (a larger value is a 422)"},
     )
     q = Text(200, load_default=None, metadata={"description": "search text"})
+    after = fields.String(
+        load_default=None,
+        metadata={
+            "description": "the cursor of a list's `next` link: the page is read from the row "
+            "after the previous page's last one (send it with that link's `page`); a cursor "
+            "of another list, page or sort is a 422"
+        },
+    )
 
 
 def list_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
@@ -118,6 +126,13 @@ def list_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
             ),
             "page": fields.Integer(),
             "per_page": fields.Integer(),
+            "next": fields.String(
+                allow_none=True,
+                metadata={
+                    "description": "the path of the next page (with its cursor), or null "
+                    "on the last page"
+                },
+            ),
         },
     )
 
@@ -130,6 +145,7 @@ def envelope(page, dump) -> dict:
         "total_exact": page.total_exact,
         "page": page.page,
         "per_page": page.per_page,
+        "next": page.link("next"),
     }
 
 

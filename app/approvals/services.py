@@ -538,13 +538,17 @@ def _awaiting(user: User):
     )
 
 
-def awaiting_count(user: User) -> int:
-    """Return how many pending requests wait for the user's vote."""
+def awaiting_count_query(user: User):
+    """Return the SELECT that counts the pending requests waiting for the user's vote (the
+    navigation counts it with the user's memberships)."""
     from sqlalchemy import func
 
-    return db.session.scalar(
-        _awaiting(user).with_only_columns(func.count(ApprovalRequest.id)).order_by(None)
-    )
+    return _awaiting(user).with_only_columns(func.count(ApprovalRequest.id)).order_by(None)
+
+
+def awaiting_count(user: User) -> int:
+    """Return how many pending requests wait for the user's vote."""
+    return db.session.scalar(awaiting_count_query(user))
 
 
 def awaiting_vote(user: User) -> list[ApprovalRequest]:

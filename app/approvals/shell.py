@@ -17,10 +17,13 @@ from app.core.navigation import Badge
 from app.extensions import db
 
 
-def _awaiting_badge(user) -> Badge | None:
-    from app.approvals.services import awaiting_count
+def _awaiting_query(user):
+    from app.approvals.services import awaiting_count_query
 
-    count = awaiting_count(user)
+    return awaiting_count_query(user)
+
+
+def _awaiting_badge(count: int) -> Badge | None:
     return Badge(
         ngettext("%(num)d awaits my vote", "%(num)d await my vote", count),
         url_for("approvals.awaiting"),
@@ -67,7 +70,7 @@ def register(app) -> None:
         order=70,
         shows=approval_policies.can_see_all_requests,
     )
-    navigation.badge("approvals.awaiting", _awaiting_badge)
+    navigation.badge("approvals.awaiting", _awaiting_badge, query=_awaiting_query)
     audit.describe_actions(
         {
             "approval.opened": _l("Put to the board"),

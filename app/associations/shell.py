@@ -6,16 +6,43 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.associations.models import Association
 from app.associations.policies import get_association, visible_associations
 from app.auth import policies
+from app.auth.models import Membership
 from app.core import audit, navigation, pages
 from app.extensions import db
 
 
+def memberships_with_names(user) -> list[tuple]:
+    """Return the user's (association_id, role, unit_id, office, association name) in one
+    statement; on a page, with the navigation's badge counts in the same statement."""
+    badges = navigation.badge_columns(user) if navigation.folds_badges(user) else []
+    rows = db.session.execute(
+        select(
+            Membership.association_id,
+            Membership.role,
+            Membership.unit_id,
+            Membership.office,
+            Association.name,
+            *badges,
+        )
+        .join(Association, Association.id == Membership.association_id)
+        .where(Membership.user_id == user.id)
+    ).all()
+    if badges and rows:
+        navigation.remember_badge_counts(user, list(rows[0][5:]))
+    return [tuple(row[:5]) for row in rows]
+
+
 def switcher(user) -> list[tuple[int, str]]:
-    """Return (id, name) of the associations the user may switch to, by name."""
+    """Return (id, name) of the associations the user may switch to, by name: for everyone
+    but administrators, from the memberships already read (no statement of its own)."""
+    if not policies.is_admin(user):
+        names = policies.association_names(user)
+        return sorted(names.items(), key=lambda item: (item[1].casefold(), item[1], item[0]))[:500]
     return [
         (row.id, row.name)
         for row in db.session.execute(
@@ -31,6 +58,7 @@ def register(app) -> None:
     """Register associations with the pages, the navigation and the audit log."""
     pages.set_association_loader(get_association)
     navigation.set_switcher(switcher)
+    policies.set_membership_loader(memberships_with_names)
     navigation.section("associations.dashboard", _l("Overview"), order=10)
     navigation.section("associations.units", _l("Units"), order=20, shows=policies.can_list_units)
     navigation.section(

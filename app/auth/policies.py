@@ -5,7 +5,8 @@ Pages, the API and templates ask these predicates; nothing else decides access.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from flask import g, has_app_context
 from sqlalchemy import select
@@ -20,22 +21,53 @@ class Association(Protocol):
     id: int
 
 
+_loader: Callable[[User], Sequence[Sequence[Any]]] | None = None
+
+
+def set_membership_loader(loader: Callable[[User], Sequence[Sequence[Any]]]) -> None:
+    """Say how to read a user's memberships: rows of (association_id, role, unit_id, office,
+    association name), in one statement (the package that knows associations registers
+    it, so that the switcher needs no statement of its own)."""
+    global _loader
+    _loader = loader
+
+
 def _membership_rows(user: User) -> list[tuple[int, str, int | None, str | None]]:
     """Return (association_id, role, unit_id, office) for the user, once per request."""
     cache = g.setdefault("_membership_rows", {}) if has_app_context() else {}
     if user.id not in cache:
-        cache[user.id] = db.session.execute(
-            select(
-                Membership.association_id, Membership.role, Membership.unit_id, Membership.office
-            ).where(Membership.user_id == user.id)
-        ).all()
+        if _loader is not None:
+            rows = _loader(user)
+        else:
+            rows = db.session.execute(
+                select(
+                    Membership.association_id,
+                    Membership.role,
+                    Membership.unit_id,
+                    Membership.office,
+                ).where(Membership.user_id == user.id)
+            ).all()
+        cache[user.id] = [tuple(row[:4]) for row in rows]
+        if has_app_context():
+            names = g.setdefault("_association_names", {})
+            names[user.id] = {row[0]: row[4] for row in rows if len(row) > 4}
     return cache[user.id]
+
+
+def association_names(user: User) -> dict[int, str]:
+    """Return {association_id: name} of the associations the user holds a role in, read
+    with the memberships (no statement of its own)."""
+    _membership_rows(user)
+    if not has_app_context():
+        return {}
+    return g.get("_association_names", {}).get(user.id, {})
 
 
 def forget_memberships() -> None:
     """Drop the per-request membership cache after memberships changed."""
     if has_app_context():
         g.pop("_membership_rows", None)
+        g.pop("_association_names", None)
 
 
 def _aid(association: Association | int) -> int:

@@ -9,25 +9,43 @@ How a list stays cheap at 20,000 units and 80,000 violations (issue 14):
   walks an index instead of sorting and discarding whole rows.
 - **Bounded counts.** The count reads at most ``LIST_COUNT_BOUND`` + 1 ids; past the bound
   the page says "more than N" (``Page.total_exact`` is false) instead of counting every row.
-  On the first page, a list shorter than a page is counted from the page itself.
+  On the first page, a list shorter than a page is counted from the page itself; a page
+  that starts past the bound and has rows needs no count (there are more than N).
 - **Search through an index.** ``contains`` is ``ILIKE`` on PostgreSQL, which the
   ``pg_trgm`` GIN indexes serve; SQLite renders it as ``lower(col) LIKE lower(?)`` over the
   association's rows, which its (association_id, …) indexes keep to one association.
 - **The tiebreak follows the direction**, so "newest first" is one index walked backwards.
+- **Keyset for next and previous.** Every page carries an opaque cursor for the page after
+  it (``Page.next_cursor``, the sort value and tiebreak of its last row) and before it
+  (``Page.prev_cursor``, of its first row). ``?page=N&after=…`` then seeks in the index
+  (``WHERE (sort, id) > (…) … LIMIT``) instead of walking ``(N − 1) × size`` rows; a page
+  number alone still works (``OFFSET``). A cursor names the page, size, sort, direction and
+  the other arguments it was made for: one that does not fit this request, or cannot be
+  read, is refused on the API (422) and ignored on pages (the page is read by number).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
+import enum
+import json
 import math
 import re
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select, true, tuple_
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import types as sa_types
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
 from app.core.errors import ValidationError
@@ -49,6 +67,28 @@ class Page:
     extra: dict[str, Any] = field(default_factory=dict)
     total_exact: bool = True
     more: bool = False
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+    sought: bool = False  # read by a cursor (keyset) rather than by OFFSET
+
+    def link(self, which: str = "next") -> str | None:
+        """Return the path of the page after (``next``) or before (``prev``) this one, with
+        its cursor, keeping the request's other arguments; None when there is none."""
+        if not has_request_context():
+            return None
+        if which == "next":
+            if not self.has_next:
+                return None
+            number, values = self.page + 1, {"after": self.next_cursor}
+        else:
+            if not self.has_prev:
+                return None
+            number = self.page - 1
+            values = {"before": self.prev_cursor} if number > 1 else {}
+        args = [(k, v) for k, v in request.args.items(multi=True) if k not in _PAGE_ARGS]
+        args.append(("page", str(number)))
+        args += [(k, v) for k, v in values.items() if v]
+        return f"{request.path}?{urlencode(args)}"
 
     @property
     def pages(self) -> int:
@@ -112,11 +152,14 @@ def paginate(
     tiebreak: ColumnElement | None = None,
     scalars: bool = True,
     search_also: Callable[[str], ColumnElement | None] | None = None,
+    after: str | None = None,
+    before: str | None = None,
 ) -> Page:
     """Filter by ``q`` over ``search`` columns, order by a whitelisted key, and slice.
 
     ``search_also(q)`` may add one more condition a row can match instead (the audit log
-    finds "cured" among its actions' words).
+    finds "cured" among its actions' words). ``after`` / ``before`` are the cursors of
+    ``Page.next_cursor`` / ``Page.prev_cursor``: the page is then sought from that row.
     """
     q = (q or "").strip()
     if q and (search or search_also):
@@ -128,9 +171,14 @@ def paginate(
     sortable = sortable or {}
     key = sort if sort in sortable else (default_sort or next(iter(sortable), ""))
     direction = "desc" if direction == "desc" else "asc"
+    # The order as (expression, descending[, nullable]): a keyset needs it, and only when
+    # paginate made the whole order (a statement ordered by its caller is sliced by OFFSET).
+    order: list[tuple] | None = [] if not statement._order_by_clauses else None
     if key:
         column = sortable[key]
         statement = statement.order_by(column.desc() if direction == "desc" else column.asc())
+        if order is not None:
+            order.append((column, direction == "desc"))
     if tiebreak is not None and not (key and _same(sortable[key], tiebreak)):
         # Rows with equal sort keys keep one order, so pages neither repeat nor skip rows;
         # the tiebreak runs the same way as the sort, so that one index walked forwards or
@@ -138,35 +186,85 @@ def paginate(
         ordered = isinstance(tiebreak, UnaryExpression) and tiebreak.modifier is not None
         follows = key and direction == "desc" and not ordered
         statement = statement.order_by(tiebreak.desc() if follows else tiebreak)
+        if order is not None:
+            if ordered:
+                descending = tiebreak.modifier is operators.desc_op
+                order.append((tiebreak.element, descending))
+            else:
+                order.append((tiebreak, bool(follows)))
+    elif tiebreak is None:
+        order = None
     page_number, size = clamp_page(page, per_page if per_page not in (None, "") else None)
     offset = (page_number - 1) * size
     bound = current_app.config.get("LIST_COUNT_BOUND", 10_000)
     key_column = _entity_key(statement, tiebreak) if scalars else None
+    if order is not None and (statement._group_by_clauses or statement._distinct):
+        order = None
+    if order is not None:
+        own = getattr(getattr(order[-1][0], "expression", order[-1][0]), "table", None)
+        order = [(e, d, _nullable(e, own)) for e, d in order]
+    seek = _read_cursor(after, before, order, page_number, size, key, direction)
+    sliced = statement
+    if seek is not None:
+        values, forward = seek
+        sliced = statement.where(_beyond(order, values, forward))
+        if not forward:
+            sliced = sliced.order_by(None).order_by(
+                *(e.asc() if descending else e.desc() for e, descending, _n in order)
+            )
+        offset = 0
+    extra_columns = [e for e, _d, _n in order] if order is not None else []
     if key_column is None:
-        counted = statement.order_by(None).limit(bound + 1).subquery()
-        total = db.session.scalar(select(func.count()).select_from(counted)) or 0
-        result = db.session.execute(statement.limit(size + 1).offset(offset))
-        items = list(result.unique().scalars() if scalars else result.unique().all())
-        more, items = len(items) > size, items[:size]
-        return Page(
+        width = len(statement.column_descriptions)
+        if extra_columns:
+            sliced = sliced.add_columns(
+                *(e.label(f"_listing_{n}") for n, e in enumerate(extra_columns))
+            )
+        frozen = db.session.execute(sliced.limit(size + 1).offset(offset or None)).freeze()
+        result = frozen().columns(*range(width)).unique()
+        items = list(result.scalars() if scalars else result.all())
+        keys = []
+        if extra_columns:
+            # One key per row (a joined collection repeats a row; unique() drops it above).
+            ends = frozen().columns(*range(width, width + len(extra_columns)))
+            keys = list(dict.fromkeys(tuple(row) for row in ends))
+        if seek is not None and not seek[1]:
+            items, keys = items[::-1], keys[::-1]
+        items, keys, more = _trim(items, keys, size, seek)
+        total, exact = _known_total(page_number, size, bound, len(items), more)
+        if total is None:
+            counted = statement.order_by(None).limit(bound + 1).subquery()
+            total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+            exact = total <= bound
+            total = min(total, bound)
+        page_ = Page(
             items,
-            min(total, bound),
+            total,
             page_number,
             size,
             q,
             key,
             direction,
-            total_exact=total <= bound,
+            total_exact=exact,
             more=more,
+            sought=seek is not None,
         )
-    ids = list(
-        db.session.scalars(statement.with_only_columns(key_column).limit(size + 1).offset(offset))
-    )
-    more = len(ids) > size
-    ids = ids[:size]
-    if page_number == 1 and not more:
-        total, exact = len(ids), True
+        return _with_cursors(page_, keys, order)
+    if order is not None:
+        columns = [key_column, *(e.label(f"_listing_{n}") for n, e in enumerate(extra_columns))]
+        rows = db.session.execute(
+            sliced.with_only_columns(*columns).limit(size + 1).offset(offset or None)
+        ).all()
+        ids, keys = [row[0] for row in rows], [tuple(row[1:]) for row in rows]
     else:
+        by_ids = sliced.with_only_columns(key_column).limit(size + 1).offset(offset or None)
+        ids = list(db.session.scalars(by_ids))
+        keys = []
+    if seek is not None and not seek[1]:
+        ids, keys = ids[::-1], keys[::-1]
+    ids, keys, more = _trim(ids, keys, size, seek)
+    total, exact = _known_total(page_number, size, bound, len(ids), more)
+    if total is None:
         counted = statement.order_by(None).with_only_columns(key_column).limit(bound + 1)
         total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
         exact = total <= bound
@@ -175,13 +273,258 @@ def paginate(
     if ids:
         # The rows by their ids alone (the filters and the search already chose them), with
         # the list's loader options.
-        rows = select(key_column.class_).where(key_column.in_(ids))
-        rows = rows.options(*statement._with_options)
+        found_rows = select(key_column.class_).where(key_column.in_(ids))
+        found_rows = found_rows.options(*statement._with_options)
         found = {
-            getattr(row, key_column.key): row for row in db.session.scalars(rows).unique().all()
+            getattr(row, key_column.key): row
+            for row in db.session.scalars(found_rows).unique().all()
         }
         items = [found[i] for i in ids if i in found]
-    return Page(items, total, page_number, size, q, key, direction, total_exact=exact, more=more)
+    page_ = Page(
+        items,
+        total,
+        page_number,
+        size,
+        q,
+        key,
+        direction,
+        total_exact=exact,
+        more=more,
+        sought=seek is not None,
+    )
+    return _with_cursors(page_, keys, order)
+
+
+def _known_total(number: int, size: int, bound: int, rows: int, more: bool):
+    """Return (total, exact) when the page itself tells, else (None, None) to count: a
+    first page shorter than a page is its own count, and a page with rows past the bound
+    (a deep page) says "more than the bound" without reading the bound's ids."""
+    if number == 1 and not more:
+        return rows, True
+    if rows and (number - 1) * size >= bound:
+        return bound, False
+    return None, None
+
+
+# --- keyset pagination -----------------------------------------------------------------
+
+_PAGE_ARGS = ("page", "after", "before")
+_CURSOR_VERSION = 1
+_CURSOR_MAX = 1024
+_INT_MAX = 2**63 - 1
+
+
+class _BadCursor(Exception):
+    pass
+
+
+def _trim(rows: list, keys: list, size: int, seek) -> tuple[list, list, bool]:
+    """Cut the size + 1 rows read to the page; tell whether rows follow it."""
+    if seek is not None and not seek[1]:
+        # Sought backwards: the extra row (if any) is the one before the page; the rows
+        # after the page are there, the cursor's own row among them.
+        extra = len(rows) > size
+        return rows[-size:] if extra else rows, keys[-size:] if extra else keys, True
+    return rows[:size], keys[:size], len(rows) > size
+
+
+def _with_cursors(page: Page, keys: list[tuple], order) -> Page:
+    if order is None or not keys:
+        return page
+    if page.has_next:
+        page.next_cursor = _make_cursor(keys[-1], page.page + 1, page, forward=True)
+    if page.page > 2:
+        page.prev_cursor = _make_cursor(keys[0], page.page - 1, page, forward=False)
+    return page
+
+
+def _context() -> int:
+    """A checksum of the request's arguments other than the page's (filters, search,
+    sort): a cursor is only good for the list it came from."""
+    if not has_request_context():
+        return 0
+    args = sorted((k, v) for k, v in request.args.items(multi=True) if k not in _PAGE_ARGS)
+    return zlib.crc32(json.dumps(args).encode())
+
+
+def _make_cursor(values: tuple, number: int, page: Page, *, forward: bool) -> str:
+    payload = [
+        _CURSOR_VERSION,
+        number,
+        page.per_page,
+        page.sort,
+        page.direction,
+        _context(),
+        1 if forward else 0,
+        [_dump(v) for v in values],
+    ]
+    text = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(text).decode().rstrip("=")
+
+
+def _read_cursor(after, before, order, number, size, key, direction):
+    """Return (values, forward) to seek from, or None to read the page by OFFSET.
+
+    A cursor that cannot be read or was made for another page, size, sort or list is
+    refused on the API (422) and ignored on pages."""
+    raw, forward = (after, True) if after not in (None, "") else (before, False)
+    if raw in (None, ""):
+        return None
+    try:
+        if before not in (None, "") and after not in (None, ""):
+            raise _BadCursor
+        seek = _decode(str(raw), order, number, size, key, direction, forward)
+    except _BadCursor:
+        if has_request_context() and request.path.startswith("/api/"):
+            name = "after" if forward else "before"
+            raise ValidationError(
+                {name: [_("This cursor does not belong to this list; start from page 1.")]}
+            ) from None
+        return None
+    return seek
+
+
+def _decode(raw, order, number, size, key, direction, forward):
+    if order is None or len(raw) > _CURSOR_MAX:
+        raise _BadCursor
+    try:
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        payload = json.loads(text)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise _BadCursor from None
+    if not isinstance(payload, list) or len(payload) != 8:
+        raise _BadCursor
+    version, page, per_page, sort, dir_, context, way, values = payload
+    if [version, page, per_page, sort, dir_, context, way] != [
+        _CURSOR_VERSION,
+        number,
+        size,
+        key,
+        direction,
+        _context(),
+        1 if forward else 0,
+    ]:
+        raise _BadCursor
+    if not isinstance(values, list) or len(values) != len(order):
+        raise _BadCursor
+    return [_load(v, e, n) for v, (e, _d, n) in zip(values, order, strict=True)], forward
+
+
+def _dump(value: Any) -> Any:
+    if value is None or isinstance(value, bool | str | int | float):
+        return value
+    if isinstance(value, enum.Enum):
+        return {"e": value.name}
+    if isinstance(value, Decimal):
+        return {"n": str(value)}
+    if isinstance(value, dt.datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    return str(value)
+
+
+def _load(value: Any, expression: ColumnElement, nullable: bool) -> Any:
+    """Read one cursor value back as the Python type the expression binds."""
+    sql_type = getattr(expression, "type", None)
+    if value is None:
+        if not nullable:
+            raise _BadCursor
+        return None
+    try:
+        if isinstance(value, dict) and len(value) == 1:
+            ((tag, text),) = value.items()
+            if not isinstance(text, str):
+                raise _BadCursor
+            if tag == "e":
+                enum_class = getattr(sql_type, "enum_class", None)
+                if enum_class is None:
+                    raise _BadCursor
+                value = enum_class[text]
+            elif tag == "n":
+                value = Decimal(text)
+                if not value.is_finite():
+                    raise _BadCursor
+            elif tag == "t":
+                value = dt.datetime.fromisoformat(text)
+            elif tag == "d":
+                value = dt.date.fromisoformat(text)
+            else:
+                raise _BadCursor
+        elif isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise _BadCursor
+    except (KeyError, ValueError, InvalidOperation):
+        raise _BadCursor from None
+    if isinstance(value, int) and not -_INT_MAX <= value <= _INT_MAX:
+        raise _BadCursor
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _BadCursor
+    if not _fits(value, sql_type):
+        raise _BadCursor
+    return value
+
+
+def _fits(value: Any, sql_type) -> bool:
+    """Tell whether a value read from a cursor is of the kind the column binds."""
+    if isinstance(sql_type, sa_types.Enum) and sql_type.enum_class is not None:
+        return isinstance(value, sql_type.enum_class | str) and (
+            not isinstance(value, str) or value in sql_type.enums
+        )
+    if isinstance(sql_type, sa_types.DateTime):
+        return isinstance(value, dt.datetime)
+    if isinstance(sql_type, sa_types.Date):
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if isinstance(sql_type, sa_types.Boolean):
+        return isinstance(value, bool)
+    if isinstance(sql_type, sa_types.Integer):
+        return isinstance(value, int)
+    if isinstance(sql_type, sa_types.Numeric):
+        return isinstance(value, Decimal | int | float)
+    if isinstance(sql_type, sa_types.String):
+        return isinstance(value, str)
+    return isinstance(value, str | int | float | Decimal)
+
+
+def _nullable(expression: ColumnElement, own_table) -> bool:
+    """Tell whether the expression may be NULL in the list: a NOT NULL column of the list's
+    own table cannot; any other may (a joined table's column may be outer-joined)."""
+    column = getattr(expression, "expression", expression)
+    if own_table is None or getattr(column, "table", None) is not own_table:
+        return True
+    return getattr(column, "nullable", True) is not False
+
+
+def _beyond(order, values, forward: bool) -> ColumnElement:
+    """The rows after (``forward``) or before the row whose order values are ``values``."""
+    nulls_last_ascending = db.session.get_bind().dialect.name == "postgresql"
+    directions = {descending for _e, descending, _n in order}
+    if len(directions) == 1 and not any(n for _e, _d, n in order):
+        # One direction, no NULLs: a row value comparison, which both databases answer
+        # with a range of the index that serves the order.
+        later = (not directions.pop()) == forward
+        left, right = tuple_(*(e for e, _d, _n in order)), tuple_(*values)
+        return left > right if later else left < right
+    conditions = []
+    for position, ((expression, descending, nullable), value) in enumerate(
+        zip(order, values, strict=True)
+    ):
+        equal = [
+            e.is_(None) if v is None else e == v
+            for (e, _d, _n), v in zip(order[:position], values[:position], strict=True)
+        ]
+        later = (not descending) == forward  # further in the values' ascending order
+        # NULL is the largest value on PostgreSQL and the smallest on SQLite.
+        null_after = nulls_last_ascending == later
+        if value is None:
+            step = expression.is_not(None) if not null_after else false()
+            if not nullable:
+                step = false()
+        else:
+            step = expression > value if later else expression < value
+            if null_after and nullable:
+                step = or_(step, expression.is_(None))
+        conditions.append(and_(*equal, step) if equal else step)
+    return or_(*conditions) if conditions else true()
 
 
 def contains(column: ColumnElement, q: str) -> ColumnElement:

@@ -5,6 +5,13 @@ the association at hand (``section``), the administration links (``administratio
 the badges beside the user menu (``badge``), each with the predicate that decides whether
 the signed-in user sees it. The association switcher and the role label come from the
 package that knows associations and roles (``set_switcher``, ``set_role_label``).
+
+What the bar costs (issue 14): the links and the role label are predicates over the
+memberships, which are read once per request; the switcher's names are read with them (one
+statement, ``app.associations.shell``). Badges are SQL counts (``badge(name, make,
+query=…)``): all of them are computed together, in that same statement on a page (the
+package that reads the memberships adds ``badge_columns``), else in one statement of their
+own. Nothing is cached across requests, so a vote or a new role shows at once.
 """
 
 from __future__ import annotations
@@ -15,6 +22,9 @@ from typing import Any
 
 from flask import g, has_request_context, request, url_for
 from flask_login import current_user
+from sqlalchemy import ColumnElement, select
+
+from app.extensions import db
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class _Entry:
 _SECTION: dict[str, _Entry] = {}
 _ADMINISTRATION: dict[str, _Entry] = {}
 _BADGES: dict[str, Callable[[Any], Badge | None]] = {}
+_BADGE_QUERIES: dict[str, tuple[Callable[[Any], Any], Callable[[int], Badge | None]]] = {}
 _providers: dict[str, Callable[..., Any]] = {}
 
 
@@ -80,9 +91,70 @@ def administration(
     _ADMINISTRATION[endpoint] = _Entry(order, label, endpoint, shows or (lambda user: True))
 
 
-def badge(name: str, count: Callable[[Any], Badge | None]) -> None:
-    """Add a badge beside the user menu; ``count(user)`` returns it, or None to hide it."""
-    _BADGES[name] = count
+def badge(
+    name: str,
+    count: Callable[..., Badge | None],
+    *,
+    query: Callable[[Any], Any] | None = None,
+) -> None:
+    """Add a badge beside the user menu.
+
+    With ``query(user)`` (a SELECT of one count), ``count(number)`` makes the badge from the
+    number, and every such badge is counted in one statement (``badge_columns``); without
+    it ``count(user)`` returns the badge itself. None (or a zero count) hides it.
+    """
+    if query is not None:
+        _BADGE_QUERIES[name] = (query, count)
+    else:
+        _BADGES[name] = count
+
+
+def badge_columns(user) -> list[ColumnElement]:
+    """Return the badges' counts for the user as labelled scalar subqueries, for the
+    statement that reads the user's memberships to add (then ``remember_badge_counts``)."""
+    return [
+        query(user).scalar_subquery().label(f"badge_{n}")
+        for n, (query, _make) in enumerate(_BADGE_QUERIES.values())
+    ]
+
+
+def folds_badges(user) -> bool:
+    """Tell whether this request's membership statement should count the badges: a page
+    (not the API) read for the signed-in user, before anything in it could change them."""
+    return (
+        bool(_BADGE_QUERIES)
+        and has_request_context()
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith("/api/")
+        # The signed-in user as Flask-Login already loaded it (never loading it from here).
+        and getattr(g.get("_login_user"), "is_authenticated", False)
+        and getattr(g.get("_login_user"), "id", None) == getattr(user, "id", -1)
+    )
+
+
+def remember_badge_counts(user, counts: list[int]) -> None:
+    """Keep the badges' counts read with the memberships, for this request's bar."""
+    if has_request_context():
+        g._badge_counts = (user.id, list(counts))
+
+
+def forget_badge_counts() -> None:
+    """Drop the counts read earlier in this request (after a change they count)."""
+    if has_request_context():
+        g.pop("_badge_counts", None)
+
+
+def _badge_counts(user) -> list[int]:
+    remembered = g.get("_badge_counts")
+    if (
+        remembered is not None
+        and remembered[0] == user.id
+        and len(remembered[1]) == len(_BADGE_QUERIES)
+    ):
+        return remembered[1]
+    if not _BADGE_QUERIES:
+        return []
+    return list(db.session.execute(select(*badge_columns(user))).one())
 
 
 def set_switcher(associations: Callable[[Any], list[tuple[int, str]]]) -> None:
@@ -131,7 +203,12 @@ def for_request() -> Navigation | None:
         for entry in sorted(_ADMINISTRATION.values(), key=lambda e: e.order)
         if entry.shows(user)
     ]
-    badges = [b for b in (count(user) for count in _BADGES.values()) if b and b.count]
+    counted = [
+        make(number or 0)
+        for number, (_query, make) in zip(_badge_counts(user), _BADGE_QUERIES.values(), strict=True)
+    ]
+    called = [count(user) for count in _BADGES.values()]
+    badges = [b for b in (*counted, *called) if b and b.count]
     return Navigation(
         items,
         global_items,

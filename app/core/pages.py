@@ -45,10 +45,13 @@ def require(allowed: bool) -> None:
 
 
 def list_args() -> dict:
-    """Return the search, sort and page arguments of a list page."""
+    """Return the search, sort and page arguments of a list page (with the cursor of the
+    next or previous link, ``after`` / ``before``)."""
     args = request.args
     return {
         "page": args.get("page", 1),
+        "after": args.get("after"),
+        "before": args.get("before"),
         "per_page": args.get("per_page"),
         "q": args.get("q"),
         "sort": args.get("sort"),
