@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
@@ -479,13 +479,15 @@ def violation_query(
             selectinload(Violation.unit),
         )
     else:
+        # The one-to-one relations join the rows' query; the collections come in one
+        # IN-query each (API lists: issue 14).
         options = (
             selectinload(Violation.letters),
             selectinload(Violation.fines),
             selectinload(Violation.responses),
-            selectinload(Violation.rule),
-            selectinload(Violation.unit),
-            selectinload(Violation.hearing),
+            joinedload(Violation.rule),
+            joinedload(Violation.unit),
+            joinedload(Violation.hearing),
         )
     statement = select(Violation).where(Violation.association_id == aid).options(*options)
     if status:
