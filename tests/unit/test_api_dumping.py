@@ -115,6 +115,16 @@ def test_hooks_and_unknown_schemas_fall_back_to_marshmallow():
     assert dumping.dump(Hooked(), obj) == {"id": 1, "hooked": True}
 
 
+class Tree(ma.Schema):
+    name = fields.String()
+    parent = fields.Nested(lambda: Tree(), allow_none=True)
+
+
+def test_a_schema_nesting_itself_compiles_and_dumps_as_marshmallow():
+    leaf = SimpleNamespace(name="a", parent=SimpleNamespace(name="b", parent=None))
+    assert dumping.dump(Tree(), leaf) == ma.Schema.dump(Tree(), leaf)
+
+
 def test_the_list_envelope_dumps_through_the_plan():
     envelope = list_schema(Everything, "EverythingList")()
     assert isinstance(envelope, dumping.FastDumpSchema)
