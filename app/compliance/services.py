@@ -480,7 +480,9 @@ def violation_query(
         )
     else:
         # The one-to-one relations join the rows' query; the collections come in one
-        # IN-query each (API lists: issue 14).
+        # IN-query each (API lists: issue 14). The association too: the API dumps the page
+        # after its view returned, when nothing else holds the association any more, and
+        # each fine's cap note would load it again.
         options = (
             selectinload(Violation.letters),
             selectinload(Violation.fines),
@@ -488,6 +490,7 @@ def violation_query(
             joinedload(Violation.rule),
             joinedload(Violation.unit),
             joinedload(Violation.hearing),
+            joinedload(Violation.association),
         )
     statement = select(Violation).where(Violation.association_id == aid).options(*options)
     if status:
