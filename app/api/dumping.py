@@ -22,6 +22,7 @@ same. ``tests/unit/test_api_dumping.py`` compares the two dumps field type by fi
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -74,19 +75,20 @@ class FastDumpSchema(ma.Schema):
         return dump(self, obj, many=many)
 
 
-_DEPTH = [0]
+_DEPTH = threading.local()
 
 
 def _compile(schema: ma.Schema) -> Callable[[Any], dict] | None:
-    # A schema nesting itself ("self") would compile without end: past a few levels the
-    # nested schema is dumped by marshmallow.
-    if _DEPTH[0] > 8:
+    # A schema nesting itself would compile without end: past a few levels the nested
+    # schema is dumped by marshmallow.
+    depth = getattr(_DEPTH, "value", 0)
+    if depth > 8:
         return None
-    _DEPTH[0] += 1
+    _DEPTH.value = depth + 1
     try:
         return _compile_fields(schema)
     finally:
-        _DEPTH[0] -= 1
+        _DEPTH.value = depth
 
 
 def _compile_fields(schema: ma.Schema) -> Callable[[Any], dict] | None:
