@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import immediateload, joinedload, selectinload
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
@@ -480,9 +480,10 @@ def violation_query(
         )
     else:
         # The one-to-one relations join the rows' query; the collections come in one
-        # IN-query each (API lists: issue 14). The association too: the API dumps the page
-        # after its view returned, when nothing else holds the association any more, and
-        # each fine's cap note would load it again.
+        # IN-query each (API lists: issue 14). The association is attached as the rows load
+        # (from the session, no statement): the API dumps the page after its view returned,
+        # when nothing else holds the association any more, and the fines' cap notes would
+        # load it again.
         options = (
             selectinload(Violation.letters),
             selectinload(Violation.fines),
@@ -490,7 +491,7 @@ def violation_query(
             joinedload(Violation.rule),
             joinedload(Violation.unit),
             joinedload(Violation.hearing),
-            joinedload(Violation.association),
+            immediateload(Violation.association),
         )
     statement = select(Violation).where(Violation.association_id == aid).options(*options)
     if status:
