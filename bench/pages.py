@@ -877,7 +877,8 @@ def _load_python(url: str, headers: dict[str, str], seconds: float) -> dict:
 def measure(
     db_kind: str, info: dict, size: str, seconds: float, hello_seconds: float, only: str = ""
 ):
-    port = 5008 if db_kind == "sqlite" else 5108
+    # BENCH_PORT: another free pair (port, port + 1000) when a second run shares the machine.
+    port = int(os.environ.get("BENCH_PORT") or (5008 if db_kind == "sqlite" else 5108))
     hello_port = port + 1000
     hello_dir = Path(tempfile.mkdtemp(prefix="hoa-hello-"))
     (hello_dir / "bench_hello.py").write_text(HELLO)

@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.api import dumping
 from app.api.schemas import (
     MONEY_INPUT,
     BaseSchema,
@@ -215,11 +216,11 @@ class ViolationSchema(BaseSchema):
             if compliance_policies.can_see_all(caller(), violation.association_id)
             else violation.live_letters
         )
-        return _LETTERS.dump(shown)
+        return dumping.dump(_LETTERS, shown)
 
 
 # One instance for every violation of a list (a schema is reusable; building one per row
-# cost a third of a 25-row API page).
+# cost a third of a 25-row API page), dumped through its precompiled plan.
 _LETTERS = LetterSchema(many=True)
 
 

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import ApiToken, User
 from app.auth.passwords import burn_time, check_password, hash_password
@@ -210,7 +211,12 @@ def user_for_token(token: str) -> User | None:
     """Return the active user a valid, unexpired token belongs to."""
     if not token:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    # The user comes in the same statement (every API request asks this first).
+    row = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _digest(token))
+    )
     if row is None or clock.as_utc(row.expires_at) <= clock.now() or not row.user.active:
         return None
     return row.user

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import immediateload, joinedload, selectinload
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
@@ -479,13 +479,19 @@ def violation_query(
             selectinload(Violation.unit),
         )
     else:
+        # The one-to-one relations join the rows' query; the collections come in one
+        # IN-query each (API lists: issue 14). The association is attached as the rows load
+        # (from the session, no statement): the API dumps the page after its view returned,
+        # when nothing else holds the association any more, and the fines' cap notes would
+        # load it again.
         options = (
             selectinload(Violation.letters),
             selectinload(Violation.fines),
             selectinload(Violation.responses),
-            selectinload(Violation.rule),
-            selectinload(Violation.unit),
-            selectinload(Violation.hearing),
+            joinedload(Violation.rule),
+            joinedload(Violation.unit),
+            joinedload(Violation.hearing),
+            immediateload(Violation.association),
         )
     statement = select(Violation).where(Violation.association_id == aid).options(*options)
     if status:
