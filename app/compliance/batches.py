@@ -255,7 +255,6 @@ def _write_chunk(chunk: LetterBatchChunk):
     path = storage.batch_chunk_path(
         chunk.batch_id, chunk.build, chunk.position, secrets.token_hex(4)
     )
-    temporary = path.with_suffix(".part")
     writer = PdfWriter()
     if chunk.subject_type == LETTERS:
         pdfs = db.session.scalars(
@@ -274,12 +273,10 @@ def _write_chunk(chunk: LetterBatchChunk):
     for data in pdfs:
         for page in PdfReader(io.BytesIO(data)).pages:
             writer.add_page(page)
-    try:
-        with open(temporary, "wb") as handle:
-            writer.write(handle)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    # Numbered and serialized here, in the chunk's own job: the merge only copies bytes.
+    pdf.write_segment(buffer.getvalue(), path, chunk.position)
     return path
 
 
@@ -352,7 +349,7 @@ def _merge(batch_id: int, build: str) -> None:
     # A file of this run's own: a run taken over after a crash never shares one.
     temporary = target.with_name(f"{target.stem}.{secrets.token_hex(6)}.part")
     try:
-        pdf.merge_files([target.with_name(chunk.file) for chunk in chunks], temporary)
+        pdf.merge_segments([target.with_name(chunk.file) for chunk in chunks], temporary)
         result = db.session.execute(
             update(LetterBatch)
             .where(

@@ -114,7 +114,7 @@ def batch_path(batch_id: int) -> Path:
 
 def batch_chunk_path(batch_id: int, build: str, position: int, token: str) -> Path:
     """Return where one chunk of a batch's build is written before the merge."""
-    return _root("batches") / f"batch-{batch_id}-{build}-{position:05d}-{token}.pdf"
+    return _root("batches") / f"batch-{batch_id}-{build}-{position:05d}-{token}.seg"
 
 
 def batch_chunk_files(batch_id: int, build: str | None = None) -> list[Path]:

@@ -126,19 +126,26 @@ def test_each_chunk_is_written_to_disk_and_holds_only_its_own_letters(world, chu
         return real_add(self, page, *args, **kwargs)
 
     merged_from = []
-    real_merge = pdf.merge_files
+    real_merge = pdf.merge_segments
 
     def spying_merge(paths, target):
-        merged_from.append([(p.name, len(PdfReader(p).pages)) for p in paths])
+        import json
+
+        files = []
+        for path in paths:
+            with path.open("rb") as part:
+                files.append((path.name, json.loads(part.readline())["pages"]))
+        merged_from.append(files)
         return real_merge(paths, target)
 
     monkeypatch.setattr(pypdf.PdfWriter, "add_page", counting_add)
-    monkeypatch.setattr(pdf, "merge_files", spying_merge)
+    monkeypatch.setattr(pdf, "merge_segments", spying_merge)
     batch = batches.create_batch(world.a, actor=world.manager)
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(LetterBatch, batch.id).status == "done"
-    # Three files on disk, one a chunk, each with its two letters' pages (3 of 6 have two).
+    # Three files on disk, one a chunk, each with its two letters' pages (3 of 6 have two),
+    # numbered and serialized by its own job: the merge copies their bytes.
     (files,) = merged_from
     assert [pages for _name, pages in files] == [2, 3, 3]
     assert all(name.startswith(f"batch-{batch.id}-") for name, _pages in files)
