@@ -1,6 +1,6 @@
 """Letters per second: a naive loop against the way the product renders batches.
 
-    .venv/bin/python bench/letters.py [N]      (N letters, default 1000)
+    .venv/bin/python bench/letters.py [N] [--workers-only]      (N letters, default 1000)
 
 (a) renders each letter on its own with a fresh WeasyPrint setup (a new font configuration,
 the stylesheet parsed again), as a straightforward loop would; (b) renders them the way
@@ -289,7 +289,10 @@ def workers_part(app, workdir: str, pdfs: list[bytes]) -> None:
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    # --workers-only: skip (a) and (b)'s comparison, render the letters and measure (c).
+    workers_only = "--workers-only" in sys.argv[1:]
+    count = int(arguments[0]) if arguments else 1000
     workdir = tempfile.mkdtemp(prefix="hoa-bench-")
     os.environ.setdefault("APP_ENV", "development")
     from app import create_app
@@ -317,6 +320,10 @@ def main() -> None:
         clock.unfreeze()
         htmls = build_htmls(app, count)
         print(f"{count} letters, {os.cpu_count()} cores")
+        if workers_only:
+            batch = letters.render_many(htmls)
+            workers_part(app, workdir, [pdf for pdf, _pages in batch])
+            return
         started = time.perf_counter()
         plain = naive(htmls)
         a = count / (time.perf_counter() - started)
