@@ -125,6 +125,12 @@ def _peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _one_run(env: dict, queue: str, url: str, who, workers: int, pdfs, count: int):
     """Build a batch of `count` new letters with `workers` RQ worker processes; return the
     wall time and the workers' peak RSS (MiB)."""
@@ -164,11 +170,12 @@ def _one_run(env: dict, queue: str, url: str, who, workers: int, pdfs, count: in
             if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
                 raise RuntimeError("the RQ workers did not start")
             time.sleep(0.1)
-        started = time.perf_counter()
         association_id, manager_id = who
         association = db.session.get(Association, association_id)
         manager = db.session.get(User, manager_id)
         _add_letters(pdfs, count)
+        cpu_before = [_cpu_seconds(p.pid) for p in processes]
+        started = time.perf_counter()  # from the request that creates the batch
         batch = batches.create_batch(association, actor=manager)
         db.session.commit()  # the plan goes to the queue; the workers take the chunks
         batch_id = batch.id
@@ -191,7 +198,8 @@ def _one_run(env: dict, queue: str, url: str, who, workers: int, pdfs, count: in
 
         pages = len(PdfReader(storage.batch_path(batch_id)).pages)
         rss = [_peak_rss_mib(p.pid) for p in processes]
-        return elapsed, rss, pages, count_in_batch(batch_id)
+        cpu = [_cpu_seconds(p.pid) - b for p, b in zip(processes, cpu_before, strict=True)]
+        return elapsed, rss, cpu, pages, count_in_batch(batch_id)
     finally:
         for process in processes:
             with contextlib.suppress(ProcessLookupError):
@@ -273,13 +281,16 @@ def workers_part(app, workdir: str, pdfs: list[bytes]) -> None:
         if count >= 100:  # below that the sizes are too close to compare memory
             plan.insert(0, ("small, 1 worker", 1, small))
         for label, workers, size in plan:
-            elapsed, rss, pages, copies = _one_run(env, queue, url, who, workers, pdfs, size)
+            elapsed, rss, cpu, pages, copies = _one_run(env, queue, url, who, workers, pdfs, size)
             runs[label] = elapsed
             print(
                 f"    {size:5d} letters, {workers} worker(s): {elapsed:7.2f} s "
                 f"({size / elapsed:6.1f} letters/s, {pages} pages, {copies} notice copies), "
-                f"peak RSS per worker: {', '.join(f'{r:.0f}' for r in rss)} MiB"
+                f"peak RSS per worker: {', '.join(f'{r:.0f}' for r in rss)} MiB, "
+                f"CPU s per worker: {', '.join(f'{c:.1f}' for c in cpu)}"
             )
+        load = os.getloadavg()[0]
+        print(f"    load average after the runs: {load:.1f} on {os.cpu_count()} cores")
         print(
             f"    ratio 1 worker / 2 workers at {count} letters: "
             f"{runs['1 worker'] / runs['2 workers']:.2f}"
