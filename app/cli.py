@@ -105,7 +105,9 @@ def jobs_worker(burst: bool) -> None:
     app = current_app._get_current_object()
     if not app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL: without it jobs run inside the web process.")
-    click.echo(f"Worker listening on {app.config['REDIS_URL']} (queue 'hoa').")
+    from app.core.jobs import queue_name
+
+    click.echo(f"Worker listening on {app.config['REDIS_URL']} (queue '{queue_name(app)}').")
     run_worker(app, burst=burst)
 
 

@@ -73,6 +73,7 @@ class Defaults:
     MAX_PHOTO_BYTES = 10 * 1024 * 1024
     STORAGE_DIR = None  # photos and batch PDFs; default instance/
     JOBS_MODE = None  # "thread" (default), "redis" (with REDIS_URL) or "eager" (tests)
+    JOBS_QUEUE = "hoa"  # the RQ queue name (a benchmark or a test gives its own)
     JOB_TIMEOUT = 1800  # seconds an RQ worker gives one job
     JOB_LEASE_SECONDS = 60  # a running job's lease, renewed every third of it
     JOBS_SWEEP_SECONDS = 15  # how often due retries and abandoned jobs are handed out
@@ -80,6 +81,9 @@ class Defaults:
     # When the daily work runs (UTC, HH:MM): reminders, contract renewals, housekeeping.
     # 11:00 UTC is early morning across the United States.
     DAILY_JOBS_AT = "11:00"
+    # A mailing batch is built in chunks of this many letters (or printed copies), each its
+    # own job, so that every worker takes a part; the chunks are merged in order at the end.
+    LETTER_BATCH_CHUNK = 50
 
     PER_PAGE = 25
     MAX_PER_PAGE = 200
@@ -116,6 +120,8 @@ _ENV_VARS = {
     "MAIL_TIMEOUT": int,
     "API_TOKEN_HOURS": int,
     "DAILY_JOBS_AT": str,
+    "JOBS_QUEUE": str,
+    "LETTER_BATCH_CHUNK": int,
     "PROXY_FIX": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
 }

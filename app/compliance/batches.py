@@ -6,15 +6,16 @@ import io
 import os
 import secrets
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from app.associations.models import Association
 from app.auth.models import User
 from app.compliance.letter_delivery import letters_mailed
-from app.compliance.models import BatchStatus, Letter, LetterBatch
+from app.compliance.models import BatchStatus, Letter, LetterBatch, LetterBatchChunk
 from app.compliance.profiles import profile_of
-from app.core import audit, clock, jobs, storage
+from app.core import audit, clock, jobs, pdf, storage
 from app.core.errors import InvalidTransition, NotFound, ValidationError
 from app.delivery import services as delivery
 from app.extensions import db
@@ -97,6 +98,60 @@ def _batch_reopened(batch_id: int) -> None:
         batch.status, batch.error = BatchStatus.QUEUED.value, ""
 
 
+def _part_failed(batch_id: int, build: str, *args, error: str) -> None:
+    """A chunk or the merge of the build under way gave up: the batch fails with its error."""
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is not None and batch.build == build:
+        _batch_failed(batch_id, error=error)
+
+
+def _part_retried(batch_id: int, build: str, *args) -> None:
+    """Someone runs a failed chunk or merge again: the batch is planned and built afresh
+    (the other chunks of that build stopped when it failed)."""
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is not None and batch.status == BatchStatus.FAILED and batch.build == build:
+        _batch_reopened(batch_id)
+        jobs.enqueue("compliance.build_batch", batch_id)
+
+
+# --- building: a plan, chunks that every worker takes, a merge in order --------------------
+
+LETTERS = "letter"  # a chunk of issued letters; other chunks hold printed copies of a subject
+
+
+def _plan(batch: LetterBatch, build: str) -> list[LetterBatchChunk]:
+    """Cut the batch into chunks of at most LETTER_BATCH_CHUNK letters, then its printed
+    copies (notices, ARC letters: same envelope, after the letters) likewise."""
+    size = max(1, int(current_app.config.get("LETTER_BATCH_CHUNK", 50)))
+    ids = db.session.scalars(
+        select(Letter.id).where(Letter.batch_id == batch.id).order_by(Letter.id)
+    ).all()
+    slices = [
+        (LETTERS, None, part[0], part[-1], len(part))
+        for part in (ids[start : start + size] for start in range(0, len(ids), size))
+    ]
+    slices += delivery.batch_copy_slices(batch.id, size)
+    return [
+        LetterBatchChunk(
+            batch_id=batch.id,
+            build=build,
+            position=position,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            first_id=first_id,
+            last_id=last_id,
+            size=count,
+        )
+        for position, (subject_type, subject_id, first_id, last_id, count) in enumerate(slices)
+    ]
+
+
+def _discard_files(batch_id: int, build: str | None = None) -> None:
+    """Remove the chunk files of a batch's build (every build: None)."""
+    for path in storage.batch_chunk_files(batch_id, build):
+        path.unlink(missing_ok=True)
+
+
 @jobs.job(
     "compliance.build_batch",
     max_attempts=3,
@@ -104,66 +159,221 @@ def _batch_reopened(batch_id: int) -> None:
     on_give_up=_batch_failed,
     on_retry=_batch_reopened,
 )
-def build_batch(batch_id: int) -> None:
-    """Merge the batch's letters into one PDF; safe to run again after a crash.
+def build_batch(batch_id: int, *, inline: bool = False) -> None:
+    """Plan the batch's build: its chunks go to the job runner, where every worker takes
+    some, and the last one to finish hands the merge out. A batch of one chunk (or
+    ``inline``: every chunk here, one after the other) is built at once by this job.
 
-    The job runner never runs it twice at once (its claim on the job), and only a batch
-    still running becomes done, so a batch reaches done once.
+    Safe to run again after a crash: each run is a new build (a token on the batch and its
+    chunks), and the work of an older build never counts; only a batch still running
+    becomes done, so a batch reaches done once.
     """
-    from pypdf import PdfReader, PdfWriter
-
     batch = db.session.get(LetterBatch, batch_id)
     if batch is None or batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
         return  # done, cancelled or gone: nothing left to do
-    batch.status, batch.progress = BatchStatus.RUNNING.value, 0
-    db.session.commit()
-    target = storage.batch_path(batch_id)
-    # A file of this run's own: a run taken over after a crash never shares one.
-    temporary = target.with_name(f"{target.stem}.{secrets.token_hex(6)}.part")
-    try:
-        writer = PdfWriter()
-        letters = db.session.scalars(
-            select(Letter).where(Letter.batch_id == batch_id).order_by(Letter.id)
-        ).all()
-        for index, letter in enumerate(letters, start=1):
-            for page in PdfReader(io.BytesIO(letter.pdf)).pages:
-                writer.add_page(page)
-            if index % 25 == 0 or index == len(letters):
-                batch.progress = index
-                db.session.commit()
-        for copies in delivery.print_batch(batch_id):  # printed notices, same envelope
-            for page in PdfReader(io.BytesIO(copies)).pages:
-                writer.add_page(page)
-        with open(temporary, "wb") as handle:
-            writer.write(handle)
-        db.session.refresh(batch)
-        if batch.status != BatchStatus.RUNNING:
-            return  # cancelled meanwhile, or a letter was voided: built again by a new run
-        now_in = db.session.scalars(
-            select(Letter.id).where(Letter.batch_id == batch_id).order_by(Letter.id)
-        ).all()
-        if list(now_in) != [letter.id for letter in letters]:
-            return  # its letters changed meanwhile (a void): the run queued then builds it
-        os.replace(temporary, target)  # a half-written file never stands as the batch
-        batch.status, batch.pdf_path, batch.finished_at, batch.error = (
-            BatchStatus.DONE.value,
-            target.name,
-            clock.now(),
-            "",
+    build = secrets.token_hex(8)
+    previous = batch.build
+    db.session.execute(delete(LetterBatchChunk).where(LetterBatchChunk.batch_id == batch_id))
+    chunks = _plan(batch, build)
+    db.session.add_all(chunks)
+    batch.status, batch.progress, batch.build = BatchStatus.RUNNING.value, 0, build
+    batch.letter_count = sum(chunk.size for chunk in chunks if chunk.subject_type == LETTERS)
+    db.session.flush()
+    handed_out = len(chunks) > 1 and not inline
+    if handed_out:
+        jobs.enqueue_many(
+            "compliance.build_batch_chunk", [(batch_id, build, chunk.id) for chunk in chunks]
         )
-        batch.letter_count = len(letters)
-        db.session.commit()
+    db.session.commit()
+    if previous:
+        _discard_files(batch_id, previous)
+    if handed_out:
+        return
+    try:
+        for chunk in chunks:
+            _run_chunk(batch_id, build, chunk.id, merge_after=False)
+        _merge(batch_id, build)
     except Exception as error:
         db.session.rollback()
         batch = db.session.get(LetterBatch, batch_id)
-        if batch is not None and batch.status == BatchStatus.RUNNING:
+        if batch is not None and batch.status == BatchStatus.RUNNING and batch.build == build:
             # Back in the queue for the runner's next attempt, with what went wrong.
             batch.status = BatchStatus.QUEUED.value
             batch.error = _("Attempt failed, trying again: %(error)s", error=str(error))[:500]
             db.session.commit()
         raise
+
+
+def _current(batch_id: int, build: str) -> LetterBatch | None:
+    """Return the batch if this build is the one under way, else None."""
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is None or batch.status != BatchStatus.RUNNING or batch.build != build:
+        return None
+    return batch
+
+
+@jobs.job(
+    "compliance.build_batch_chunk",
+    max_attempts=3,
+    backoff=(10, 60),
+    on_give_up=_part_failed,
+    on_retry=_part_retried,
+)
+def build_batch_chunk(batch_id: int, build: str, chunk_id: int) -> None:
+    """Lay out one chunk of a batch into its own file; the last chunk hands out the merge.
+    A batch cancelled, failed or planned again meanwhile: the chunk does nothing."""
+    try:
+        _run_chunk(batch_id, build, chunk_id)
+    except Exception as error:
+        db.session.rollback()
+        batch = _current(batch_id, build)
+        if batch is not None:  # the runner tries the chunk again; the batch says why
+            batch.error = _("Attempt failed, trying again: %(error)s", error=str(error))[:500]
+            db.session.commit()
+        raise
+
+
+def _run_chunk(batch_id: int, build: str, chunk_id: int, *, merge_after: bool = True) -> None:
+    chunk = db.session.get(LetterBatchChunk, chunk_id)
+    if _current(batch_id, build) is None or chunk is None or chunk.build != build:
+        db.session.rollback()
+        _discard_files(batch_id, build)  # stopped: what its chunks wrote is of no use
+        return
+    if chunk.done_at is not None:
+        return  # a second delivery of a chunk already done
+    path = _write_chunk(chunk)
+    db.session.rollback()  # the letters' bytes are not kept in the session
+    if not _chunk_done(batch_id, build, chunk, path.name, merge_after=merge_after):
+        path.unlink(missing_ok=True)
+
+
+def _write_chunk(chunk: LetterBatchChunk):
+    """Write the chunk's pages to a file of its own (a chunk's letters are all that is
+    held in memory at once); return its path."""
+    from pypdf import PdfReader, PdfWriter
+
+    path = storage.batch_chunk_path(
+        chunk.batch_id, chunk.build, chunk.position, secrets.token_hex(4)
+    )
+    writer = PdfWriter()
+    if chunk.subject_type == LETTERS:
+        pdfs = db.session.scalars(
+            select(Letter.pdf)
+            .where(
+                Letter.batch_id == chunk.batch_id,
+                Letter.id.between(chunk.first_id, chunk.last_id),
+            )
+            .order_by(Letter.id)
+        )
+    else:  # printed copies: notices and ARC letters, in print_batch's order
+        copies = delivery.print_batch_slice(
+            chunk.batch_id, chunk.subject_type, chunk.subject_id, chunk.first_id, chunk.last_id
+        )
+        pdfs = [copies] if copies else []
+    for data in pdfs:
+        for page in PdfReader(io.BytesIO(data)).pages:
+            writer.add_page(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    # Numbered and serialized here, in the chunk's own job: the merge only copies bytes.
+    pdf.write_segment(buffer.getvalue(), path, chunk.position)
+    return path
+
+
+def _chunk_done(
+    batch_id: int, build: str, chunk: LetterBatchChunk, name: str, *, merge_after: bool
+) -> bool:
+    """Record the chunk done and its letters in the batch's progress; the last chunk of the
+    build hands out the merge (``merge_after``). Return False when it no longer counts."""
+    marked = db.session.execute(
+        update(LetterBatchChunk)
+        .where(LetterBatchChunk.id == chunk.id, LetterBatchChunk.done_at.is_(None))
+        .values(done_at=clock.now(), file=name)
+        .execution_options(synchronize_session=False)
+    )
+    # The batch's row, updated by every finishing chunk, lets them finish one at a time, so
+    # exactly one of them sees no chunk left.
+    counted = db.session.execute(
+        update(LetterBatch)
+        .where(
+            LetterBatch.id == batch_id,
+            LetterBatch.build == build,
+            LetterBatch.status == BatchStatus.RUNNING.value,
+        )
+        .values(
+            progress=LetterBatch.progress + (chunk.size if chunk.subject_type == LETTERS else 0)
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if marked.rowcount != 1 or counted.rowcount != 1:
+        db.session.rollback()
+        return False
+    left = db.session.scalar(
+        select(func.count(LetterBatchChunk.id)).where(
+            LetterBatchChunk.batch_id == batch_id,
+            LetterBatchChunk.build == build,
+            LetterBatchChunk.done_at.is_(None),
+        )
+    )
+    if left == 0 and merge_after:
+        jobs.enqueue("compliance.merge_batch", batch_id, build)
+    db.session.commit()
+    return True
+
+
+@jobs.job(
+    "compliance.merge_batch",
+    max_attempts=3,
+    backoff=(10, 60),
+    on_give_up=_part_failed,
+    on_retry=_part_retried,
+)
+def merge_batch(batch_id: int, build: str) -> None:
+    """Merge a build's chunk files, in order, into the batch's PDF; the batch is done."""
+    _merge(batch_id, build)
+
+
+def _merge(batch_id: int, build: str) -> None:
+    if _current(batch_id, build) is None:
+        db.session.rollback()
+        _discard_files(batch_id, build)
+        return
+    chunks = db.session.scalars(
+        select(LetterBatchChunk)
+        .where(LetterBatchChunk.batch_id == batch_id, LetterBatchChunk.build == build)
+        .order_by(LetterBatchChunk.position)
+    ).all()
+    if any(chunk.done_at is None for chunk in chunks):
+        return  # not all there yet: the last chunk hands the merge out again
+    target = storage.batch_path(batch_id)
+    # A file of this run's own: a run taken over after a crash never shares one.
+    temporary = target.with_name(f"{target.stem}.{secrets.token_hex(6)}.part")
+    try:
+        pdf.merge_segments([target.with_name(chunk.file) for chunk in chunks], temporary)
+        result = db.session.execute(
+            update(LetterBatch)
+            .where(
+                LetterBatch.id == batch_id,
+                LetterBatch.build == build,
+                LetterBatch.status == BatchStatus.RUNNING.value,
+            )
+            .values(
+                status=BatchStatus.DONE.value,
+                pdf_path=target.name,
+                finished_at=clock.now(),
+                error="",
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            db.session.rollback()
+            return  # cancelled or planned again meanwhile
+        os.replace(temporary, target)  # a half-written file never stands as the batch
+        db.session.commit()
     finally:
         temporary.unlink(missing_ok=True)
+    db.session.expire_all()
+    _discard_files(batch_id, build)
 
 
 def get_batch(batch_id: int) -> LetterBatch:

@@ -155,7 +155,7 @@ def _mail_what_waits(association, manager: User) -> None:
 
     batch = batches.create_batch(association, actor=manager)
     db.session.flush()
-    batches.build_batch(batch.id)
+    batches.build_batch(batch.id, inline=True)
     db.session.refresh(batch)
     certified = profile_of(association.compliance_profile).certified_mail
     numbers = {

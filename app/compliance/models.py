@@ -366,7 +366,37 @@ class LetterBatch(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    # The build under way: its chunks carry the same token, so the work of an earlier build
+    # (before a void or a retry planned the batch again) never counts for this one.
+    build: Mapped[str | None] = mapped_column(String(32))
+
     letters: Mapped[list[Letter]] = relationship(back_populates="batch", order_by="Letter.id")
+
+
+class LetterBatchChunk(db.Model):
+    """One slice of a batch's build, run as its own job: some letters (or printed copies of
+    one subject) laid out into a PDF file of its own, merged in ``position`` order."""
+
+    __tablename__ = "compliance_letter_batch_chunks"
+    __table_args__ = (
+        Index("ix_compliance_letter_batch_chunks_order", "batch_id", "build", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("compliance_letter_batches.id", ondelete="CASCADE")
+    )
+    build: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)
+    # "letter" for issued letters, else the delivery subject whose printed copies it holds.
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    # The ids (letters' or deliveries') it covers, both included, and how many there are.
+    first_id: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    file: Mapped[str | None] = mapped_column(String(120))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Letter(db.Model):

@@ -377,11 +377,17 @@ def _dispatch_many_redis(app: Flask, job_ids: list[int]) -> None:
             pipe.execute()
 
 
+def queue_name(app: Flask) -> str:
+    """Return the RQ queue this app's jobs go to (``JOBS_QUEUE``, default ``hoa``): a
+    benchmark or a test run gives its own so that nothing else takes its jobs."""
+    return app.config.get("JOBS_QUEUE") or QUEUE_NAME
+
+
 def _queue(app: Flask):
     from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+    return Queue(queue_name(app), connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
 _executor: ThreadPoolExecutor | None = None
@@ -668,7 +674,7 @@ def run_worker(app: Flask, *, burst: bool = False) -> None:
         db.session.remove()
     if not burst:
         start_sweeper(app)
-    worker = SimpleWorker([QUEUE_NAME], connection=connection)
+    worker = SimpleWorker([queue_name(app)], connection=connection)
     # With the scheduler, jobs handed over with enqueue_at (a notice to publish at 9:00,
     # the daily work) are moved to the queue when due.
     worker.work(burst=burst, with_scheduler=True)

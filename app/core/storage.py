@@ -110,3 +110,14 @@ def packet_path(packet_id: int) -> Path:
 def batch_path(batch_id: int) -> Path:
     """Return where a mailing batch's merged PDF lives."""
     return _root("batches") / f"batch-{batch_id}.pdf"
+
+
+def batch_chunk_path(batch_id: int, build: str, position: int, token: str) -> Path:
+    """Return where one chunk of a batch's build is written before the merge."""
+    return _root("batches") / f"batch-{batch_id}-{build}-{position:05d}-{token}.seg"
+
+
+def batch_chunk_files(batch_id: int, build: str | None = None) -> list[Path]:
+    """Return the chunk files of a batch's build (of every build: None) on disk."""
+    pattern = f"batch-{batch_id}-{build}-*" if build else f"batch-{batch_id}-*"
+    return sorted(_root("batches").glob(pattern))

@@ -451,6 +451,48 @@ def print_batch(batch_id: int) -> list[bytes]:
     return pdfs
 
 
+def batch_copy_slices(batch_id: int, size: int) -> list[tuple[str, int, int, int, int]]:
+    """Return a batch's printed copies cut into slices of at most ``size`` deliveries, in
+    the order ``print_batch`` prints them: (subject_type, subject_id, first delivery id,
+    last delivery id, count). Each slice lies within one subject."""
+    rows = db.session.execute(
+        select(Delivery.subject_type, Delivery.subject_id, Delivery.id)
+        .where(Delivery.batch_id == batch_id)
+        .order_by(Delivery.subject_type, Delivery.subject_id, Delivery.id)
+    ).all()
+    slices: list[tuple[str, int, int, int, int]] = []
+    for subject_type, subject_id, delivery_id in rows:
+        kind = _KINDS.get(subject_type)
+        if kind is None or kind.print_copies is None:
+            continue
+        last = slices[-1] if slices else None
+        if last and last[:2] == (subject_type, subject_id) and last[4] < size:
+            slices[-1] = (subject_type, subject_id, last[2], delivery_id, last[4] + 1)
+        else:
+            slices.append((subject_type, subject_id, delivery_id, delivery_id, 1))
+    return slices
+
+
+def print_batch_slice(
+    batch_id: int, subject_type: str, subject_id: int, first_id: int, last_id: int
+) -> bytes | None:
+    """Return the PDF of one slice of a batch's printed copies (see ``batch_copy_slices``)."""
+    kind = _KINDS.get(subject_type)
+    rows = db.session.scalars(
+        select(Delivery)
+        .where(
+            Delivery.batch_id == batch_id,
+            Delivery.subject_type == subject_type,
+            Delivery.subject_id == subject_id,
+            Delivery.id.between(first_id, last_id),
+        )
+        .order_by(Delivery.id)
+    ).all()
+    if not rows or kind is None or kind.print_copies is None:
+        return None
+    return kind.print_copies(list(rows))
+
+
 def batch_mailed(batch_id: int, at: datetime) -> int:
     """The batch went into the mail: its copies are ``mailed`` at that moment (4050(b))."""
     result = db.session.execute(
