@@ -1,7 +1,7 @@
 """mailing batches built in chunks: the build token on the batch, the chunks table
 
 Revision ID: b4c7d2e9a013
-Revises: f14a5ca1e0b1
+Revises: c31e7a5b9d20
 Create Date: 2026-12-04 01:30:00
 
 """
@@ -12,7 +12,7 @@ import app.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'b4c7d2e9a013'
-down_revision = 'f14a5ca1e0b1'
+down_revision = 'c31e7a5b9d20'
 branch_labels = None
 depends_on = None
 
