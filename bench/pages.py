@@ -48,7 +48,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CACHE = ROOT / "instance" / "bench"
-BUILD_VERSION = 4
+USER_AGENT = "hoa-bench/1"
+BUILD_VERSION = 5  # 5: letter numbers, letter-batch chunks
 PASSWORD = "demo-pass-2026"
 
 SIZES = {
@@ -403,6 +404,21 @@ def build(url: str, size: str, storage: str) -> dict:
             (Fine, fines),
         ):
             _insert(model, rows)
+        # Letters take their numbers from the one space of every letter
+        # (app/core/letter_numbers.py): the bulk-inserted ones take theirs here.
+        db.session.execute(
+            text(
+                "INSERT INTO letter_numbers (id, kind) SELECT id, 'violation' "
+                "FROM compliance_letters WHERE id NOT IN (SELECT id FROM letter_numbers)"
+            )
+        )
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('letter_numbers', 'id'), "
+                    "(SELECT max(id) FROM letter_numbers))"
+                )
+            )
         db.session.commit()
         counts = {"units": len(units), "violations": len(violations), "letters": len(letters)}
         del units, members, prefs, letters
@@ -794,12 +810,36 @@ def sign_in(port: int, who: str, email: str) -> dict[str, str]:
 
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    # Flask-Login's strong session protection ties the session to the browser's
+    # User-Agent: the load generator must send the one the session was signed in with, or
+    # every page is a redirect to the sign-in page.
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(f"{base}/login").read().decode()
     csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": csrf})
     opener.open(f"{base}/login", data=data.encode())
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    return {"Cookie": cookie}
+    return {"Cookie": cookie, "User-Agent": USER_AGENT}
+
+
+def check_page(port: int, path: str, headers: dict[str, str]) -> int:
+    """Return the page's status without following a redirect: a page that answers with a
+    redirect (to the sign-in page, say) is not the page measured, and the run stops."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(
+                f"{path} answered {response.status} {response.getheader('Location') or ''}: "
+                "not the page to measure"
+            )
+        return response.status
+    finally:
+        connection.close()
 
 
 LUA = """
@@ -850,7 +890,7 @@ def _load_python(url: str, headers: dict[str, str], seconds: float) -> dict:
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
-                if response.status >= 400:
+                if response.status >= 300:  # a redirect is not the page either
                     errors[0] += 1
             except OSError:
                 errors[0] += 1
@@ -913,6 +953,7 @@ def measure(
                     .decode()
                 ),
             )
+            check_page(port, path, headers[who])
             for _ in range(4 if size == "full" else 1):  # warm the workers
                 request = urllib.request.Request(f"{base}{path}", headers=headers[who])
                 urllib.request.urlopen(request).read()
