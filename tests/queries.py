@@ -10,12 +10,13 @@ from app.extensions import db
 
 
 @contextmanager
-def counted_queries(app):
-    """Collect the SQL statements run inside the block (a list, filled as they run)."""
-    statements: list[str] = []
+def counted_queries(app, *, parameters: bool = False):
+    """Collect the SQL statements run inside the block (a list, filled as they run); with
+    ``parameters``, (statement, parameters) pairs."""
+    statements: list = []
 
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
+    def count(conn, cursor, statement, params, *args):
+        statements.append((statement, params) if parameters else statement)
 
     with app.app_context():
         engine = db.engine

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import immediateload, joinedload, selectinload
 
 from app.associations.models import Association, Unit
@@ -457,6 +457,23 @@ def proposed_fine(violation: Violation) -> Decimal:
     return Decimal(amount)
 
 
+def _by_unit(aid: int):
+    """The association's violations joined to their units, to be sorted by unit label.
+
+    The page walks the association's units in label order (their unique (association_id,
+    label) index) and each unit's violations through ``unit_id``, instead of reading every
+    violation of the association and sorting them (1.1 s a page at 80,000 violations).
+    SQLite's planner prefers the violations' association index and a temporary B-tree to
+    sort; the unary plus on that term is SQLite's documented way to keep a term from
+    choosing the index (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_
+    using_unary_), so the units lead. PostgreSQL plans the join from the units' index
+    itself."""
+    term = Violation.association_id == aid
+    if db.session.get_bind().dialect.name == "sqlite":
+        term = literal_column(f"+{Violation.__tablename__}.association_id") == aid
+    return select(Violation).join(Violation.unit).where(Unit.association_id == aid, term)
+
+
 def violation_query(
     aid: int,
     *,
@@ -466,11 +483,13 @@ def violation_query(
     overdue=None,
     today: date,
     for_list: bool = False,
+    by_unit: bool = False,
 ):
     """Return the violations of an association matching the filters.
 
     ``for_list`` loads only what the violations page shows (unit, rule, and the letters'
-    ids to count them); otherwise every relation the API's violation carries.
+    ids to count them); otherwise every relation the API's violation carries. ``by_unit``
+    joins the units to sort by their label.
     """
     if for_list:
         options = (
@@ -494,6 +513,8 @@ def violation_query(
             immediateload(Violation.association),
         )
     statement = select(Violation).where(Violation.association_id == aid).options(*options)
+    if by_unit:
+        statement = _by_unit(aid).options(*options)
     if status:
         statement = statement.where(Violation.status == status)
     if rule_id:

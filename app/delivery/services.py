@@ -21,6 +21,7 @@ from sqlalchemy import and_, func, insert, select, update
 from app.auth.models import User
 from app.core import audit, clock, i18n, outbox
 from app.core.errors import ValidationError
+from app.core.joins import leading_join
 from app.delivery.models import LANGUAGES, Choice, Delivery, Method, Preference, Read, Status
 from app.extensions import db
 
@@ -358,22 +359,26 @@ def counts(subject_type: str, subject_ids: Iterable[int]) -> dict[int, tuple[int
     return {i: (recipients_by.get(i, 0), readers_by.get(i, 0)) for i in ids}
 
 
-def deliveries_query(subject_type: str, subject_id: int):
-    """Return a query of (Delivery, read_at, user name) for one subject's delivery page."""
+def deliveries_query(subject_type: str, subject_id: int, *, by_name: bool = False):
+    """Return a query of (Delivery, read_at, user name) for one subject's delivery page.
+
+    ``by_name`` (the page sorted by the recipients' names) reads the people in name order
+    (their name index) and each one's deliveries, instead of sorting all of a notice's
+    40,000 deliveries for one page."""
     read_at = Read.read_at.label("read_at")
-    return (
-        select(Delivery, read_at, User.name.label("name"))
-        .join(User, User.id == Delivery.user_id)
-        .outerjoin(
-            Read,
-            and_(
-                Read.subject_type == Delivery.subject_type,
-                Read.subject_id == Delivery.subject_id,
-                Read.user_id == Delivery.user_id,
-            ),
-        )
-        .where(Delivery.subject_type == subject_type, Delivery.subject_id == subject_id)
-    )
+    statement = select(Delivery, read_at, User.name.label("name"))
+    if by_name:
+        statement = statement.select_from(leading_join(User, Delivery, User.id == Delivery.user_id))
+    else:
+        statement = statement.join(User, User.id == Delivery.user_id)
+    return statement.outerjoin(
+        Read,
+        and_(
+            Read.subject_type == Delivery.subject_type,
+            Read.subject_id == Delivery.subject_id,
+            Read.user_id == Delivery.user_id,
+        ),
+    ).where(Delivery.subject_type == subject_type, Delivery.subject_id == subject_id)
 
 
 def unread_recipients(subject_type: str, subject_id: int) -> list[int]:

@@ -274,7 +274,10 @@ def deliveries(aid: int, notice_id: int):
     notice = _notice_in(aid, notice_id)
     from app.auth.models import User
 
-    statement = delivery.deliveries_query(services.SUBJECT, notice.id)
+    arguments = list_args()
+    statement = delivery.deliveries_query(
+        services.SUBJECT, notice.id, by_name=(arguments.get("sort") or "name") == "name"
+    )
     method = request.args.get("method") or ""
     status = request.args.get("status") or ""
     unread = request.args.get("unread") == "1"
@@ -297,7 +300,7 @@ def deliveries(aid: int, notice_id: int):
         default_sort="name",
         tiebreak=Delivery.id,
         scalars=False,
-        **list_args(),
+        **arguments,
     )
     page.extra.update(method=method, status=status, unread=unread)
     return render_template(

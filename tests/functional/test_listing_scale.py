@@ -180,3 +180,31 @@ def test_dashboard_counts_stop_at_a_bound(app, client, world, monkeypatch):
     page = client.get(f"/associations/{world.a.id}/").get_data(as_text=True)
     assert "More than 5 violations are due" in page
     assert "More than 5 violations due today" in page
+
+
+def _plans(app, statements) -> list[str]:
+    """SQLite's plan of each statement (EXPLAIN QUERY PLAN), as text."""
+    plans = []
+    with app.app_context(), db.engine.connect() as connection:
+        for statement, parameters in statements:
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            plans.append(statement + " || " + " | ".join(str(row[-1]) for row in rows))
+    return plans
+
+
+def test_sorted_by_unit_the_units_lead_and_nothing_is_sorted_whole(app, client, world):
+    """Sorted by unit, the page walks the units' label index and each unit's violations
+    (SQLite would otherwise sort every violation of the association for one page)."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's planner")
+    _violations(app, world, 60)
+    login(client, world.manager)
+    url = f"/associations/{world.a.id}/compliance/violations?sort=unit&dir=desc&per_page=10"
+    with counted_queries(app, parameters=True) as statements:
+        page = client.get(url).get_data(as_text=True)
+    assert page.index(">L0059<") < page.index(">L0058<") < page.index(">L0050<")
+    listing = [p for p in _plans(app, statements) if "units" in p and "compliance_violations" in p]
+    assert listing and all("TEMP B-TREE FOR ORDER BY" not in p for p in listing), listing

@@ -51,13 +51,12 @@ def violations(aid: int):
         overdue=args.get("overdue") == "1",
         today=today,
         for_list=True,
+        by_unit=args.get("sort") == "unit",
     )
     # Joined only to sort by them: the page's ids and the count then come from the
     # violations' own (association_id, [status,] opened_on, id) indexes.
     sort = args.get("sort")
-    if sort == "unit":
-        statement = statement.join(Violation.unit)
-    elif sort == "rule":
+    if sort == "rule":
         statement = statement.join(Violation.rule)
     if args.get("unanswered") == "1":
         statement = statement.where(unanswered_condition())
