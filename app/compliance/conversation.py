@@ -245,5 +245,9 @@ def unanswered_condition():
     return exists().where(
         OwnerResponse.violation_id == Violation.id,
         OwnerResponse.from_office.is_(False),
-        ~exists().where(later.violation_id == Violation.id, later.id > OwnerResponse.id),
+        # Correlated to the response (not to the violation, which this subquery's own
+        # enclosing one does not name: it would read every violation's messages).
+        ~exists().where(
+            later.violation_id == OwnerResponse.violation_id, later.id > OwnerResponse.id
+        ),
     ) & and_(Violation.status != ViolationStatus.CLOSED)

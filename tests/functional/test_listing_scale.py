@@ -208,3 +208,48 @@ def test_sorted_by_unit_the_units_lead_and_nothing_is_sorted_whole(app, client, 
     assert page.index(">L0059<") < page.index(">L0058<") < page.index(">L0050<")
     listing = [p for p in _plans(app, statements) if "units" in p and "compliance_violations" in p]
     assert listing and all("TEMP B-TREE FOR ORDER BY" not in p for p in listing), listing
+
+
+def test_each_violation_awaits_a_reply_on_its_own_messages(app, world):
+    """An owner's answer awaits a reply until the office answers that violation, whatever
+    happens on the others (the condition reads each violation's own latest message)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from app.compliance.conversation import unanswered_condition
+    from app.compliance.models import OwnerResponse
+
+    _violations(app, world, 3)
+    with app.app_context():
+        first, second, third = db.session.scalars(
+            select(Violation.id)
+            .where(Violation.association_id == world.a.id)
+            .order_by(Violation.id)
+        ).all()
+        now = datetime(2027, 1, 5, tzinfo=UTC)
+        for violation_id, from_office in ((first, False), (second, False), (third, False)):
+            db.session.add(
+                OwnerResponse(
+                    violation_id=violation_id,
+                    user_id=world.owner.id,
+                    message="Done",
+                    created_at=now,
+                    from_office=from_office,
+                )
+            )
+        db.session.flush()
+        db.session.add(
+            OwnerResponse(
+                violation_id=third,
+                user_id=world.manager.id,
+                message="Thanks",
+                created_at=now,
+                from_office=True,
+            )
+        )
+        db.session.commit()
+        waiting = db.session.scalars(
+            select(Violation.id).where(unanswered_condition()).order_by(Violation.id)
+        ).all()
+        assert waiting == [first, second]
