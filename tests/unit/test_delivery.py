@@ -136,6 +136,7 @@ def test_a_failing_daily_task_does_not_stop_the_others(world, app, monkeypatch):
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+@pytest.mark.xdist_group("redis")  # with tests/unit/test_jobs.py's, on one worker
 def test_under_rq_a_notice_due_later_goes_to_rqs_scheduler(world, app, monkeypatch):
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisDown
