@@ -42,6 +42,8 @@ def test_inspection_to_fine_notice(browser: Browser, live_server, world):
     page.get_by_role("button", name="Record the finding").click()
     expect(page.get_by_text("Recorded: new violation at unit 12B.")).to_be_visible()
     page.get_by_role("link", name="12B — 12 Oak Lane").click()
+    # Its scripts ask to confirm: a loaded machine must not click before they run.
+    page.wait_for_url("**/compliance/violations/*")
 
     page.get_by_role("button", name="Issue: Notice of violation").click()
     expect(page.get_by_text("Letter issued.")).to_be_visible()
