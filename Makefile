@@ -5,11 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export APP_ENV ?= development
 export FLASK_APP := wsgi.py
-# pytest-xdist: one worker per core (`make test PYTEST_WORKERS=0` runs serially). The Redis
-# tests share one worker (`--dist loadgroup`, their xdist_group); on PostgreSQL each worker
-# has a database of its own, TEST_DATABASE_URL's name + _gw0, _gw1... (tests/conftest.py).
+# pytest-xdist: one worker per core (`make test PYTEST_WORKERS=0` runs serially). Each worker
+# has databases of its own: PostgreSQL TEST_DATABASE_URL's name + _gw0, _gw1...
+# (tests/conftest.py), Redis database 15, 14... (tests/redis_db.py).
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS)
 
 .PHONY: setup system catalogs run test test-postgres api-contract mutants lint format migrate messages clean
 

@@ -9,13 +9,12 @@ from app.compliance import batches, ladder
 from app.compliance.models import LetterBatch
 from app.core import jobs
 from app.extensions import db
+from tests.redis_db import redis_url
 from tests.unit.compliance_helpers import open_violation
 
-# A Redis database of its own (TEST_REDIS_URL), so that runs side by side never share one.
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-# The tests that use it empty it first: under pytest-xdist (`--dist loadgroup`) they all run
-# on one worker, one after the other (tests/unit/test_delivery.py's too).
-ON_REDIS = pytest.mark.xdist_group("redis")
+# A Redis database of its own (TEST_REDIS_URL), so that runs side by side never share one;
+# under pytest-xdist one per worker (tests/redis_db.py).
+REDIS_URL = redis_url()
 
 
 def _redis_or_skip():
@@ -33,7 +32,6 @@ def _redis_or_skip():
     return connection
 
 
-@ON_REDIS
 def test_batches_go_through_the_redis_queue_to_a_worker(world, app, monkeypatch):
     _redis_or_skip()
     monkeypatch.setitem(app.config, "JOBS_MODE", "redis")
@@ -55,7 +53,6 @@ def test_batches_go_through_the_redis_queue_to_a_worker(world, app, monkeypatch)
     assert queue.count == 0
 
 
-@ON_REDIS
 def test_worker_start_recovers_a_batch_left_running(world, app, monkeypatch):
     _redis_or_skip()
     monkeypatch.setitem(app.config, "JOBS_MODE", "redis")
@@ -197,7 +194,6 @@ def _running_as_another_worker(app, job_id: int, *, lease_seconds: int = 60) -> 
     db.session.commit()
 
 
-@ON_REDIS
 def test_d9_a_second_worker_started_mid_batch_leaves_the_running_batch_alone(
     world, app, monkeypatch
 ):
@@ -253,7 +249,6 @@ def test_d9_the_sweep_hands_an_abandoned_job_to_a_new_worker(world, app, monkeyp
     assert db.session.get(LetterBatch, batch.id).status == "done"
 
 
-@ON_REDIS
 def test_under_rq_a_failed_attempt_is_in_rqs_failed_registry(app, monkeypatch):
     """Issue 9: RQ records failed jobs (the runner raises again inside the worker)."""
     _redis_or_skip()
