@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export APP_ENV ?= development
 export FLASK_APP := wsgi.py
+# pytest-xdist: one worker per core (`make test PYTEST_WORKERS=0` runs serially). Each worker
+# has databases of its own: PostgreSQL TEST_DATABASE_URL's name + _gw0, _gw1...
+# (tests/conftest.py), Redis database 15, 14... (tests/redis_db.py).
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS)
 
 .PHONY: setup system catalogs run test test-postgres api-contract mutants lint format migrate messages clean
 
@@ -34,7 +39,7 @@ run: setup
 # The browser tests are required here as in CI: a missing Chromium fails the run, never skips it
 # (`make setup` installs Debian's chromium; Playwright drives it, no browser is downloaded).
 test: setup
-	APP_ENV=testing REQUIRE_BROWSER=true $(BIN)/pytest
+	APP_ENV=testing REQUIRE_BROWSER=true $(BIN)/pytest $(PYTEST_PARALLEL)
 	$(BIN)/python scripts/api_contract.py
 
 # schemathesis against the served app, every operation of the OpenAPI document (seeded)
@@ -42,7 +47,7 @@ api-contract: setup
 	$(BIN)/python scripts/api_contract.py
 
 test-postgres: setup
-	APP_ENV=testing REQUIRE_BROWSER=true TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
+	APP_ENV=testing REQUIRE_BROWSER=true TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest $(PYTEST_PARALLEL)
 
 # Mutation testing of the rule modules, with the kill rate per module (see scripts/mutants.py).
 # Not part of CI: a full run takes about half an hour on 2 cores.

@@ -18,12 +18,47 @@ PASSWORD = "correct-horse-battery"
 
 
 def _database_url(tmp_path_factory) -> str:
+    """SQLite under this run's (this worker's) temporary folder, or TEST_DATABASE_URL.
+
+    Under pytest-xdist each worker has a database of its own: on PostgreSQL the database
+    TEST_DATABASE_URL names with the worker's id after it (test -> test_gw0, test_gw1),
+    created on first use.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         from app.config import normalize_database_url
 
-        return normalize_database_url(url)
+        url = normalize_database_url(url)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return _database_of_worker(url, worker) if worker else url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def _database_of_worker(url: str, worker: str) -> str:
+    """Return `url` with the database `<name>_<worker>`, creating it on PostgreSQL."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ProgrammingError
+
+    base = make_url(url)
+    if base.get_backend_name() != "postgresql":
+        raise pytest.UsageError(f"Parallel runs support SQLite and PostgreSQL, not {base}")
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar()
+            if not found:
+                try:
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
+                except ProgrammingError as error:  # another run created it meanwhile
+                    if "already exists" not in str(error):
+                        raise
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

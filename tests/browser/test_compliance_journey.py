@@ -42,6 +42,8 @@ def test_inspection_to_fine_notice(browser: Browser, live_server, world):
     page.get_by_role("button", name="Record the finding").click()
     expect(page.get_by_text("Recorded: new violation at unit 12B.")).to_be_visible()
     page.get_by_role("link", name="12B — 12 Oak Lane").click()
+    # Its scripts ask to confirm: a loaded machine must not click before they run.
+    page.wait_for_url("**/compliance/violations/*")
 
     page.get_by_role("button", name="Issue: Notice of violation").click()
     expect(page.get_by_text("Letter issued.")).to_be_visible()
@@ -50,6 +52,9 @@ def test_inspection_to_fine_notice(browser: Browser, live_server, world):
     page.get_by_role("button", name="Schedule and issue the notice").click()
     expect(page.get_by_text("Hearing scheduled")).to_be_visible()
 
+    # Nothing of the last page may still be loading when the clock jumps: a request that
+    # found the session alive before the jump would renew it after (sessions.touch).
+    page.wait_for_load_state("networkidle")
     clock.advance(timedelta(days=12))  # the day of the hearing has come
     page.reload()
     if "/login" in page.url:

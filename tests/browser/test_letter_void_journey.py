@@ -68,6 +68,7 @@ def test_preview_issue_void_and_a_kept_input(browser: Browser, live_server, worl
     page.get_by_text("Void this letter…").click()
     page.get_by_role("button", name="Void the letter").click()
     expect(page.get_by_text("Say why the letter is voided.").first).to_be_visible()
+    page.wait_for_load_state()  # the page's scripts ask to confirm: not before they run
     page.get_by_label("Why is it voided? (kept on file with the letter)").fill(
         "Sent to the wrong unit"
     )

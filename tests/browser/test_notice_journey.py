@@ -14,6 +14,7 @@ def test_publish_a_notice_and_an_owner_reads_it_on_a_phone(browser: Browser, liv
     sign_in(page, live_server, world.manager.email)
     page.goto(f"{live_server}/associations/{world.a.id}/notices")
     page.get_by_role("link", name="Write a notice").click()
+    page.wait_for_url("**/notices/new*")  # loaded: its script drives the live preview
     page.get_by_label("Title", exact=True).fill("Pool opens Saturday")
     page.locator("#body").fill("The pool opens **Saturday** at 9:00.\n\n- Towels provided")
     preview = page.locator("#notice-preview")

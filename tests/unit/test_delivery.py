@@ -14,6 +14,7 @@ from app.delivery import services as delivery
 from app.delivery.models import Delivery
 from app.extensions import db
 from app.notices import services as notices
+from tests.redis_db import redis_url
 from tests.unit.compliance_helpers import open_violation
 
 
@@ -133,7 +134,7 @@ def test_a_failing_daily_task_does_not_stop_the_others(world, app, monkeypatch):
     assert ran == ["second"]
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = redis_url()  # TEST_REDIS_URL, one database per xdist worker (tests/redis_db.py)
 
 
 def test_under_rq_a_notice_due_later_goes_to_rqs_scheduler(world, app, monkeypatch):

@@ -9,10 +9,12 @@ from app.compliance import batches, ladder
 from app.compliance.models import LetterBatch
 from app.core import jobs
 from app.extensions import db
+from tests.redis_db import redis_url
 from tests.unit.compliance_helpers import open_violation
 
-# A Redis database of its own (TEST_REDIS_URL), so that runs side by side never share one.
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# A Redis database of its own (TEST_REDIS_URL), so that runs side by side never share one;
+# under pytest-xdist one per worker (tests/redis_db.py).
+REDIS_URL = redis_url()
 
 
 def _redis_or_skip():
