@@ -237,17 +237,19 @@ def mark_replies_read(violation: Violation, user: User) -> None:
 
 
 def unanswered_condition():
-    """SQL: the violation's latest message is an owner's (the office has not answered)."""
-    from sqlalchemy import and_, exists
+    """SQL: the violation's latest message is an owner's (the office has not answered).
+
+    Read from the messages (far fewer than violations): the ids of the violations whose
+    latest message is an owner's, which the database then finds by primary key, instead of
+    looking for messages under each of a big association's violations."""
+    from sqlalchemy import and_, exists, select
     from sqlalchemy.orm import aliased
 
     later = aliased(OwnerResponse)
-    return exists().where(
-        OwnerResponse.violation_id == Violation.id,
+    waiting = select(OwnerResponse.violation_id).where(
         OwnerResponse.from_office.is_(False),
-        # Correlated to the response (not to the violation, which this subquery's own
-        # enclosing one does not name: it would read every violation's messages).
         ~exists().where(
             later.violation_id == OwnerResponse.violation_id, later.id > OwnerResponse.id
         ),
-    ) & and_(Violation.status != ViolationStatus.CLOSED)
+    )
+    return Violation.id.in_(waiting) & and_(Violation.status != ViolationStatus.CLOSED)
