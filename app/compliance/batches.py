@@ -184,14 +184,17 @@ def build_batch(batch_id: int, *, inline: bool = False) -> None:
         jobs.enqueue_many(
             "compliance.build_batch_chunk", [(batch_id, build, chunk.id) for chunk in chunks]
         )
+    # By id: another build of the batch may replace these chunks once this one commits
+    # (the batch's own job, run by an eager runner at that commit); then they do nothing.
+    chunk_ids = [chunk.id for chunk in chunks]
     db.session.commit()
     if previous:
         _discard_files(batch_id, previous)
     if handed_out:
         return
     try:
-        for chunk in chunks:
-            _run_chunk(batch_id, build, chunk.id, merge_after=False)
+        for chunk_id in chunk_ids:
+            _run_chunk(batch_id, build, chunk_id, merge_after=False)
         _merge(batch_id, build)
     except Exception as error:
         db.session.rollback()
