@@ -1,11 +1,11 @@
 """Meeting pages: the list, scheduling, and the meeting page the secretary runs on a tablet
 (attendance, quorum, motions, votes, adjourning); calendars; putting a board decision on a
-meeting's agenda ("Submit to the board"); the minutes editor, the meeting report and the
-board packet."""
+meeting's agenda ("Submit to the board"). The minutes, the report and the packet are in
+``paper_views``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -14,34 +14,24 @@ from app.approvals.models import ApprovalRequest
 from app.auth import policies as auth_policies
 from app.auth.models import User
 from app.compliance.profiles import EXECUTIVE_TOPICS, meeting_rules
-from app.core import clock, markdown
+from app.core import clock
 from app.core.errors import DomainError, NotFound
 from app.core.formatting import long_datetime
 from app.core.forms import apply_errors
 from app.core.listing import paginate
 from app.core.pages import actor, list_args, load_association, require
-from app.core.pdf import pdf_response
 from app.extensions import db
-from app.meetings import calendar, feeds, policies, report, services
+from app.meetings import calendar, feeds, policies, services
 from app.meetings import minutes as minutes_service
 from app.meetings import packet as packets
+from app.meetings.blueprint import bp, meeting_in
 from app.meetings.forms import (
     AgendaItemForm,
     CancelForm,
     MeetingForm,
-    MinutesForm,
     SubmitToBoardForm,
 )
 from app.meetings.models import Meeting, MeetingStatus
-
-bp = Blueprint("meetings", __name__, url_prefix="/associations/<int:aid>")
-
-
-def _meeting_in(aid: int, meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.association_id != aid or not policies.can_view(actor(), meeting):
-        raise NotFound(_("No such meeting."))
-    return meeting
 
 
 def _board(aid: int) -> list[tuple[int, str, str]]:
@@ -140,7 +130,7 @@ def _item_form(association, meeting) -> AgendaItemForm:
 def show(aid: int, meeting_id: int, item_form=None, cancel_form=None):
     """The meeting: agenda, attendance with quorum, motions with each vote."""
     association = load_association(aid)
-    meeting = _meeting_in(aid, meeting_id)
+    meeting = meeting_in(aid, meeting_id)
     user = actor()
     board = _board(aid)
     names = {uid: name for uid, name, _office in board}
@@ -197,7 +187,7 @@ def _packet_context(user, meeting: Meeting) -> dict:
 
 def _run(aid: int, meeting_id: int, action) -> Response:
     """Do one recorded step at the meeting, then come back to its page."""
-    meeting = _meeting_in(aid, meeting_id)
+    meeting = meeting_in(aid, meeting_id)
     require(policies.can_run(actor(), meeting))
     try:
         message = action(meeting)
@@ -216,7 +206,7 @@ def _run(aid: int, meeting_id: int, action) -> Response:
 def add_item(aid: int, meeting_id: int):
     """Add an agenda item; errors stand next to the fields, keeping what was typed."""
     association = load_association(aid)
-    meeting = _meeting_in(aid, meeting_id)
+    meeting = meeting_in(aid, meeting_id)
     user = actor()
     require(policies.can_run(user, meeting))
     form = _item_form(association, meeting)
@@ -326,7 +316,7 @@ def adjourn(aid: int, meeting_id: int):
 def cancel(aid: int, meeting_id: int):
     """Cancel a meeting before it starts (manager), telling the owners."""
     load_association(aid)
-    meeting = _meeting_in(aid, meeting_id)
+    meeting = meeting_in(aid, meeting_id)
     user = actor()
     require(policies.can_cancel(user, meeting))
     form = CancelForm(prefix="cancel")
@@ -348,7 +338,7 @@ def cancel(aid: int, meeting_id: int):
 def meeting_ics(aid: int, meeting_id: int):
     """Download the meeting for a calendar."""
     association = load_association(aid)
-    meeting = _meeting_in(aid, meeting_id)
+    meeting = meeting_in(aid, meeting_id)
     return Response(
         calendar.meeting_ics(meeting, association, request.host),
         mimetype="text/calendar",
@@ -417,111 +407,3 @@ def submit_to_board(aid: int, request_id: int):
         offered=offered,
         can_schedule=policies.can_schedule(user, aid),
     ), (422 if form.errors else 200)
-
-
-# --- minutes and the report -------------------------------------------------------------
-
-
-@bp.route("/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
-@login_required
-def minutes_editor(aid: int, meeting_id: int):
-    """Write the minutes: prefilled with what was written, else the record's draft; a
-    preview renders them as owners will read them."""
-    association = load_association(aid)
-    meeting = _meeting_in(aid, meeting_id)
-    user = actor()
-    require(policies.can_run(user, meeting))
-    current = minutes_service.for_reader(user, meeting)
-    form = MinutesForm()
-    preview = None
-    if request.method == "GET":
-        form.body.data = current["body"] or minutes_service.draft_from_record(meeting, association)
-    elif form.validate():
-        if form.preview.data:
-            preview = markdown.to_html(form.body.data)
-        else:
-            try:
-                minutes_service.save_minutes(meeting, body=form.body.data, actor=user)
-            except DomainError as error:
-                db.session.rollback()
-                apply_errors(form, error, {409: "body"})
-            else:
-                db.session.commit()
-                flash(_("The minutes are saved as a draft."), "success")
-                return redirect(
-                    url_for("meetings.show", aid=aid, meeting_id=meeting_id) + "#minutes"
-                )
-    return render_template(
-        "meetings/minutes.html",
-        association=association,
-        meeting=meeting,
-        kinds=services.KIND_WORDS,
-        form=form,
-        preview=preview,
-        minutes=current,
-    ), (422 if form.errors else 200)
-
-
-@bp.route("/meetings/<int:meeting_id>/minutes/submit", methods=["POST"])
-@login_required
-def submit_minutes(aid: int, meeting_id: int):
-    """Put the minutes to the board through the approval engine."""
-    meeting = _meeting_in(aid, meeting_id)
-    user = actor()
-    require(policies.can_run(user, meeting))
-    try:
-        request_row = minutes_service.submit_minutes(meeting, actor=user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("The minutes are before the board; a motion at a later meeting approves them.")
-            if request_row.venue == "meeting"
-            else _("The minutes are before the board for its online vote."),
-            "success",
-        )
-    return redirect(url_for("meetings.show", aid=aid, meeting_id=meeting_id) + "#minutes")
-
-
-@bp.route("/meetings/<int:meeting_id>/report.pdf")
-@login_required
-def report_pdf(aid: int, meeting_id: int):
-    """The meeting report; owners only once they may read the minutes."""
-    association = load_association(aid)
-    meeting = _meeting_in(aid, meeting_id)
-    if not minutes_service.may_read(actor(), meeting):
-        raise NotFound(_("No such meeting report."))
-    return pdf_response(report.report_pdf(meeting, association), f"meeting-{meeting.id}.pdf")
-
-
-# --- the board packet ---------------------------------------------------------------------
-
-
-@bp.route("/meetings/<int:meeting_id>/packet", methods=["POST"])
-@login_required
-def build_packet(aid: int, meeting_id: int):
-    """Build the board packet in the background."""
-    meeting = _meeting_in(aid, meeting_id)
-    user = actor()
-    require(policies.can_run(user, meeting))
-    try:
-        packets.request_packet(meeting, actor=user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The board packet is being built from today's data."), "success")
-    return redirect(url_for("meetings.show", aid=aid, meeting_id=meeting_id) + "#packet")
-
-
-@bp.route("/meetings/<int:meeting_id>/packet.pdf")
-@login_required
-def packet_pdf(aid: int, meeting_id: int):
-    """Open the latest board packet (managers and the board); the open is recorded."""
-    meeting = _meeting_in(aid, meeting_id)
-    data = packets.open_packet(meeting, actor())
-    db.session.commit()
-    return pdf_response(data, f"board-packet-{meeting.id}.pdf")
