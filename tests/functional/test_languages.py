@@ -50,6 +50,7 @@ def test_offered_languages_are_english_and_the_complete_compiled_catalogs(tmp_pa
             "SECRET_KEY": "x",
             "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "db.sqlite3"),
             "BABEL_TRANSLATION_DIRECTORIES": str(directory),
+            "JOBS_MODE": "eager",  # no sweeper thread outliving the test
         }
     )
     assert app.config["LANGUAGES"] == ["en", "da", "es", "it", "ru"]
@@ -62,6 +63,7 @@ def test_without_compiled_catalogs_only_english_and_no_switcher(tmp_path, client
             "SECRET_KEY": "x",
             "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "db.sqlite3"),
             "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "none"),
+            "JOBS_MODE": "eager",  # no sweeper thread outliving the test
         }
     )
     assert app.config["LANGUAGES"] == ["en"]

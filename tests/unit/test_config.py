@@ -35,7 +35,8 @@ def test_behind_a_proxy_the_client_address_is_used(monkeypatch):
     from flask import request
 
     monkeypatch.setenv("APP_ENV", "testing")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_FIX": 1})
+    # Eager jobs: no sweeper thread outliving the test on a database without tables.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_FIX": 1, "JOBS_MODE": "eager"})
     app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
     response = app.test_client().get(
         "/whoami",
