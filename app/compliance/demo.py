@@ -151,12 +151,18 @@ TRACKING = "9407 1000 0000 0000 {:04d}"
 def _mail_what_waits(association, manager: User) -> None:
     """Build the batch of what waits and confirm it mailed (certified letters with numbers)."""
     from app.compliance import batches
+    from app.compliance.models import BatchStatus
     from app.compliance.profiles import profile_of
 
     batch = batches.create_batch(association, actor=manager)
     db.session.flush()
-    batches.build_batch(batch.id, inline=True)
-    db.session.refresh(batch)
+    # Built here; the batch's own job (a thread of the embedded runner, dispatched when this
+    # build commits) may replace this build while it runs: build again until it is done.
+    for _attempt in range(3):
+        batches.build_batch(batch.id, inline=True)
+        db.session.refresh(batch)
+        if batch.status == BatchStatus.DONE:
+            break
     certified = profile_of(association.compliance_profile).certified_mail
     numbers = {
         str(letter.id): TRACKING.format(letter.id)
