@@ -222,64 +222,34 @@ def paginate(
             )
         frozen = db.session.execute(sliced.limit(size + 1).offset(offset or None)).freeze()
         result = frozen().columns(*range(width)).unique()
-        items = list(result.scalars() if scalars else result.all())
+        rows = list(result.scalars() if scalars else result.all())
         keys = []
         if extra_columns:
             # One key per row (a joined collection repeats a row; unique() drops it above).
             ends = frozen().columns(*range(width, width + len(extra_columns)))
             keys = list(dict.fromkeys(tuple(row) for row in ends))
-        if seek is not None and not seek[1]:
-            items, keys = items[::-1], keys[::-1]
-        items, keys, more = _trim(items, keys, size, seek)
-        total, exact = _known_total(page_number, size, bound, len(items), more)
-        if total is None:
-            counted = statement.order_by(None).limit(bound + 1).subquery()
-            total = db.session.scalar(select(func.count()).select_from(counted)) or 0
-            exact = total <= bound
-            total = min(total, bound)
-        page_ = Page(
-            items,
-            total,
-            page_number,
-            size,
-            q,
-            key,
-            direction,
-            total_exact=exact,
-            more=more,
-            sought=seek is not None,
-        )
-        return _with_cursors(page_, keys, order)
-    if order is not None:
+        counted = statement.order_by(None)
+    elif order is not None:
         columns = [key_column, *(e.label(f"_listing_{n}") for n, e in enumerate(extra_columns))]
-        rows = db.session.execute(
+        found = db.session.execute(
             sliced.with_only_columns(*columns).limit(size + 1).offset(offset or None)
         ).all()
-        ids, keys = [row[0] for row in rows], [tuple(row[1:]) for row in rows]
+        rows, keys = [row[0] for row in found], [tuple(row[1:]) for row in found]
+        counted = statement.order_by(None).with_only_columns(key_column)
     else:
         by_ids = sliced.with_only_columns(key_column).limit(size + 1).offset(offset or None)
-        ids = list(db.session.scalars(by_ids))
-        keys = []
+        rows, keys = list(db.session.scalars(by_ids)), []
+        counted = statement.order_by(None).with_only_columns(key_column)
     if seek is not None and not seek[1]:
-        ids, keys = ids[::-1], keys[::-1]
-    ids, keys, more = _trim(ids, keys, size, seek)
-    total, exact = _known_total(page_number, size, bound, len(ids), more)
+        rows, keys = rows[::-1], keys[::-1]
+    rows, keys, more = _trim(rows, keys, size, seek)
+    total, exact = _known_total(page_number, size, bound, len(rows), more)
     if total is None:
-        counted = statement.order_by(None).with_only_columns(key_column).limit(bound + 1)
-        total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+        counted = counted.limit(bound + 1).subquery()
+        total = db.session.scalar(select(func.count()).select_from(counted)) or 0
         exact = total <= bound
         total = min(total, bound)
-    items: list[Any] = []
-    if ids:
-        # The rows by their ids alone (the filters and the search already chose them), with
-        # the list's loader options.
-        found_rows = select(key_column.class_).where(key_column.in_(ids))
-        found_rows = found_rows.options(*statement._with_options)
-        found = {
-            getattr(row, key_column.key): row
-            for row in db.session.scalars(found_rows).unique().all()
-        }
-        items = [found[i] for i in ids if i in found]
+    items = rows if key_column is None else _by_ids(statement, key_column, rows)
     page_ = Page(
         items,
         total,
@@ -293,6 +263,19 @@ def paginate(
         sought=seek is not None,
     )
     return _with_cursors(page_, keys, order)
+
+
+def _by_ids(statement: Select, key_column, ids: list) -> list[Any]:
+    """The rows by their ids alone (the filters and the search already chose them), with
+    the list's loader options, in the ids' order."""
+    if not ids:
+        return []
+    found_rows = select(key_column.class_).where(key_column.in_(ids))
+    found_rows = found_rows.options(*statement._with_options)
+    found = {
+        getattr(row, key_column.key): row for row in db.session.scalars(found_rows).unique().all()
+    }
+    return [found[i] for i in ids if i in found]
 
 
 def _known_total(number: int, size: int, bound: int, rows: int, more: bool):
