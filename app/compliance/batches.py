@@ -198,13 +198,18 @@ def build_batch(batch_id: int, *, inline: bool = False) -> None:
         _merge(batch_id, build)
     except Exception as error:
         db.session.rollback()
-        batch = db.session.get(LetterBatch, batch_id)
-        if batch is not None and batch.status == BatchStatus.RUNNING and batch.build == build:
+        batch = _current(batch_id, build)
+        if batch is not None:
             # Back in the queue for the runner's next attempt, with what went wrong.
             batch.status = BatchStatus.QUEUED.value
-            batch.error = _("Attempt failed, trying again: %(error)s", error=str(error))[:500]
+            _say_attempt_failed(batch, error)
             db.session.commit()
         raise
+
+
+def _say_attempt_failed(batch: LetterBatch, error: BaseException) -> None:
+    """Record on the batch what went wrong with an attempt the runner will repeat."""
+    batch.error = _("Attempt failed, trying again: %(error)s", error=str(error))[:500]
 
 
 def _current(batch_id: int, build: str) -> LetterBatch | None:
@@ -231,7 +236,7 @@ def build_batch_chunk(batch_id: int, build: str, chunk_id: int) -> None:
         db.session.rollback()
         batch = _current(batch_id, build)
         if batch is not None:  # the runner tries the chunk again; the batch says why
-            batch.error = _("Attempt failed, trying again: %(error)s", error=str(error))[:500]
+            _say_attempt_failed(batch, error)
             db.session.commit()
         raise
 
