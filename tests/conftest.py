@@ -35,10 +35,14 @@ def _database_url(tmp_path_factory) -> str:
 
 
 def _database_of_worker(url: str, worker: str) -> str:
-    """Return `url` with the database `<name>_<worker>`, creating it on PostgreSQL."""
+    """Return `url` with the database `<name>_<worker>`, made afresh on PostgreSQL.
+
+    Dropped first WITH (FORCE): a connection an earlier, interrupted run left behind
+    (idle in a transaction, holding locks) would otherwise make this run's first TRUNCATE
+    wait for it forever.
+    """
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ProgrammingError
 
     base = make_url(url)
     if base.get_backend_name() != "postgresql":
@@ -47,29 +51,35 @@ def _database_of_worker(url: str, worker: str) -> str:
     engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            found = connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            ).scalar()
-            if not found:
-                try:
-                    connection.execute(text(f'CREATE DATABASE "{name}"'))
-                except ProgrammingError as error:  # another run created it meanwhile
-                    if "already exists" not in str(error):
-                        raise
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         engine.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+def _engine_options(url: str) -> dict:
+    """On PostgreSQL a statement waits at most a minute for a lock, then fails.
+
+    A test whose connection is left in a transaction (a thread still serving a request)
+    then fails with the statement that waited, instead of hanging the run.
+    """
+    if url.startswith("postgresql"):
+        return {"connect_args": {"options": "-c lock_timeout=60000"}}
+    return {}
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The application, configured for tests, with an empty schema."""
+    url = _database_url(tmp_path_factory)
     application = create_app(
         {
             "APP_ENV": "testing",
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(url),
             "WTF_CSRF_ENABLED": False,
             "MAIL_BACKEND": "memory",
             "ARGON2_TIME_COST": 1,

@@ -30,108 +30,24 @@ from __future__ import annotations
 
 import json
 import secrets
+import signal
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import JSON, Index, Integer, String, Text, event, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
-from app.core import clock
-from app.core.types import UTCDateTime
+from app.core import clock, job_execution
+from app.core.job_execution import _give_up, execute, run_job
+from app.core.job_registry import _DAILY, _REGISTRY, Job, JobSpec, JobStatus, daily, job
 from app.extensions import db
+
+__all__ = ["Job", "JobSpec", "JobStatus", "daily", "execute", "job", "run_job"]
 
 QUEUE_NAME = "hoa"
 _PENDING_KEY = "pending_jobs"
-
-
-class JobStatus:
-    """Where a job is: waiting (possibly for a retry), running, finished or given up."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-class Job(db.Model):
-    """One piece of background work: what to run, and what happened when it ran."""
-
-    __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_status_run_after", "status", "run_after"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    args: Mapped[list] = mapped_column(JSON)
-    key: Mapped[str] = mapped_column(String(300), index=True)
-    status: Mapped[str] = mapped_column(String(10), default=JobStatus.QUEUED)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
-    run_after: Mapped[datetime] = mapped_column(UTCDateTime())
-    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    claim: Mapped[str | None] = mapped_column(String(32))
-    last_error: Mapped[str] = mapped_column(Text, default="", info={"unbounded": True})
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    """A registered job: its function, how often it is tried and what gives up means."""
-
-    name: str
-    function: Callable[..., object]
-    max_attempts: int = 5
-    backoff: tuple[int, ...] = (30, 120, 600, 1800)
-    timeout: int = 1800
-    on_give_up: Callable[..., None] | None = field(default=None)
-    on_retry: Callable[..., None] | None = field(default=None)
-
-    def delay(self, attempts: int) -> timedelta:
-        """Return how long to wait after the given number of failed attempts."""
-        steps = self.backoff or (60,)
-        return timedelta(seconds=steps[min(attempts, len(steps)) - 1])
-
-
-_REGISTRY: dict[str, JobSpec] = {}
-_DAILY: list[Callable[[], object]] = []
-
-
-def job(
-    name: str,
-    *,
-    max_attempts: int = 5,
-    backoff: tuple[int, ...] = (30, 120, 600, 1800),
-    timeout: int = 1800,
-    on_give_up: Callable[..., None] | None = None,
-    on_retry: Callable[..., None] | None = None,
-):
-    """Register a function as a job under a stable name.
-
-    ``on_give_up(*args, error=str)`` runs (in its own transaction) when the last attempt
-    failed; ``on_retry(*args)`` when someone runs a failed job again (to reopen its
-    subject); ``backoff`` gives the seconds to wait after the 1st, 2nd, … failure.
-    """
-
-    def decorate(function: Callable[..., object]) -> Callable[..., object]:
-        _REGISTRY[name] = JobSpec(
-            name, function, max_attempts, backoff, timeout, on_give_up, on_retry
-        )
-        return function
-
-    return decorate
-
-
-def daily(function: Callable[[], object]):
-    """Register work to run once a day (the scheduled ``core.daily`` job; by hand with
-    ``flask jobs daily``)."""
-    _DAILY.append(function)
-    return function
 
 
 def run_daily() -> list[str]:
@@ -403,173 +319,6 @@ def _thread_pool(app: Flask) -> ThreadPoolExecutor:
     return _executor
 
 
-# --- running ------------------------------------------------------------------------------
-
-
-def _lease(app: Flask) -> timedelta:
-    return timedelta(seconds=app.config.get("JOB_LEASE_SECONDS", 60))
-
-
-def _claim(job_id: int, token: str, app: Flask) -> bool:
-    """Take the job if it is waiting and due, or if the worker running it stopped renewing
-    its lease; return whether this caller now owns it."""
-    now = clock.now()
-    result = db.session.execute(
-        update(Job)
-        .where(
-            Job.id == job_id,
-            or_(
-                (Job.status == JobStatus.QUEUED) & (Job.run_after <= now),
-                (Job.status == JobStatus.RUNNING)
-                & (Job.lease_until < now)
-                & (Job.attempts < Job.max_attempts),
-            ),
-        )
-        .values(
-            status=JobStatus.RUNNING,
-            attempts=Job.attempts + 1,
-            claim=token,
-            lease_until=now + _lease(app),
-            started_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
-
-
-class _Heartbeat(threading.Thread):
-    """Renew a running job's lease while it runs, on a connection of its own."""
-
-    def __init__(self, app: Flask, job_id: int, token: str):
-        super().__init__(daemon=True, name=f"hoa-job-{job_id}-lease")
-        self.engine = db.engine
-        self.app, self.job_id, self.token = app, job_id, token
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        interval = max(0.05, _lease(self.app).total_seconds() / 3)
-        while not self.stopped.wait(interval):
-            try:
-                with self.engine.begin() as connection:
-                    connection.execute(
-                        update(Job)
-                        .where(Job.id == self.job_id, Job.claim == self.token)
-                        .values(lease_until=clock.now() + _lease(self.app))
-                    )
-            except Exception:  # a missed beat only shortens the lease
-                self.app.logger.warning("Could not renew the lease of job %s", self.job_id)
-
-
-def execute(app: Flask, job_id: int, *, reraise: bool = False) -> str:
-    """Claim and run one job; record its outcome. Return done, retry, failed or skipped."""
-    with app.app_context():
-        try:
-            token = secrets.token_hex(16)
-            if not _claim(job_id, token, app):
-                return "skipped"
-            row = db.session.get(Job, job_id)
-            spec = _REGISTRY.get(row.name)
-            args = tuple(row.args or ())
-            heartbeat = _Heartbeat(app, job_id, token)
-            heartbeat.start()
-            try:
-                if spec is None:
-                    raise LookupError(f"unknown job {row.name!r}")
-                spec.function(*args)
-                db.session.commit()
-            except Exception as error:
-                db.session.rollback()
-                outcome = _record_failure(app, job_id, token, spec, args, error)
-                if reraise:
-                    raise
-                return outcome
-            finally:
-                heartbeat.stopped.set()
-            _finish(job_id, token, JobStatus.DONE)
-            return "done"
-        finally:
-            db.session.remove()
-
-
-def _finish(job_id: int, token: str, status: str, **values) -> None:
-    db.session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.claim == token)
-        .values(status=status, finished_at=clock.now(), lease_until=None, **values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:2000]
-
-
-def _record_failure(
-    app: Flask, job_id: int, token: str, spec: JobSpec | None, args: tuple, error: Exception
-) -> str:
-    row = db.session.get(Job, job_id)
-    message = _describe(error)
-    if spec is not None and row.attempts < row.max_attempts:
-        app.logger.warning(
-            "Job %s%r failed (attempt %d): %s", row.name, args, row.attempts, message
-        )
-        db.session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.claim == token)
-            .values(
-                status=JobStatus.QUEUED,
-                run_after=clock.now() + spec.delay(row.attempts),
-                dispatched_at=None,
-                lease_until=None,
-                claim=None,
-                last_error=message,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-        return "retry"
-    app.logger.error(
-        "Job %s%r failed for good after %d attempts: %s", row.name, args, row.attempts, message
-    )
-    _finish(job_id, token, JobStatus.FAILED, last_error=message)
-    _give_up(app, spec, args, message)
-    return "failed"
-
-
-def _give_up(app: Flask, spec: JobSpec | None, args: tuple, message: str) -> None:
-    if spec is None or spec.on_give_up is None:
-        return
-    try:
-        spec.on_give_up(*args, error=message)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        app.logger.exception("The give-up hook of job %s%r failed", spec.name, args)
-
-
-def run_job(job_id: int) -> str:
-    """Entry point for RQ workers: run a job inside the application.
-
-    A failed attempt is raised again so that RQ's failed-job registry records it; the retry
-    itself is scheduled in the jobs table.
-    """
-    app = _worker_app or _load_app()
-    return execute(app, job_id, reraise=True)
-
-
-def _load_app() -> Flask:
-    # A worker started other than by ``flask jobs worker`` finds the app the way the flask
-    # command does (FLASK_APP, else wsgi.py), so that core never imports the app package.
-    from flask.cli import ScriptInfo
-
-    return ScriptInfo().load_app()
-
-
-_worker_app: Flask | None = None
-
-
 # --- sweeping: due retries, lost hand-offs and dead workers ----------------------------------
 
 
@@ -661,11 +410,10 @@ def start_sweeper(app: Flask) -> None:
 
 def run_worker(app: Flask, *, burst: bool = False) -> None:
     """Run an RQ worker for this app (``flask jobs worker``)."""
-    global _worker_app
     from redis import Redis
     from rq import SimpleWorker
 
-    _worker_app = app
+    job_execution._worker_app = app  # run_job runs this app's jobs
     connection = Redis.from_url(app.config["REDIS_URL"])
     with app.app_context():
         recover(app)
@@ -675,9 +423,18 @@ def run_worker(app: Flask, *, burst: bool = False) -> None:
     if not burst:
         start_sweeper(app)
     worker = SimpleWorker([queue_name(app)], connection=connection)
-    # With the scheduler, jobs handed over with enqueue_at (a notice to publish at 9:00,
-    # the daily work) are moved to the queue when due.
-    worker.work(burst=burst, with_scheduler=True)
+    # RQ installs its own SIGINT/SIGTERM handlers (a warm shutdown); a burst run inside
+    # another program (a test, a CLI command that drains the queue) hands the process back
+    # with the handlers it had, or a later Ctrl-C or SIGTERM would only ask a worker that
+    # is long gone to stop.
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        # With the scheduler, jobs handed over with enqueue_at (a notice to publish at
+        # 9:00, the daily work) are moved to the queue when due.
+        worker.work(burst=burst, with_scheduler=True)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 @job("core.daily", max_attempts=3, backoff=(600, 3600))

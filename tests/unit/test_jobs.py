@@ -1,6 +1,7 @@
 """The job runner: the Redis queue with a separate worker, and recovery after a crash."""
 
 import os
+import signal
 
 import pytest
 from sqlalchemy import select
@@ -47,10 +48,13 @@ def test_batches_go_through_the_redis_queue_to_a_worker(world, app, monkeypatch)
     assert queue.count == 1
     db.session.refresh(batch)
     assert batch.status == "queued"  # nothing runs in the web process
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     jobs.run_worker(app, burst=True)
     db.session.expire_all()
     assert db.session.get(LetterBatch, batch.id).status == "done"
     assert queue.count == 0
+    # RQ's warm-shutdown handlers went with the worker: Ctrl-C and SIGTERM act as before.
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
 
 
 def test_worker_start_recovers_a_batch_left_running(world, app, monkeypatch):
