@@ -113,6 +113,11 @@ def init_api(app: Flask) -> None:
         vendors,
     )
 
+    # isort: split
+    # Routes on the blueprint of the module they are named after (one blueprint, hence one tag
+    # in the document, per feature): imported so that they are there when it is registered.
+    from app.api import setup_members, setup_units  # noqa: F401
+
     api.init_app(
         app,
         spec_kwargs={
