@@ -116,7 +116,12 @@ def init_api(app: Flask) -> None:
     # isort: split
     # Routes on the blueprint of the module they are named after (one blueprint, hence one tag
     # in the document, per feature): imported so that they are there when it is registered.
-    from app.api import setup_members, setup_units  # noqa: F401
+    from app.api import (  # noqa: F401
+        compliance_hearings,
+        compliance_inspections,
+        setup_members,
+        setup_units,
+    )
 
     api.init_app(
         app,
