@@ -117,6 +117,7 @@ def init_api(app: Flask) -> None:
     # Routes on the blueprint of the module they are named after (one blueprint, hence one tag
     # in the document, per feature): imported so that they are there when it is registered.
     from app.api import (  # noqa: F401
+        budget_actuals,
         compliance_hearings,
         compliance_inspections,
         setup_members,

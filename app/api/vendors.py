@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.api.budgets import SubmitResultSchema
+from app.api.budget_schemas import SubmitResultSchema
 from app.api.schemas import ListArgsSchema, envelope, list_schema
 from app.api.setup import allow, association_for, caller
 from app.api.uploads import FILE_UPLOAD
