@@ -120,6 +120,8 @@ def init_api(app: Flask) -> None:
         budget_actuals,
         compliance_hearings,
         compliance_inspections,
+        meeting_minutes,
+        meeting_packets,
         setup_members,
         setup_units,
     )
