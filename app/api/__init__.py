@@ -124,6 +124,8 @@ def init_api(app: Flask) -> None:
         meeting_packets,
         setup_members,
         setup_units,
+        vendor_bids,
+        vendor_contracts,
     )
 
     api.init_app(
