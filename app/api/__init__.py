@@ -113,6 +113,21 @@ def init_api(app: Flask) -> None:
         vendors,
     )
 
+    # isort: split
+    # Routes on the blueprint of the module they are named after (one blueprint, hence one tag
+    # in the document, per feature): imported so that they are there when it is registered.
+    from app.api import (  # noqa: F401
+        budget_actuals,
+        compliance_hearings,
+        compliance_inspections,
+        meeting_minutes,
+        meeting_packets,
+        setup_members,
+        setup_units,
+        vendor_bids,
+        vendor_contracts,
+    )
+
     api.init_app(
         app,
         spec_kwargs={

@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from app.api.arc import arc_letter_for
-from app.api.compliance import LetterSchema, violation_for
+from app.api.compliance import violation_for
+from app.api.compliance_schemas import LetterSchema
 from app.api.schemas import BaseSchema, Text
 from app.api.setup import allow, association_for, caller
 from app.arc.models import LETTER_KIND as ARC_LETTER

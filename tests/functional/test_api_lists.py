@@ -157,7 +157,7 @@ def test_the_violations_list_with_every_relation_equals_the_schema_dump(
 ):
     from flask import g
 
-    from app.api.compliance import ViolationSchema
+    from app.api.compliance_schemas import ViolationSchema
     from app.auth.models import User
     from app.compliance.models import Violation
     from app.extensions import db
