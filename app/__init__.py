@@ -145,8 +145,11 @@ def register_blueprints(app: Flask) -> None:
     from app.meetings.emergency import bp as emergency_bp
     from app.meetings.feeds import bp as meeting_feeds_bp
     from app.meetings.views import bp as meetings_bp
+    from app.notices import communication_views as _notice_communications  # noqa: F401 - routes
+    from app.notices import delivery_views as _notice_deliveries  # noqa: F401 - its routes
     from app.notices import home as _notices_home  # noqa: F401
-    from app.notices.views import bp as notices_bp
+    from app.notices import views as _notice_views  # noqa: F401 - its routes
+    from app.notices.blueprint import bp as notices_bp
     from app.vendors.views import bp as vendors_bp
 
     app.register_blueprint(core_bp)

@@ -27,6 +27,6 @@ from app.meetings import models as meetings_models  # noqa: F401
 from app.meetings import packet as meeting_packet  # noqa: F401
 from app.meetings import venue as meeting_venue  # noqa: F401
 from app.notices import models as notices_models  # noqa: F401
-from app.notices import services as notice_subject  # noqa: F401
+from app.notices import publication as notice_subject  # noqa: F401
 from app.vendors import contracts as contract_subject  # noqa: F401
 from app.vendors import models as vendors_models  # noqa: F401

@@ -123,9 +123,9 @@ def naive(association, notice) -> None:
     from app.delivery import services as delivery
     from app.delivery.models import Delivery
     from app.extensions import db
-    from app.notices import services
+    from app.notices import publication
 
-    people = delivery.recipients(services.recipient_ids(notice))
+    people = delivery.recipients(publication.recipient_ids(notice))
     for person in people:
         now = clock.now()
         for method in delivery.methods_for(person, general=False):
@@ -189,7 +189,7 @@ def main() -> None:
     )
     from app.core import jobs
     from app.extensions import db
-    from app.notices import services
+    from app.notices import publication, writing
 
     jobs.dispatch = lambda *args, **kwargs: None  # write the jobs, run none of them
     jobs._dispatch_many_redis = lambda *args, **kwargs: None
@@ -199,7 +199,7 @@ def main() -> None:
         dialect = db.engine.dialect.name
 
         def notice_for(association):
-            notice = services.create_notice(
+            notice = writing.create_notice(
                 association,
                 title="Water shut-off on Tuesday",
                 body="The water is **off**.",
@@ -216,13 +216,13 @@ def main() -> None:
         naive(small_a, notice_for(small_a))
         naive_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        services.deliver_notice(notice_for(small_b))
+        publication.deliver_notice(notice_for(small_b))
         product_small = time.perf_counter() - started
 
         big = build(n, "Bench Full")
         notice = notice_for(big)
         started = time.perf_counter()
-        outcome = services.deliver_notice(notice)
+        outcome = publication.deliver_notice(notice)
         product_seconds = time.perf_counter() - started
 
         from app.core.listing import paginate

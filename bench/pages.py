@@ -533,13 +533,14 @@ def build(url: str, size: str, storage: str) -> dict:
             db.session.commit()
 
         # A notice to the big association's owners, published by the product's job.
-        from app.notices import services as notices
+        from app.notices.publication import deliver_notice
+        from app.notices.writing import create_notice
 
         dispatch, jobs.dispatch = jobs.dispatch, lambda *args, **kwargs: None
         many, jobs._dispatch_many_redis = jobs._dispatch_many_redis, lambda *a, **k: None
         try:
             association = db.session.get(Association, big)
-            notice = notices.create_notice(
+            notice = create_notice(
                 association,
                 title="Water shut-off on Tuesday",
                 body="The water is **off** from 9 to 12.",
@@ -549,7 +550,7 @@ def build(url: str, size: str, storage: str) -> dict:
             )
             db.session.commit()
             publish_started = time.perf_counter()
-            outcome = notices.deliver_notice(notice)
+            outcome = deliver_notice(notice)
             publish_seconds = time.perf_counter() - publish_started
             notice_id = notice.id
         finally:

@@ -12,8 +12,7 @@ from app.api.meetings import meeting_for
 from app.api.schemas import BaseSchema
 from app.api.setup import association_for, caller
 from app.extensions import db
-from app.meetings import calendar, feeds
-from app.meetings import services as meetings
+from app.meetings import calendar, feeds, listing
 from app.meetings.models import Meeting
 
 blp = Blueprint("api_meeting_calendars", __name__, description="Meetings in calendars")
@@ -60,7 +59,7 @@ class MeetingFeed(MethodView):
         association = association_for(aid)
         rows = list(
             db.session.scalars(
-                meetings.meetings_query(caller(), aid).order_by(Meeting.starts_at).limit(500)
+                listing.meetings_query(caller(), aid).order_by(Meeting.starts_at).limit(500)
             )
         )
         return _ics(calendar.feed_ics(rows, association, request.host), "meetings.ics")

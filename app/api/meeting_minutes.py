@@ -19,7 +19,7 @@ from app.core.errors import NotAllowed, NotFound
 from app.core.pdf import pdf_response
 from app.extensions import db
 from app.meetings import minutes as minutes_service
-from app.meetings import policies, report
+from app.meetings import minutes_draft, policies, report
 
 
 @blp.route("/meetings/<int:meeting_id>/minutes/draft")
@@ -33,7 +33,7 @@ class MinutesDraft(MethodView):
         if not policies.sees_executive(caller(), meeting.association_id):
             raise NotAllowed(_("The draft is for the manager and the board."))
         association = association_for(meeting.association_id)
-        return {"body": minutes_service.draft_from_record(meeting, association)}
+        return {"body": minutes_draft.draft_from_record(meeting, association)}
 
 
 @blp.route("/meetings/<int:meeting_id>/minutes")

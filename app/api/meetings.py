@@ -30,9 +30,9 @@ from app.api.setup import association_for, caller
 from app.core.errors import NotFound, ValidationError
 from app.core.listing import paginate
 from app.extensions import db
+from app.meetings import agenda, listing, policies, proceedings, scheduling
 from app.meetings import minutes as minutes_service
-from app.meetings import policies
-from app.meetings import services as meetings
+from app.meetings.board import quorum_needed, quorum_present
 from app.meetings.models import Meeting
 
 blp = Blueprint("api_meetings", __name__, description="Meetings")
@@ -90,8 +90,8 @@ def dump_meeting(meeting: Meeting) -> dict:
     return {
         **values,
         "called_by": list(meeting.called_by or []),
-        "quorum_present": meetings.quorum_present(meeting),
-        "quorum_needed": meetings.quorum_needed(meeting.association_id),
+        "quorum_present": quorum_present(meeting),
+        "quorum_needed": quorum_needed(meeting.association_id),
         "minutes": minutes_service.for_reader(caller(), meeting),
         "ical_url": f"/api/v1/meetings/{meeting.id}/calendar.ics",
     }
@@ -110,7 +110,7 @@ class Meetings(MethodView):
         association_for(aid)
         upcoming = args.pop("upcoming")
         page = paginate(
-            meetings.meetings_query(caller(), aid, upcoming=upcoming),
+            listing.meetings_query(caller(), aid, upcoming=upcoming),
             sortable={"starts_at": Meeting.starts_at},
             direction="asc" if upcoming else "desc",
             tiebreak=Meeting.id,
@@ -126,7 +126,7 @@ class Meetings(MethodView):
         """Schedule a meeting (manager, secretary) and send its notice to owners and board."""
         association = association_for(aid)
         body["starts_at"] = _parse_starts_at(body["starts_at"])
-        meeting = meetings.schedule_meeting(association, actor=caller(), **body)
+        meeting = scheduling.schedule_meeting(association, actor=caller(), **body)
         db.session.commit()
         return dump_meeting(meeting)
 
@@ -149,7 +149,7 @@ class AgendaItems(MethodView):
         """Add an agenda item (manager, secretary); ``approval_id`` puts a request whose venue
         is a meeting on this agenda, to be decided by the motion on the item."""
         meeting = meeting_for(meeting_id)
-        item = meetings.add_agenda_item(meeting, actor=caller(), **body)
+        item = agenda.add_agenda_item(meeting, actor=caller(), **body)
         db.session.commit()
         return item
 
@@ -163,7 +163,7 @@ class AttendanceView(MethodView):
     def post(self, body, meeting_id):
         """Record whether a board member is present (manager, secretary)."""
         meeting = meeting_for(meeting_id)
-        row = meetings.record_attendance(meeting, actor=caller(), **body)
+        row = proceedings.record_attendance(meeting, actor=caller(), **body)
         db.session.commit()
         return row
 
@@ -177,7 +177,7 @@ class Motions(MethodView):
     def post(self, body, meeting_id):
         """Record a motion with its mover and seconder (manager, secretary)."""
         meeting = meeting_for(meeting_id)
-        motion = meetings.move_motion(meeting, actor=caller(), **body)
+        motion = proceedings.move_motion(meeting, actor=caller(), **body)
         db.session.commit()
         return motion
 
@@ -190,9 +190,9 @@ class MotionVotes(MethodView):
     @blp.alt_response(409, description="The motion is decided, or the meeting adjourned")
     def post(self, body, motion_id):
         """Record a present board member's vote (manager, secretary); a repeat replaces it."""
-        motion = meetings.get_motion(motion_id)
+        motion = proceedings.get_motion(motion_id)
         meeting_for(motion.meeting_id)
-        motion = meetings.vote_on_motion(motion, actor=caller(), **body)
+        motion = proceedings.vote_on_motion(motion, actor=caller(), **body)
         db.session.commit()
         return motion
 
@@ -204,7 +204,7 @@ class Adjourn(MethodView):
     @blp.alt_response(409, description="Before the meeting's date, or not scheduled")
     def post(self, meeting_id):
         """Adjourn the meeting (manager, secretary)."""
-        meeting = meetings.adjourn_meeting(meeting_for(meeting_id), actor=caller())
+        meeting = proceedings.adjourn_meeting(meeting_for(meeting_id), actor=caller())
         db.session.commit()
         return dump_meeting(meeting)
 
@@ -217,7 +217,7 @@ class Cancel(MethodView):
     @blp.alt_response(409, description="Started already, or not scheduled")
     def post(self, body, meeting_id):
         """Cancel a meeting before it starts (manager); owners get a notice."""
-        meeting = meetings.cancel_meeting(
+        meeting = scheduling.cancel_meeting(
             meeting_for(meeting_id), reason=body["reason"], actor=caller()
         )
         db.session.commit()

@@ -15,13 +15,13 @@ from app.core.listing import paginate
 from app.delivery import services as delivery
 from app.delivery.models import LANGUAGES, Delivery, Read
 from app.extensions import db
-from app.notices import annual, services
+from app.notices import annual, publication, reading, writing
 from app.notices import policies as notice_policies
 from app.notices.models import Notice
 
 blp = Blueprint("api_notices", __name__, description="Notices and delivery")
 
-BODY_DOC = {"maxLength": services.BODY_MAX_BYTES, "description": "Markdown, at most 100 KB"}
+BODY_DOC = {"maxLength": writing.BODY_MAX_BYTES, "description": "Markdown, at most 100 KB"}
 
 
 class NoticeCreateSchema(BaseSchema):
@@ -94,7 +94,7 @@ class NoticeSchema(BaseSchema):
 
 
 def _reach(notice: Notice) -> tuple[int, int]:
-    return delivery.counts(services.SUBJECT, [notice.id]).get(notice.id, (0, 0))
+    return delivery.counts(publication.SUBJECT, [notice.id]).get(notice.id, (0, 0))
 
 
 class MyNoticeSchema(BaseSchema):
@@ -183,7 +183,7 @@ def notice_for(notice_id: int) -> Notice:
         raise NotFound(_("No such notice."))
     association_for(notice.association_id)
     user = caller()
-    if not notice_policies.can_see_all(user, notice.association_id) and not services.can_read(
+    if not notice_policies.can_see_all(user, notice.association_id) and not reading.can_read(
         user, notice
     ):
         raise NotFound(_("No such notice."))
@@ -199,7 +199,7 @@ class Notices(MethodView):
         association_for(aid)
         allow(notice_policies.can_see_all(caller(), aid))
         page = paginate(
-            services.notice_list_query(aid),
+            reading.notice_list_query(aid),
             sortable={"created": Notice.id},
             direction="desc",
             tiebreak=Notice.id,
@@ -220,7 +220,7 @@ class Notices(MethodView):
         else:
             bad_time = None
         try:
-            values = services.check_notice(
+            values = writing.check_notice(
                 association,
                 title=body["title"],
                 body=body["body"],
@@ -236,7 +236,7 @@ class Notices(MethodView):
             raise
         if bad_time is not None:
             raise bad_time
-        notice = services.create_notice(association, actor=caller(), **values)
+        notice = writing.create_notice(association, actor=caller(), **values)
         db.session.commit()
         return db.session.get(Notice, notice.id)
 
@@ -262,7 +262,7 @@ class NoticeDeliveries(MethodView):
         allow(notice_policies.can_see_all(caller(), notice.association_id))
         from app.auth.models import User
 
-        statement = delivery.deliveries_query(services.SUBJECT, notice.id)
+        statement = delivery.deliveries_query(publication.SUBJECT, notice.id)
         method, status, unread = args.pop("method"), args.pop("status"), args.pop("unread")
         if method:
             statement = statement.where(Delivery.method == method)
@@ -301,7 +301,7 @@ class NoticeRead(MethodView):
         notice = db.session.get(Notice, notice_id)
         if notice is None:
             raise NotFound(_("No such notice."))
-        services.read_notice(notice, caller(), via="api")
+        reading.read_notice(notice, caller(), via="api")
         db.session.commit()
         return {"id": notice.id, "read": True}
 
@@ -314,7 +314,7 @@ class NoticeReminders(MethodView):
         """E-mail a reminder to recipients who have not read it (managers)."""
         notice = notice_for(notice_id)
         allow(notice_policies.can_write(caller(), notice.association_id))
-        result = services.remind_unread(notice, actor=caller())
+        result = reading.remind_unread(notice, actor=caller())
         db.session.commit()
         return result
 
@@ -327,13 +327,13 @@ class MyNotices(MethodView):
         """The caller's published notices across their associations, newest first."""
         user = caller()
         page = paginate(
-            services.my_notices_query(user),
+            reading.my_notices_query(user),
             sortable={"published": Notice.published_at},
             direction="desc",
             tiebreak=Notice.id,
             **args,
         )
-        read = delivery.read_ids(services.SUBJECT, user.id, [n.id for n in page.items])
+        read = delivery.read_ids(publication.SUBJECT, user.id, [n.id for n in page.items])
         return envelope(
             page,
             lambda n: {

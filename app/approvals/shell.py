@@ -18,7 +18,7 @@ from app.extensions import db
 
 
 def _awaiting_query(user):
-    from app.approvals.services import awaiting_count_query
+    from app.approvals.listing import awaiting_count_query
 
     return awaiting_count_query(user)
 

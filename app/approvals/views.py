@@ -10,11 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.approvals import policies as approval_policies
-from app.approvals import services as approvals
 from app.approvals import venues
 from app.approvals.forms import ThresholdsForm
+from app.approvals.listing import associations_of, awaiting_vote, briefs_of
 from app.approvals.models import SUBJECT_TYPES, ApprovalRequest
 from app.approvals.subjects import kind_of
+from app.approvals.submission import withdraw_request
+from app.approvals.thresholds import set_threshold, threshold_for
+from app.approvals.voting import cast_vote
 from app.associations.forms import ConfirmForm
 from app.auth import policies
 from app.core.errors import DomainError, NotFound, ValidationError
@@ -30,12 +33,12 @@ bp = Blueprint("approvals", __name__)
 @login_required
 def awaiting():
     """Every request, across the user's associations, that waits for their vote."""
-    requests = approvals.awaiting_vote(actor())
+    requests = awaiting_vote(actor())
     return render_template(
         "approvals/awaiting.html",
         requests=requests,
-        associations=approvals.associations_of(requests),
-        briefs=approvals.briefs_of(requests),
+        associations=associations_of(requests),
+        briefs=briefs_of(requests),
     )
 
 
@@ -129,7 +132,7 @@ def vote(aid: int, request_id: int):
     choice = request.form.get("choice", "")
     comment = request.form.get("comment", "")
     try:
-        result = approvals.cast_vote(approval.id, voter=actor(), choice=choice, comment=comment)
+        result = cast_vote(approval.id, voter=actor(), choice=choice, comment=comment)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -162,7 +165,7 @@ def withdraw(aid: int, request_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            approvals.withdraw_request(approval.id, actor=actor())
+            withdraw_request(approval.id, actor=actor())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -192,7 +195,7 @@ def thresholds(aid: int):
     association = load_association(aid)
     user = actor()
     require(approval_policies.can_set_thresholds(user, aid))
-    current = {kind: approvals.threshold_for(aid, kind) for kind in SUBJECT_TYPES}
+    current = {kind: threshold_for(aid, kind) for kind in SUBJECT_TYPES}
     form = ThresholdsForm(
         data={
             kind: f"{row.numerator}/{row.denominator}" if row else ""
@@ -206,7 +209,7 @@ def thresholds(aid: int):
                 row = current[kind]
                 if fraction != ((row.numerator, row.denominator) if row else (None, None)):
                     try:
-                        approvals.set_threshold(association, kind, *fraction, actor=user)
+                        set_threshold(association, kind, *fraction, actor=user)
                     except ValidationError as error:
                         raise ValidationError(kind, error.message) from error
         except ValidationError as error:

@@ -19,7 +19,7 @@ from app.compliance.services import record, today
 from app.core import clock, formatting, storage
 from app.core.pdf import render_pdf
 from app.extensions import db
-from app.notices import services as notices
+from app.notices.writing import create_notice
 
 
 def contents(violation: Violation) -> dict:
@@ -114,7 +114,7 @@ def send_packet(violation: Violation, *, actor: User):
     association = violation.association
     values = contents(violation)
     packet_pdf(violation)  # every photo must be readable before it is sent
-    notice = notices.create_notice(
+    notice = create_notice(
         association,
         title=_(
             "Evidence for your hearing on %(date)s",

@@ -12,8 +12,11 @@ from app.core.forms import apply_errors
 from app.core.inputs import text_problem
 from app.core.links import local_path
 from app.core.pages import actor
-from app.delivery import links, services
+from app.delivery import links
 from app.delivery.forms import PreferencesForm
+from app.delivery.preferences import preferences_dict, set_preferences
+from app.delivery.reads import mark_read
+from app.delivery.subjects import kind_of
 from app.extensions import db
 
 bp = Blueprint("delivery", __name__)
@@ -24,11 +27,11 @@ bp = Blueprint("delivery", __name__)
 def preferences():
     """Choose the language, how notices come, general notices on paper, a second address."""
     user = actor()
-    current = services.preferences_dict(user)
+    current = preferences_dict(user)
     form = PreferencesForm(data=current if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            services.set_preferences(
+            set_preferences(
                 user,
                 language=form.language.data,
                 delivery=form.delivery.data,
@@ -72,7 +75,7 @@ def set_language():
             }
         )
     if current_user.is_authenticated:
-        services.set_preferences(actor(), language=language)
+        set_preferences(actor(), language=language)
         db.session.commit()
     target = request.form.get("next", "")
     back = None if text_problem(target) else local_path(target)
@@ -88,7 +91,7 @@ def read_link(token: str):
     if parsed is None:
         abort(404)
     subject_type, subject_id, user_id = parsed
-    kind = services.kind_of(subject_type)
+    kind = kind_of(subject_type)
     from app.delivery.models import Delivery
 
     row = db.session.scalar(
@@ -102,8 +105,6 @@ def read_link(token: str):
     )
     if kind is None or row is None:
         abort(404)
-    services.mark_read(
-        subject_type, subject_id, user_id, association_id=row.association_id, via="link"
-    )
+    mark_read(subject_type, subject_id, user_id, association_id=row.association_id, via="link")
     db.session.commit()
     return redirect(kind.open_url(subject_id))

@@ -10,7 +10,7 @@ from icalendar import Calendar, Event
 from app.associations.models import Association
 from app.core import clock
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus
-from app.meetings.services import KIND_WORDS
+from app.meetings.scheduling import KIND_WORDS
 
 DURATION = timedelta(hours=2)  # meetings have no end time; calendars need one
 

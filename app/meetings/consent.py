@@ -25,9 +25,11 @@ from app.core import audit, clock
 from app.core.errors import Conflict, ValidationError
 from app.core.parsing import as_id
 from app.extensions import db
-from app.meetings import services
+from app.meetings import scheduling
+from app.meetings.board import board_offices
 from app.meetings.models import AgendaItem, ItemKind, Meeting, MeetingKind, MeetingStatus
-from app.notices import services as notices
+from app.notices.models import Notice
+from app.notices.writing import revise_body
 
 REASON_MAX = 2000
 # The meetings at which what was decided without a meeting is reported: CA, the next board
@@ -70,7 +72,7 @@ def declare_emergency(request: ApprovalRequest, *, reason, called_by, actor: Use
         errors["called_by"] = [_("List the board members (user ids) who called it.")]
     else:
         ids = sorted({as_id(v) for v in called_by})
-        offices = services.board_offices(association.id)
+        offices = board_offices(association.id)
         if any(uid not in offices for uid in ids):
             errors["called_by"] = [
                 _("Only seated board members call it: choose board members of this association.")
@@ -183,9 +185,9 @@ def report_when_decided(request: ApprovalRequest) -> None:
         return  # listed when the next board meeting is scheduled
     _report_on(meeting, request)
     if meeting.notice_id is not None:
-        notice = db.session.get(notices.Notice, meeting.notice_id)
+        notice = db.session.get(Notice, meeting.notice_id)
         if notice is not None:
-            notices.revise_body(notice, services.notice_body(meeting, association), actor=None)
+            revise_body(notice, scheduling.notice_body(meeting, association), actor=None)
 
 
 def report_on_new_meeting(meeting: Meeting) -> None:
@@ -207,7 +209,7 @@ def report_on_new_meeting(meeting: Meeting) -> None:
             _report_on(meeting, request)
 
 
-services.SCHEDULE_HOOKS.append(report_on_new_meeting)
+scheduling.SCHEDULE_HOOKS.append(report_on_new_meeting)
 
 
 def reports_at(meeting: Meeting) -> list[tuple[AgendaItem, ApprovalRequest]]:

@@ -13,7 +13,8 @@ from app.associations.models import Association
 from app.auth.models import User
 from app.core import clock
 from app.extensions import db
-from app.meetings import minutes, services
+from app.meetings import agenda, minutes, minutes_draft, proceedings, scheduling
+from app.meetings.board import board_offices
 from app.meetings.models import Meeting, MeetingStatus
 
 
@@ -42,7 +43,7 @@ class DemoBoard:
         before = clock.frozen_at()
         clock.freeze(held_at - timedelta(days=7))
         try:
-            meeting = services.schedule_meeting(
+            meeting = scheduling.schedule_meeting(
                 association,
                 kind="board",
                 starts_at=held_at,
@@ -50,7 +51,7 @@ class DemoBoard:
                 purpose="Regular meeting of the board.",
                 actor=self.manager,
             )
-            item = services.add_agenda_item(
+            item = agenda.add_agenda_item(
                 meeting, title=request.title[:200], approval_id=request.id, actor=self.manager
             )
         finally:
@@ -61,10 +62,12 @@ class DemoBoard:
         self._hold(meeting, item, request)
 
     def _hold(self, meeting: Meeting, item, request: ApprovalRequest) -> None:
-        for user_id in services.board_offices(meeting.association_id):
-            services.record_attendance(meeting, user_id=user_id, present=True, actor=self.manager)
+        for user_id in board_offices(meeting.association_id):
+            proceedings.record_attendance(
+                meeting, user_id=user_id, present=True, actor=self.manager
+            )
         eligible = request.eligible_voter_ids
-        motion = services.move_motion(
+        motion = proceedings.move_motion(
             meeting,
             text=f"Approve: {request.title}"[:2000],
             agenda_item_id=item.id,
@@ -75,12 +78,12 @@ class DemoBoard:
         for user_id in eligible:
             if motion.result != "open":
                 break
-            services.vote_on_motion(motion, user_id=user_id, choice="yes", actor=self.manager)
-        services.adjourn_meeting(meeting, actor=self.manager)
+            proceedings.vote_on_motion(motion, user_id=user_id, choice="yes", actor=self.manager)
+        proceedings.adjourn_meeting(meeting, actor=self.manager)
         # The secretary's work after the meeting: the minutes, drafted from the record.
         association = db.session.get(Association, meeting.association_id)
         minutes.save_minutes(
-            meeting, body=minutes.draft_from_record(meeting, association), actor=self.manager
+            meeting, body=minutes_draft.draft_from_record(meeting, association), actor=self.manager
         )
 
     def begin(self, request: ApprovalRequest, voter: User, comment: str) -> None:
@@ -92,7 +95,7 @@ class DemoBoard:
         association = db.session.get(Association, request.association_id)
         meeting = db.session.query(Meeting).filter_by(
             association_id=association.id, status=MeetingStatus.SCHEDULED.value, kind="board"
-        ).first() or services.schedule_meeting(
+        ).first() or scheduling.schedule_meeting(
             association,
             kind="board",
             starts_at=clock.now() + timedelta(days=14),
@@ -100,7 +103,7 @@ class DemoBoard:
             purpose="Regular meeting of the board.",
             actor=self.manager,
         )
-        services.add_agenda_item(
+        agenda.add_agenda_item(
             meeting, title=request.title[:200], approval_id=request.id, actor=self.manager
         )
 

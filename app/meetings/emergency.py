@@ -21,7 +21,8 @@ from app.core.errors import DomainError, NotFound
 from app.core.forms import apply_errors
 from app.core.pages import actor, load_association, require
 from app.extensions import db
-from app.meetings import consent, services
+from app.meetings import consent
+from app.meetings.board import board_offices
 from app.meetings.forms import EmergencyForm
 
 bp = Blueprint("meetings_emergency", __name__, url_prefix="/associations/<int:aid>")
@@ -63,7 +64,7 @@ def declare(aid: int, request_id: int):
     if not approval_policies.can_view(user, approval):
         raise NotFound(_("No such approval request."))
     require(auth_policies.is_manager(user, aid) or auth_policies.is_board(user, aid))
-    offices = services.board_offices(aid)
+    offices = board_offices(aid)
     directors = db.session.scalars(
         select(User).where(User.id.in_(offices)).order_by(User.name)
     ).all()

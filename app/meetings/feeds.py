@@ -18,7 +18,7 @@ from app.auth import policies as auth_policies
 from app.auth.models import User
 from app.core.errors import NotFound
 from app.extensions import db
-from app.meetings import calendar, services
+from app.meetings import calendar, listing
 from app.meetings.models import Meeting
 
 bp = Blueprint("meeting_feeds", __name__)
@@ -69,7 +69,7 @@ def feed(token: str):
     user, association = _reader(token)
     rows = list(
         db.session.scalars(
-            services.meetings_query(user, association.id)
+            listing.meetings_query(user, association.id)
             .order_by(Meeting.starts_at.desc())
             .limit(FEED_LIMIT)
         )

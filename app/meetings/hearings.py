@@ -28,7 +28,7 @@ from app.core.errors import ValidationError
 from app.core.formatting import long_date
 from app.core.parsing import as_id
 from app.extensions import db
-from app.meetings import services
+from app.meetings import agenda, listing, scheduling
 from app.meetings.models import (
     BOARD_KINDS,
     AgendaItem,
@@ -36,7 +36,8 @@ from app.meetings.models import (
     MeetingKind,
     MeetingStatus,
 )
-from app.notices import services as notices
+from app.notices.models import Notice
+from app.notices.writing import revise_body
 
 
 def hearing_title(violation: Violation) -> str:
@@ -120,7 +121,7 @@ def _leave_meeting(hearing: Hearing, keep: Meeting | None, actor: User) -> None:
         and only_this
         and clock.now() < clock.as_utc(meeting.starts_at)
     ):
-        services.cancel_meeting(meeting, reason=_("The hearing was moved."), actor=actor)
+        scheduling.cancel_meeting(meeting, reason=_("The hearing was moved."), actor=actor)
         return
     if item is not None and item.approval_id is None:
         meeting.agenda.remove(item)
@@ -129,9 +130,9 @@ def _leave_meeting(hearing: Hearing, keep: Meeting | None, actor: User) -> None:
             other.position = position
         association = db.session.get(Association, meeting.association_id)
         if meeting.notice_id is not None:
-            notice = db.session.get(notices.Notice, meeting.notice_id)
+            notice = db.session.get(Notice, meeting.notice_id)
             if notice is not None:
-                notices.revise_body(notice, services.notice_body(meeting, association), actor=actor)
+                revise_body(notice, scheduling.notice_body(meeting, association), actor=actor)
 
 
 @hooks.register_hearing_venue
@@ -144,14 +145,14 @@ def place_hearing(violation: Violation, hearing: Hearing, meeting_id, actor: Use
         return  # moved within the same meeting: its item stays
     _leave_meeting(hearing, meeting, actor)
     if meeting is None:
-        meeting = services.schedule_meeting(
+        meeting = scheduling.schedule_meeting(
             association,
             kind=MeetingKind.EXECUTIVE.value,
             starts_at=clock.as_utc(hearing.scheduled_at),
             location=hearing.location,
             actor=actor,
         )
-    item = services.add_agenda_item(
+    item = agenda.add_agenda_item(
         meeting,
         title=hearing_title(violation),
         executive_topic=meeting_rules(association.compliance_profile).hearing_topic,
@@ -197,8 +198,8 @@ def place_fine(fine, request, actor: User) -> None:
         )
         return
     association = db.session.get(Association, request.association_id)
-    for meeting in services.next_meetings_for(request):
-        services.add_agenda_item(
+    for meeting in listing.next_meetings_for(request):
+        agenda.add_agenda_item(
             meeting,
             title=request.title,
             approval_id=request.id,

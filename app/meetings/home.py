@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.core import clock, formatting
 from app.extensions import db
 from app.home.registry import Item, Section, section
-from app.meetings import minutes, services
+from app.meetings import listing, minutes, minutes_record, scheduling
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus, MinutesStatus
 
 
@@ -18,7 +18,7 @@ from app.meetings.models import Meeting, MeetingKind, MeetingStatus, MinutesStat
 def upcoming_meetings(user, association) -> Section | None:
     """The next meetings the person may see, soonest first."""
     rows = db.session.scalars(
-        services.meetings_query(user, association.id, upcoming=True)
+        listing.meetings_query(user, association.id, upcoming=True)
         .where(Meeting.status == MeetingStatus.SCHEDULED)
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(5)
@@ -28,7 +28,7 @@ def upcoming_meetings(user, association) -> Section | None:
     return Section(
         items=[
             Item(
-                _(services.KIND_WORDS[m.kind]),
+                _(scheduling.KIND_WORDS[m.kind]),
                 url=url_for("meetings.show", aid=association.id, meeting_id=m.id),
                 detail=formatting.long_datetime(m.starts_at, association.time_zone),
             )
@@ -60,7 +60,7 @@ def readable_minutes(user, association) -> Section | None:
         approved = minutes.status_of(meeting) == MinutesStatus.APPROVED
         items.append(
             Item(
-                _("Minutes: %(title)s", title=minutes.meeting_title(meeting, association)),
+                _("Minutes: %(title)s", title=minutes_record.meeting_title(meeting, association)),
                 url=url_for("meetings.show", aid=association.id, meeting_id=meeting.id)
                 + "#minutes",
                 detail=_("approved") if approved else _("DRAFT, not yet approved"),

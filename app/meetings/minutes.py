@@ -16,21 +16,14 @@ from app.approvals.models import ApprovalRequest
 from app.approvals.subjects import SubjectKind, register
 from app.associations.models import Association
 from app.auth.models import User
-from app.compliance.profiles import EXECUTIVE_TOPICS
 from app.core import audit, clock, markdown
 from app.core.errors import Conflict, NotAllowed, ValidationError
 from app.core.formatting import long_date, long_datetime
 from app.extensions import db
-from app.meetings import policies, services
-from app.meetings.models import (
-    AddedUnder,
-    Meeting,
-    MeetingKind,
-    MeetingMinutes,
-    MeetingStatus,
-    MinutesStatus,
-    MotionChoice,
-)
+from app.meetings import policies
+from app.meetings.minutes_draft import draft_from_record
+from app.meetings.minutes_record import meeting_title
+from app.meetings.models import Meeting, MeetingKind, MeetingMinutes, MeetingStatus, MinutesStatus
 
 BODY_MAX = 100_000
 # CA Civil Code 4950(a): the minutes, or minutes proposed for adoption marked as a draft, of a
@@ -41,23 +34,6 @@ CA_DRAFT_RULE = (
     "indicate draft status, of a board meeting other than an executive session are available "
     "to members within 30 days of the meeting."
 )
-ADDED_UNDER_WORDS = {
-    AddedUnder.EMERGENCY: "an emergency (Civil Code 4930(d)(1))",
-    AddedUnder.AROSE_AFTER_AGENDA: (
-        "a matter that arose after the agenda was posted (Civil Code 4930(d)(2))"
-    ),
-    AddedUnder.CONTINUED: (
-        "an item continued from a meeting held within 30 days (Civil Code 4930(d)(3))"
-    ),
-}
-ITEM_WORDS = {
-    "action": "action",
-    "report": "report",
-    "special_assessment": "special assessment",
-    "use_rule": "rule change",
-}
-CHOICE_WORDS = {"yes": "Yes", "no": "No", "abstain": "Abstain"}
-APPROVAL_CHOICE_WORDS = {"approve": "Approve", "reject": "Reject", "abstain": "Abstain"}
 
 
 def minutes_of(meeting: Meeting) -> MeetingMinutes | None:
@@ -69,292 +45,6 @@ def status_of(meeting: Meeting) -> str:
     """Return the minutes' status (``draft`` until written)."""
     row = minutes_of(meeting)
     return row.status if row is not None else MinutesStatus.DRAFT.value
-
-
-def _names(association_id: int, ids) -> dict[int, str]:
-    ids = set(ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-
-
-def meeting_title(meeting: Meeting, association: Association) -> str:
-    """Return e.g. "Board meeting of March 14, 2027"."""
-    return _(
-        "%(kind)s of %(date)s",
-        kind=_(services.KIND_WORDS[meeting.kind]),
-        date=long_date(meeting.starts_at, association.time_zone),
-    )
-
-
-# --- the record, as plain values (the draft, the report and the packet read it) ---------
-
-
-def record(meeting: Meeting, association: Association) -> dict:
-    """Return the meeting's record as plain values: attendance and quorum, each agenda item
-    with its motions (mover, seconder, each member's vote, result) and the approval it
-    carries (decided here, or online and reported: consents, actions without a meeting)."""
-    offices = services.board_offices(association.id)
-    people = set(offices) | {a.user_id for a in meeting.attendance}
-    for motion in meeting.motions:
-        people |= {motion.moved_by_id, motion.seconded_by_id, *motion.eligible_ids}
-        people |= {v.user_id for v in motion.votes}
-    approvals_by_id = {}
-    approval_ids = [i.approval_id for i in meeting.agenda if i.approval_id]
-    if approval_ids:
-        for request in db.session.scalars(
-            select(ApprovalRequest).where(ApprovalRequest.id.in_(approval_ids))
-        ):
-            approvals_by_id[request.id] = request
-            people |= {v.voter_id for v in request.votes}
-    names = _names(association.id, people)
-    attendance = {a.user_id: a.present for a in meeting.attendance}
-    board = sorted(offices, key=lambda uid: names.get(uid, ""))
-
-    def person(uid: int) -> str:
-        office = offices.get(uid)
-        name = names.get(uid, _("member %(id)d", id=uid))
-        return f"{name} ({office.replace('_', ' ')})" if office else name
-
-    def motion_values(motion) -> dict:
-        cast = {v.user_id: v.choice for v in motion.votes}
-        present = {uid for uid, here in attendance.items() if here}
-        recused = sorted(
-            (uid for uid in present if uid in offices and uid not in motion.eligible_ids),
-            key=lambda uid: names.get(uid, ""),
-        )
-        votes = [
-            {
-                "name": names.get(uid, "?"),
-                "choice": cast.get(uid),
-                "label": _(CHOICE_WORDS[cast[uid]]) if uid in cast else _("did not vote"),
-            }
-            for uid in sorted(motion.eligible_ids, key=lambda uid: names.get(uid, ""))
-        ]
-        counts = {c.value: sum(1 for v in motion.votes if v.choice == c) for c in MotionChoice}
-        return {
-            "id": motion.id,
-            "text": motion.text,
-            "moved_by": names.get(motion.moved_by_id, "?"),
-            "seconded_by": names.get(motion.seconded_by_id, "?"),
-            "votes": votes,
-            "recused": [names.get(uid, "?") for uid in recused],
-            "result": motion.result,
-            "yes": counts["yes"],
-            "no": counts["no"],
-            "abstain": counts["abstain"],
-            "eligible": motion.eligible_count,
-        }
-
-    items = []
-    for number, item in enumerate(meeting.agenda, start=1):
-        request = approvals_by_id.get(item.approval_id) if item.approval_id else None
-        decided_here = request is not None and request.meeting_id == meeting.id
-        approval = None
-        if request is not None:
-            approval = {
-                "id": request.id,
-                "title": request.title,
-                "status": request.status,
-                "emergency": bool(request.emergency),
-                "decided_here": decided_here,
-                "online": request.venue == "online" or bool(request.emergency),
-                "decided_on": long_date(request.decided_at, association.time_zone)
-                if request.decided_at
-                else "",
-                "votes": [
-                    {
-                        "name": names.get(v.voter_id, "?"),
-                        "label": _(APPROVAL_CHOICE_WORDS.get(v.choice, v.choice)),
-                    }
-                    for v in sorted(request.votes, key=lambda v: names.get(v.voter_id, ""))
-                ],
-            }
-        items.append(
-            {
-                "number": number,
-                "title": item.title,
-                "kind": item.kind,
-                "kind_label": _(ITEM_WORDS.get(item.kind, item.kind)),
-                "executive_topic": _(EXECUTIVE_TOPICS[item.executive_topic])
-                if item.executive_topic in EXECUTIVE_TOPICS
-                else "",
-                "added_under": _(ADDED_UNDER_WORDS[item.added_under]) if item.added_under else "",
-                "approval": approval,
-                "motions": [
-                    motion_values(m) for m in meeting.motions if m.agenda_item_id == item.id
-                ],
-            }
-        )
-    return {
-        "title": meeting_title(meeting, association),
-        "kind": meeting.kind,
-        "kind_label": _(services.KIND_WORDS[meeting.kind]),
-        "when": long_datetime(meeting.starts_at, association.time_zone),
-        "location": meeting.location,
-        "video_url": meeting.video_url,
-        "status": meeting.status,
-        "purpose": meeting.purpose,
-        "emergency": meeting.emergency,
-        "emergency_reason": meeting.emergency_reason,
-        "called_by": [person(uid) for uid in meeting.called_by or []],
-        "adjourned_at": long_datetime(meeting.adjourned_at, association.time_zone)
-        if meeting.adjourned_at
-        else "",
-        "present": [person(uid) for uid in board if attendance.get(uid) is True],
-        "absent": [person(uid) for uid in board if attendance.get(uid) is False],
-        "unrecorded": [person(uid) for uid in board if uid not in attendance],
-        "seated": len(offices),
-        "quorum_present": services.quorum_present(meeting),
-        "quorum_needed": services.quorum_needed(association.id),
-        "agenda": items,
-        "other_motions": [motion_values(m) for m in meeting.motions if m.agenda_item_id is None],
-    }
-
-
-def _motion_markdown(motion: dict) -> list[str]:
-    lines = [
-        "",
-        _(
-            "**Motion:** %(text)s — moved by %(mover)s, seconded by %(seconder)s.",
-            text=motion["text"],
-            mover=motion["moved_by"],
-            seconder=motion["seconded_by"],
-        ),
-        "",
-        f"| {_('Director')} | {_('Vote')} |",
-        "|---|---|",
-    ]
-    lines += [f"| {v['name']} | {v['label']} |" for v in motion["votes"]]
-    if motion["recused"]:
-        lines += ["", _("Recused: %(names)s.", names=", ".join(motion["recused"]))]
-    result = {"carried": _("carried"), "failed": _("failed"), "open": _("not decided")}
-    lines += [
-        "",
-        _(
-            "**Result:** %(result)s (%(yes)d yes, %(no)d no, %(abstain)d abstaining, of "
-            "%(n)d eligible present).",
-            result=result[motion["result"]],
-            yes=motion["yes"],
-            no=motion["no"],
-            abstain=motion["abstain"],
-            n=motion["eligible"],
-        ),
-    ]
-    return lines
-
-
-def draft_from_record(meeting: Meeting, association: Association) -> str:
-    """Return minutes drafted from the record, as Markdown for the secretary to edit."""
-    values = record(meeting, association)
-    lines = [
-        f"# {_('Minutes')}: {values['title']}",
-        "",
-        f"{association.name}",
-        "",
-        _("**When:** %(when)s", when=values["when"]) + "  ",
-    ]
-    if values["location"]:
-        lines.append(_("**Where:** %(place)s", place=values["location"]) + "  ")
-    if values["video_url"]:
-        lines.append(_("**Video:** <%(url)s>", url=values["video_url"]) + "  ")
-    if values["emergency"]:
-        lines.append(
-            _(
-                "**Emergency meeting**, called by %(callers)s: %(reason)s",
-                callers=", ".join(values["called_by"]) or _("the board"),
-                reason=values["emergency_reason"] or "—",
-            )
-        )
-    lines += ["", f"## {_('Attendance')}", ""]
-    lines.append(_("Present: %(names)s.", names=", ".join(values["present"]) or _("nobody")))
-    if values["absent"]:
-        lines.append("")
-        lines.append(_("Absent: %(names)s.", names=", ".join(values["absent"])))
-    if values["unrecorded"]:
-        lines.append("")
-        lines.append(_("Not recorded: %(names)s.", names=", ".join(values["unrecorded"])))
-    lines.append("")
-    counts = {
-        "n": len(values["present"]),
-        "seated": values["seated"],
-        "needed": values["quorum_needed"],
-    }
-    lines.append(
-        _(
-            "A quorum was present (%(n)d of %(seated)d seated directors; %(needed)d needed).",
-            **counts,
-        )
-        if values["quorum_present"]
-        else _(
-            "No quorum was present (%(n)d of %(seated)d seated directors; %(needed)d needed).",
-            **counts,
-        )
-    )
-    lines += ["", f"## {_('Agenda')}"]
-    if not values["agenda"]:
-        lines += ["", _("Nothing was on the agenda.")]
-    for item in values["agenda"]:
-        lines += ["", f"### {item['number']}. {item['title']} ({item['kind_label']})"]
-        if item["executive_topic"]:
-            lines += ["", _("Executive session: %(topic)s.", topic=item["executive_topic"])]
-        if item["added_under"]:
-            lines += [
-                "",
-                _("Added after the agenda was posted, as %(why)s.", why=item["added_under"]),
-            ]
-        approval = item["approval"]
-        if approval is not None and not approval["decided_here"]:
-            how = (
-                _("by unanimous written consent in an emergency")
-                if approval["emergency"]
-                else _("without a meeting")
-                if approval["online"]
-                else _("elsewhere")
-            )
-            votes = ", ".join(f"{v['name']}: {v['label']}" for v in approval["votes"])
-            lines += [
-                "",
-                _(
-                    "Request #%(id)d, “%(title)s”, was %(status)s %(how)s%(on)s.",
-                    id=approval["id"],
-                    title=approval["title"],
-                    status=approval["status"],
-                    how=how,
-                    on=_(" on %(date)s", date=approval["decided_on"])
-                    if approval["decided_on"]
-                    else "",
-                )
-                + (f" {_('Votes')}: {votes}." if votes else ""),
-            ]
-        elif approval is not None:
-            lines += [
-                "",
-                _(
-                    "This item decides request #%(id)d, “%(title)s” (%(status)s).",
-                    id=approval["id"],
-                    title=approval["title"],
-                    status=approval["status"],
-                ),
-            ]
-        for motion in item["motions"]:
-            lines += _motion_markdown(motion)
-        if not item["motions"] and item["kind"] != "report" and approval is None:
-            lines += ["", _("No motion was made.")]
-    if values["other_motions"]:
-        lines += ["", f"## {_('Other motions')}"]
-        for motion in values["other_motions"]:
-            lines += _motion_markdown(motion)
-    lines += ["", f"## {_('Adjournment')}", ""]
-    lines.append(
-        _("The meeting was adjourned at %(when)s.", when=values["adjourned_at"])
-        if values["adjourned_at"]
-        else _("The meeting has not been adjourned yet.")
-    )
-    return "\n".join(lines) + "\n"
-
-
-# --- writing and submitting ------------------------------------------------------------------
 
 
 def _audit(meeting: Meeting, action: str, summary: str, *, actor: User, data=None) -> None:
@@ -495,9 +185,6 @@ def for_reader(user: User | None, meeting: Meeting) -> dict:
         "owners_from": owners_from,
         "html": markdown.to_html(body) if body else "",
     }
-
-
-# --- the subject kind -----------------------------------------------------------------------
 
 
 class MinutesSubject(SubjectKind):

@@ -17,7 +17,8 @@ from app.core import audit, clock, jobs, storage
 from app.core.errors import Conflict, NotAllowed, NotFound
 from app.extensions import db
 from app.meetings import minutes as minutes_service
-from app.meetings import policies, services
+from app.meetings import minutes_draft, minutes_record, policies
+from app.meetings.board import board_offices
 from app.meetings.models import (
     BOARD_KINDS,
     Meeting,
@@ -94,9 +95,9 @@ def _previous_minutes(meeting: Meeting, association: Association) -> dict | None
     row = minutes_service.minutes_of(earlier)
     body = row.body if row is not None and row.body else ""
     if not body:
-        body = minutes_service.draft_from_record(earlier, association)
+        body = minutes_draft.draft_from_record(earlier, association)
     return {
-        "title": _("Minutes: %(title)s", title=minutes_service.meeting_title(earlier, association)),
+        "title": _("Minutes: %(title)s", title=minutes_record.meeting_title(earlier, association)),
         "status": row.status if row is not None else "draft",
         "body": body,
     }
@@ -159,7 +160,7 @@ def _build(packet: MeetingPacket, meeting: Meeting, association: Association, pr
         previous_minutes=_previous_minutes(meeting, association),
         progress=progress,
         meeting={
-            "title": minutes_service.meeting_title(meeting, association),
+            "title": minutes_record.meeting_title(meeting, association),
             "starts_at": meeting.starts_at,
             "location": meeting.location,
             "video_url": meeting.video_url,
@@ -226,7 +227,7 @@ def opened_by(meeting: Meeting) -> list[dict]:
             o.user_id: o
             for o in db.session.scalars(select(PacketOpen).where(PacketOpen.packet_id == packet.id))
         }
-    offices = services.board_offices(meeting.association_id)
+    offices = board_offices(meeting.association_id)
     people = db.session.scalars(select(User).where(User.id.in_(offices)).order_by(User.name))
     return [
         {

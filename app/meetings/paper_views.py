@@ -14,8 +14,8 @@ from app.core.pages import actor, load_association, require
 from app.core.pdf import pdf_response
 from app.extensions import db
 from app.meetings import minutes as minutes_service
+from app.meetings import minutes_draft, policies, report, scheduling
 from app.meetings import packet as packets
-from app.meetings import policies, report, services
 from app.meetings.blueprint import bp, meeting_in
 from app.meetings.forms import MinutesForm
 
@@ -35,7 +35,7 @@ def minutes_editor(aid: int, meeting_id: int):
     form = MinutesForm()
     preview = None
     if request.method == "GET":
-        form.body.data = current["body"] or minutes_service.draft_from_record(meeting, association)
+        form.body.data = current["body"] or minutes_draft.draft_from_record(meeting, association)
     elif form.validate():
         if form.preview.data:
             preview = markdown.to_html(form.body.data)
@@ -55,7 +55,7 @@ def minutes_editor(aid: int, meeting_id: int):
         "meetings/minutes.html",
         association=association,
         meeting=meeting,
-        kinds=services.KIND_WORDS,
+        kinds=scheduling.KIND_WORDS,
         form=form,
         preview=preview,
         minutes=current,

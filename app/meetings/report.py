@@ -11,6 +11,7 @@ from app.core import clock, markdown
 from app.core.formatting import long_date
 from app.core.pdf import render_pdf
 from app.meetings import minutes as minutes_module
+from app.meetings import minutes_draft, minutes_record
 from app.meetings.models import Meeting, MinutesStatus
 
 
@@ -20,7 +21,7 @@ def report_pdf(meeting: Meeting, association: Association) -> bytes:
     status = row.status if row is not None else MinutesStatus.DRAFT.value
     body = row.body if row is not None and row.body else ""
     if not body and meeting.status == "adjourned":
-        body = minutes_module.draft_from_record(meeting, association)
+        body = minutes_draft.draft_from_record(meeting, association)
     return render_pdf(
         "pdf/meetings/report.html",
         association={
@@ -28,7 +29,7 @@ def report_pdf(meeting: Meeting, association: Association) -> bytes:
             "letterhead": association.letterhead_address,
         },
         generated_on=long_date(clock.now(), association.time_zone),
-        meeting=minutes_module.record(meeting, association),
+        meeting=minutes_record.record(meeting, association),
         minutes={
             "status": status,
             "draft": status != MinutesStatus.APPROVED,

@@ -21,10 +21,11 @@ from app.core.forms import apply_errors
 from app.core.listing import paginate
 from app.core.pages import actor, list_args, load_association, require
 from app.extensions import db
-from app.meetings import calendar, feeds, policies, services
+from app.meetings import agenda, calendar, feeds, listing, policies, proceedings, scheduling
 from app.meetings import minutes as minutes_service
 from app.meetings import packet as packets
 from app.meetings.blueprint import bp, meeting_in
+from app.meetings.board import board_offices, quorum_needed, quorum_present
 from app.meetings.forms import (
     AgendaItemForm,
     CancelForm,
@@ -36,7 +37,7 @@ from app.meetings.models import Meeting, MeetingStatus
 
 def _board(aid: int) -> list[tuple[int, str, str]]:
     """Return (user id, name, office) of the seated board, by name."""
-    offices = services.board_offices(aid)
+    offices = board_offices(aid)
     people = db.session.scalars(select(User).where(User.id.in_(offices)).order_by(User.name))
     from app.associations.forms import OFFICES
 
@@ -53,7 +54,7 @@ def index(aid: int):
     args = list_args()
     args["direction"] = args["direction"] or "desc"
     page = paginate(
-        services.meetings_query(user, aid),
+        listing.meetings_query(user, aid),
         search=[Meeting.location, Meeting.purpose, Meeting.kind],
         sortable={"starts": Meeting.starts_at, "kind": Meeting.kind},
         default_sort="starts",
@@ -65,7 +66,7 @@ def index(aid: int):
         association=association,
         page=page,
         can_schedule=policies.can_schedule(user, aid),
-        kinds=services.KIND_WORDS,
+        kinds=scheduling.KIND_WORDS,
         subscribe_url=feeds.feed_url(user, aid),
     )
 
@@ -91,7 +92,7 @@ def new(aid: int):
     if request.method == "POST" and form.validate():
         called = [v for v in (form.called_by.data, form.called_by_second.data) if v]
         try:
-            meeting = services.schedule_meeting(
+            meeting = scheduling.schedule_meeting(
                 association,
                 kind=form.kind.data,
                 starts_at=form.starts_at.data.replace(tzinfo=clock.zone(association.time_zone)),
@@ -139,13 +140,13 @@ def show(aid: int, meeting_id: int, item_form=None, cancel_form=None):
         "meetings/show.html",
         association=association,
         meeting=meeting,
-        kinds=services.KIND_WORDS,
+        kinds=scheduling.KIND_WORDS,
         board=board,
         names=names,
         present=present,
         attendance={a.user_id: a.present for a in meeting.attendance},
-        quorum=services.quorum_present(meeting),
-        quorum_needed=services.quorum_needed(aid),
+        quorum=quorum_present(meeting),
+        quorum_needed=quorum_needed(aid),
         can_run=policies.can_run(user, meeting) and meeting.status == MeetingStatus.SCHEDULED,
         can_cancel=policies.can_cancel(user, meeting)
         and meeting.status == MeetingStatus.SCHEDULED
@@ -212,7 +213,7 @@ def add_item(aid: int, meeting_id: int):
     form = _item_form(association, meeting)
     if form.validate():
         try:
-            services.add_agenda_item(
+            agenda.add_agenda_item(
                 meeting,
                 title=form.title.data,
                 kind=form.kind.data,
@@ -241,7 +242,7 @@ def attendance(aid: int, meeting_id: int):
         aid,
         meeting_id,
         lambda m: (
-            services.record_attendance(
+            proceedings.record_attendance(
                 m,
                 user_id=request.form.get("user_id"),
                 present=request.form.get("present") == "1",
@@ -263,7 +264,7 @@ def motion(aid: int, meeting_id: int):
         aid,
         meeting_id,
         lambda m: (
-            services.move_motion(
+            proceedings.move_motion(
                 m,
                 text=form.get("text", ""),
                 agenda_item_id=form.get("agenda_item_id") or None,
@@ -284,10 +285,10 @@ def vote(aid: int, meeting_id: int, motion_id: int):
     user = actor()
 
     def _vote(meeting):
-        motion = services.get_motion(motion_id)
+        motion = proceedings.get_motion(motion_id)
         if motion.meeting_id != meeting.id:
             raise NotFound(_("No such motion."))
-        services.vote_on_motion(
+        proceedings.vote_on_motion(
             motion,
             user_id=request.form.get("user_id"),
             choice=request.form.get("choice"),
@@ -307,7 +308,7 @@ def adjourn(aid: int, meeting_id: int):
     return _run(
         aid,
         meeting_id,
-        lambda m: services.adjourn_meeting(m, actor=user) and _("The meeting is adjourned."),
+        lambda m: proceedings.adjourn_meeting(m, actor=user) and _("The meeting is adjourned."),
     )
 
 
@@ -322,7 +323,7 @@ def cancel(aid: int, meeting_id: int):
     form = CancelForm(prefix="cancel")
     if form.validate():
         try:
-            services.cancel_meeting(meeting, reason=form.reason.data, actor=user)
+            scheduling.cancel_meeting(meeting, reason=form.reason.data, actor=user)
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error, {409: "reason"})
@@ -353,7 +354,7 @@ def feed_ics(aid: int):
     association = load_association(aid)
     rows = list(
         db.session.scalars(
-            services.meetings_query(actor(), aid).order_by(Meeting.starts_at).limit(500)
+            listing.meetings_query(actor(), aid).order_by(Meeting.starts_at).limit(500)
         )
     )
     return Response(
@@ -374,12 +375,12 @@ def submit_to_board(aid: int, request_id: int):
     if approval is None or approval.association_id != aid:
         raise NotFound(_("No such approval request."))
     require(policies.can_schedule(user, aid))
-    offered = services.next_meetings_for(approval)
+    offered = listing.next_meetings_for(approval)
     form = SubmitToBoardForm()
     form.meeting_id.choices = [
         (
             str(m.id),
-            f"{_(services.KIND_WORDS[m.kind])} — "
+            f"{_(scheduling.KIND_WORDS[m.kind])} — "
             f"{long_datetime(m.starts_at, association.time_zone)}",
         )
         for m in offered
@@ -389,7 +390,7 @@ def submit_to_board(aid: int, request_id: int):
         try:
             if meeting is None:
                 raise NotFound(_("Choose one of the meetings offered."))
-            services.add_agenda_item(
+            agenda.add_agenda_item(
                 meeting, title=approval.title[:200], approval_id=approval.id, actor=user
             )
         except DomainError as error:

@@ -17,7 +17,7 @@ from app.core import audit, clock
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.delivery import services as delivery
 from app.extensions import db
-from app.notices import services
+from app.notices import writing
 from app.notices.models import AnnualAnswer, AnnualRequest
 
 OCCUPANCY = {
@@ -79,7 +79,7 @@ def launch(association: Association, *, actor: User) -> AnnualRequest:
                 next=year + 1,
             )
         )
-    notice = services.create_notice(
+    notice = writing.create_notice(
         association,
         title=_("How should we send you notices? (annual request, %(year)d)", year=year),
         body=_body(association),

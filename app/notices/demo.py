@@ -13,7 +13,7 @@ from app.core import clock
 from app.delivery import services as delivery
 from app.delivery.models import Delivery, Read
 from app.extensions import db
-from app.notices import services
+from app.notices import publication, writing
 from app.notices.models import Notice
 
 NOTICES = [
@@ -101,7 +101,7 @@ def load_notice_demo(manager: User, seed: int = 11) -> None:
                 actor=manager,
             )
         for days_ago, title, body, kind, read_share in NOTICES:
-            notice = services.create_notice(
+            notice = writing.create_notice(
                 association,
                 title=title,
                 body=body,
@@ -109,7 +109,7 @@ def load_notice_demo(manager: User, seed: int = 11) -> None:
                 delivery_kind=kind,
                 actor=manager,
             )
-            services.deliver_notice(notice)
+            publication.deliver_notice(notice)
             published = clock.now() - timedelta(days=days_ago)
             notice = db.session.get(Notice, notice.id)
             notice.published_at = published
@@ -140,7 +140,7 @@ def load_notice_demo(manager: User, seed: int = 11) -> None:
                 )
                 for o in readers
             )
-        services.create_notice(
+        writing.create_notice(
             association,
             title="Landscaping contract renewal: open board meeting",
             body="The board will consider renewing the landscaping contract at its next open "

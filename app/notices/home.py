@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 
 from app.core import formatting
 from app.home.registry import Item, Section, section
-from app.notices import services
+from app.notices import reading
 
 
 @section("notices")
 def unread_notices(user, association) -> Section | None:
     """The notices the person has not opened yet, newest first."""
-    unread = services.unread_for(user, association.id)
+    unread = reading.unread_for(user, association.id)
     items = [
         Item(
             n.text(user.language).title,

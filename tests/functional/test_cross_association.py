@@ -68,9 +68,9 @@ def b(world, app):
         association.board_decisions = {"budget": "online"}
         request = budgets.submit_budget(approved, actor=manager)
         approvals.cast_vote(request.id, voter=chair, choice="approve")
-        from app.meetings import services as meetings
+        from app.meetings import scheduling
 
-        meeting = meetings.schedule_meeting(
+        meeting = scheduling.schedule_meeting(
             association,
             kind="board",
             starts_at=datetime(2027, 3, 20, 18, 0, tzinfo=UTC),

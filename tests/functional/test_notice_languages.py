@@ -210,7 +210,7 @@ def test_printed_copies_carry_each_recipient_version_in_cyrillic(world, app, api
     )
     assert response.status_code == 201
     with app.app_context():
-        from app.notices.services import print_copies
+        from app.notices.publication import print_copies
 
         rows = db.session.scalars(
             select(Delivery).where(Delivery.method == "mail").order_by(Delivery.user_id)

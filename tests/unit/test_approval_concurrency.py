@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.approvals import services as approvals
+from app.approvals import voting as approval_voting
 from app.approvals.models import ApprovalRequest, Vote
 from app.auth.models import User
 from app.core import audit as audit_module
@@ -32,7 +33,7 @@ def test_simultaneous_deciding_votes(world, app, monkeypatch):
             time.sleep(0.3)  # widen the window between counting votes and committing
         return entry
 
-    monkeypatch.setattr(approvals.audit, "record", slow_record)
+    monkeypatch.setattr(approval_voting.audit, "record", slow_record)
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -62,4 +63,4 @@ def test_simultaneous_deciding_votes(world, app, monkeypatch):
     assert decisions == 1
     assert votes + len(errors) == 2, errors
     assert all("already decided" in str(e) for e in errors)
-    assert approvals.audit.record is slow_record
+    assert approval_voting.audit.record is slow_record

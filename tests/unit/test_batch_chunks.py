@@ -272,11 +272,11 @@ def test_a_chunk_that_gives_up_fails_the_batch_and_running_it_again_rebuilds(
 
 def test_printed_notice_copies_follow_the_letters_in_their_own_chunks(world, chunked, app):
     from app.delivery import services as delivery
-    from app.notices import services as notices
+    from app.notices.writing import create_notice
 
     delivery.set_preferences(world.owner, delivery="mail")
     letters = _letters(world, 3)
-    notices.create_notice(
+    create_notice(
         world.a,
         title="Pool opening",
         body="The pool opens on Saturday.",

@@ -13,7 +13,8 @@ from app.core import clock, jobs
 from app.delivery import services as delivery
 from app.delivery.models import Delivery
 from app.extensions import db
-from app.notices import services as notices
+from app.notices.publication import deliver_notice
+from app.notices.writing import create_notice
 from tests.redis_db import redis_url
 from tests.unit.compliance_helpers import open_violation
 
@@ -49,13 +50,11 @@ def test_a_person_cannot_consent_for_nothing(world):
 
 
 def test_delivering_again_reaches_only_those_not_reached(world):
-    notice = notices.create_notice(
-        world.a, title="Hello", body="Hi", audience="all", actor=world.manager
-    )
+    notice = create_notice(world.a, title="Hello", body="Hi", audience="all", actor=world.manager)
     db.session.commit()
     count = db.session.scalar(select(func.count(Delivery.id)))
     assert count == 3
-    outcome = notices.deliver_notice(notice)
+    outcome = deliver_notice(notice)
     assert outcome.portal == 0
     assert db.session.scalar(select(func.count(Delivery.id))) == 3
 
@@ -152,7 +151,7 @@ def test_under_rq_a_notice_due_later_goes_to_rqs_scheduler(world, app, monkeypat
     monkeypatch.setitem(app.config, "JOBS_MODE", "redis")
     monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
     later = datetime.now(UTC) + timedelta(hours=2)
-    notice = notices.create_notice(
+    notice = create_notice(
         world.a,
         title="Later",
         body="Soon",

@@ -9,7 +9,8 @@ import pytest
 from app.core import clock
 from app.core.errors import Conflict, InvalidTransition, NotAllowed
 from app.extensions import db
-from app.meetings import services
+from app.meetings import agenda, proceedings, scheduling
+from app.meetings.models import Attendance
 from tests import factories as f
 
 NOW = datetime(2027, 3, 4, 18, 0, tzinfo=UTC)
@@ -23,10 +24,10 @@ def setup(world):
     secretary = f.UserFactory(name="Sam Secretary")
     f.MembershipFactory(user=secretary, association=world.a, role="board", office="secretary")
     db.session.flush()
-    meeting = services.schedule_meeting(
+    meeting = scheduling.schedule_meeting(
         world.a, kind="board", starts_at=STARTS, location="Clubhouse", actor=world.manager
     )
-    item = services.add_agenda_item(meeting, title="Pool hours", actor=world.manager)
+    item = agenda.add_agenda_item(meeting, title="Pool hours", actor=world.manager)
     yield world, secretary, meeting, item
     clock.unfreeze()
 
@@ -35,21 +36,21 @@ def _to_state(state, world, meeting):
     if state == "before_its_date":
         return
     if state == "cancelled":
-        services.cancel_meeting(meeting, reason="No business", actor=world.manager)
+        scheduling.cancel_meeting(meeting, reason="No business", actor=world.manager)
         return
     clock.freeze(STARTS + timedelta(hours=1))
     if state == "adjourned":
-        services.adjourn_meeting(meeting, actor=world.manager)
+        proceedings.adjourn_meeting(meeting, actor=world.manager)
 
 
 def _act(action, world, secretary, meeting, item):
     people = (world.board, world.board2, secretary)
     if action == "add_item":
-        return services.add_agenda_item(
+        return agenda.add_agenda_item(
             meeting, title="Late item", added_under="emergency", actor=world.manager
         )
     if action == "attendance":
-        return services.record_attendance(
+        return proceedings.record_attendance(
             meeting, user_id=world.board.id, present=True, actor=world.manager
         )
     if action == "motion":
@@ -57,10 +58,10 @@ def _act(action, world, secretary, meeting, item):
             row = next((a for a in meeting.attendance if a.user_id == person.id), None)
             if row is None:
                 meeting.attendance.append(
-                    services.Attendance(user_id=person.id, present=True, recorded_at=clock.now())
+                    Attendance(user_id=person.id, present=True, recorded_at=clock.now())
                 )
         db.session.flush()
-        return services.move_motion(
+        return proceedings.move_motion(
             meeting,
             text="Open at 7",
             agenda_item_id=item.id,
@@ -69,9 +70,9 @@ def _act(action, world, secretary, meeting, item):
             actor=world.manager,
         )
     if action == "adjourn":
-        return services.adjourn_meeting(meeting, actor=world.manager)
+        return proceedings.adjourn_meeting(meeting, actor=world.manager)
     if action == "cancel":
-        return services.cancel_meeting(meeting, reason="Storm", actor=world.manager)
+        return scheduling.cancel_meeting(meeting, reason="Storm", actor=world.manager)
     raise AssertionError(action)
 
 
@@ -106,13 +107,13 @@ def test_board_members_other_than_the_secretary_and_owners_may_not(setup, action
     for person in (world.board, world.owner, world.outsider):
         with pytest.raises(NotAllowed):
             if action == "add_item":
-                services.add_agenda_item(meeting, title="x", added_under="emergency", actor=person)
+                agenda.add_agenda_item(meeting, title="x", added_under="emergency", actor=person)
             elif action == "attendance":
-                services.record_attendance(
+                proceedings.record_attendance(
                     meeting, user_id=world.board.id, present=True, actor=person
                 )
             elif action == "motion":
-                services.move_motion(
+                proceedings.move_motion(
                     meeting,
                     text="x",
                     agenda_item_id=item.id,
@@ -121,18 +122,18 @@ def test_board_members_other_than_the_secretary_and_owners_may_not(setup, action
                     actor=person,
                 )
             elif action == "adjourn":
-                services.adjourn_meeting(meeting, actor=person)
+                proceedings.adjourn_meeting(meeting, actor=person)
             else:
-                services.cancel_meeting(meeting, reason="x", actor=person)
+                scheduling.cancel_meeting(meeting, reason="x", actor=person)
 
 
 def test_the_secretary_runs_but_does_not_cancel(setup):
     _world, secretary, meeting, _item = setup
-    services.add_agenda_item(meeting, title="Reserve study", actor=secretary)
+    agenda.add_agenda_item(meeting, title="Reserve study", actor=secretary)
     with pytest.raises(NotAllowed):
-        services.cancel_meeting(meeting, reason="x", actor=secretary)
+        scheduling.cancel_meeting(meeting, reason="x", actor=secretary)
     clock.freeze(STARTS + timedelta(hours=1))
-    services.record_attendance(meeting, user_id=secretary.id, present=True, actor=secretary)
-    assert services.adjourn_meeting(meeting, actor=secretary).status == "adjourned"
+    proceedings.record_attendance(meeting, user_id=secretary.id, present=True, actor=secretary)
+    assert proceedings.adjourn_meeting(meeting, actor=secretary).status == "adjourned"
     with pytest.raises(InvalidTransition):
-        services.adjourn_meeting(meeting, actor=secretary)
+        proceedings.adjourn_meeting(meeting, actor=secretary)

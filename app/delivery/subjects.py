@@ -1,0 +1,34 @@
+"""The kinds of thing delivered: a feature registers its subject kind (how to name it, open
+it and, for printed copies it does not print itself, lay them out) and delivery looks it up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.delivery.models import Delivery
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    """A kind of thing delivered: how to name it and, for printed copies it does not print
+    itself, how to lay them out (PDF bytes for a list of mail deliveries)."""
+
+    name: str
+    title: Callable[[int], str]
+    open_url: Callable[[int], str]
+    print_copies: Callable[[list[Delivery]], bytes] | None = None
+
+
+_KINDS: dict[str, SubjectKind] = {}
+
+
+def register(kind: SubjectKind) -> SubjectKind:
+    """Make a subject kind known to delivery (its read links, its printed copies)."""
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def kind_of(name: str) -> SubjectKind | None:
+    """Return a registered subject kind."""
+    return _KINDS.get(name)
