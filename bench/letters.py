@@ -90,7 +90,7 @@ def _add_letters(pdfs: list[bytes], count: int) -> None:
 
     from sqlalchemy import insert, select
 
-    from app.compliance.models import Letter
+    from app.compliance.letter_models import Letter
     from app.extensions import db
 
     template = db.session.scalars(select(Letter).order_by(Letter.id)).first()
@@ -143,7 +143,7 @@ def _one_run(env: dict, queue: str, url: str, who, workers: int, pdfs, count: in
     from app.associations.models import Association
     from app.auth.models import User
     from app.compliance import batches
-    from app.compliance.models import LetterBatch
+    from app.compliance.letter_models import LetterBatch
     from app.extensions import db
 
     _settle(who)
@@ -249,7 +249,7 @@ def workers_part(app, workdir: str, pdfs: list[bytes]) -> None:
     from redis import Redis
     from rq import Queue
 
-    from app.compliance.models import LetterBatch
+    from app.compliance.letter_models import LetterBatch
     from app.extensions import db
 
     count = len(pdfs)
@@ -266,7 +266,7 @@ def workers_part(app, workdir: str, pdfs: list[bytes]) -> None:
     app.config.update(JOBS_MODE="redis", REDIS_URL=url, JOBS_QUEUE=queue)
     # What the demo left waiting for the mail goes into a batch of its own first.
     from app.auth.models import User
-    from app.compliance.models import Letter
+    from app.compliance.letter_models import Letter
 
     template = db.session.scalars(db.select(Letter).order_by(Letter.id)).first()
     manager = db.session.get(User, db.session.scalars(db.select(LetterBatch)).first().created_by_id)

@@ -16,7 +16,7 @@ from app.api.setup import allow, association_for, caller
 from app.arc.models import LETTER_KIND as ARC_LETTER
 from app.compliance import batches, ladder, voids, wording
 from app.compliance import policies as compliance_policies
-from app.compliance.models import Letter
+from app.compliance.letter_models import Letter
 from app.core import letter_numbers, storage
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.pdf import pdf_response

@@ -11,7 +11,8 @@ from sqlalchemy import Integer, exists, func, literal, select, union_all
 from app.associations import attention
 from app.associations.attention import Attention, Scope
 from app.auth import policies
-from app.compliance.models import Letter, Violation
+from app.compliance.letter_models import Letter
+from app.compliance.models import Violation
 from app.extensions import db
 
 

@@ -151,7 +151,7 @@ TRACKING = "9407 1000 0000 0000 {:04d}"
 def _mail_what_waits(association, manager: User) -> None:
     """Build the batch of what waits and confirm it mailed (certified letters with numbers)."""
     from app.compliance import batches
-    from app.compliance.models import BatchStatus
+    from app.compliance.letter_models import BatchStatus
     from app.compliance.profiles import profile_of
 
     batch = batches.create_batch(association, actor=manager)

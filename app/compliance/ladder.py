@@ -18,15 +18,8 @@ from app.compliance import hooks, wording
 from app.compliance import letters as letter_rendering
 from app.compliance import policies as compliance_policies
 from app.compliance.conversation import hearing_requested_on
-from app.compliance.models import (
-    Fine,
-    FineStatus,
-    Hearing,
-    Letter,
-    LetterKind,
-    Violation,
-    ViolationStatus,
-)
+from app.compliance.letter_models import Letter, LetterKind
+from app.compliance.models import Fine, FineStatus, Hearing, Violation, ViolationStatus
 from app.compliance.profiles import (
     AGGREGATE,
     PER_VIOLATION,

@@ -11,15 +11,8 @@ from sqlalchemy.orm import immediateload, joinedload, selectinload
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
-from app.compliance.models import (
-    Finding,
-    Inspection,
-    Letter,
-    Photo,
-    Rule,
-    Violation,
-    ViolationStatus,
-)
+from app.compliance.letter_models import Letter
+from app.compliance.models import Finding, Inspection, Photo, Rule, Violation, ViolationStatus
 from app.core import audit, clock, storage
 from app.core.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from app.core.inputs import too_long

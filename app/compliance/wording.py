@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import Membership, User
 from app.compliance import letters as letter_rendering
-from app.compliance.models import LetterKind, LetterTemplate
+from app.compliance.letter_models import LetterKind, LetterTemplate
 from app.core import audit, clock
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db

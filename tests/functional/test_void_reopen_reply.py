@@ -8,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.compliance.models import Letter, LetterBatch, OwnerResponse, Violation
+from app.compliance.letter_models import Letter, LetterBatch
+from app.compliance.models import OwnerResponse, Violation
 from app.core import clock
 from app.core.audit import AuditEntry
 from app.core.outbox import OutgoingMessage

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from app.approvals import services as approvals
 from app.compliance import batches, conversation, ladder, outcomes, wording
 from app.compliance import services as compliance
-from app.compliance.models import Fine, IssuedLetterChanged, Letter, Violation
+from app.compliance.letter_models import IssuedLetterChanged, Letter
+from app.compliance.models import Fine, Violation
 from app.compliance.profiles import AGGREGATE, PER_VIOLATION, profile_of
 from app.core import clock, jobs
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationError

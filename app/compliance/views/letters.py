@@ -24,11 +24,8 @@ from app.compliance import services as compliance
 from app.compliance.forms import (
     TemplateForm,
 )
-from app.compliance.models import (
-    Letter,
-    LetterBatch,
-    Photo,
-)
+from app.compliance.letter_models import Letter, LetterBatch
+from app.compliance.models import Photo
 from app.compliance.profiles import profile_of
 from app.compliance.views.base import _fail, _manage, _see_all, _violation, bp
 from app.core import storage

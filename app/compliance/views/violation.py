@@ -28,7 +28,8 @@ from app.compliance.forms import (
     ReasonForm,
     ReplyForm,
 )
-from app.compliance.models import Letter, Violation
+from app.compliance.letter_models import Letter
+from app.compliance.models import Violation
 from app.compliance.profiles import profile_of
 from app.compliance.views.base import STATUS_LABELS, _fail, _manage, _violation, bp
 from app.core import clock
