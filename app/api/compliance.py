@@ -26,9 +26,13 @@ from app.api.schemas import (
     list_schema,
 )
 from app.api.setup import allow, association_for, caller
-from app.compliance import conversation, ladder, outcomes
+from app.compliance import conversation, outcomes
+from app.compliance import fines as compliance_fines
+from app.compliance import hearings as compliance_hearings
+from app.compliance import inspections as compliance_inspections
 from app.compliance import packet as evidence
 from app.compliance import policies as compliance_policies
+from app.compliance import rules as compliance_rules
 from app.compliance import services as compliance
 from app.compliance.models import Inspection, Rule, Violation, ViolationStatus
 from app.core.errors import NotFound
@@ -149,7 +153,7 @@ class FineSchema(BaseSchema):
     approval_id = fields.Integer(allow_none=True)
     decided_at = fields.AwareDateTime(format="iso", allow_none=True)
     cap_note = fields.Function(
-        lambda fine: ladder.cap_note(fine),
+        lambda fine: compliance_fines.cap_note(fine),
         allow_none=True,
         metadata={
             "type": "string",
@@ -333,7 +337,7 @@ class Rules(MethodView):
         """Add a rule with its cure days and fine schedule (fine_amount: first offence)."""
         association = association_for(aid)
         allow(compliance_policies.can_manage(caller(), aid))
-        rule = compliance.create_rule(association, body, actor=caller())
+        rule = compliance_rules.create_rule(association, body, actor=caller())
         db.session.commit()
         return rule
 
@@ -363,7 +367,7 @@ class Inspections(MethodView):
         """Open an inspection."""
         association = association_for(aid)
         allow(compliance_policies.can_manage(caller(), aid))
-        inspection = compliance.create_inspection(
+        inspection = compliance_inspections.create_inspection(
             association, scheduled_for=body["scheduled_for"], actor=caller()
         )
         db.session.commit()
@@ -393,7 +397,7 @@ class Findings(MethodView):
 
                 raise BadRequest(_("Send a JSON object or a multipart form."))
             photos = []
-        finding = compliance.record_finding(
+        finding = compliance_inspections.record_finding(
             inspection,
             unit_id=as_id(values.get("unit_id")),
             rule_id=as_id(values.get("rule_id")),
@@ -486,7 +490,7 @@ class HearingRecord(MethodView):
         """Record the hearing as held (manager, secretary): only this makes it held."""
         violation = violation_for(violation_id)
         allow(compliance_policies.can_record_hearing(caller(), violation.association_id))
-        ladder.record_hearing(
+        compliance_hearings.record_hearing(
             violation,
             owner_attended=body["owner_attended"],
             summary=body["summary"],
@@ -533,7 +537,7 @@ class Fines(MethodView):
     def post(self, body, violation_id):
         """Propose a fine to the board."""
         violation = violation_for(violation_id, write=True)
-        fine = ladder.propose_fine(
+        fine = compliance_fines.propose_fine(
             violation,
             amount=body["amount"],
             reason=body["reason"],
@@ -556,7 +560,7 @@ class Settle(MethodView):
         if fine is None:
             raise NotFound(_("No such fine."))
         violation_for(fine.violation_id, write=True)
-        ladder.settle_fine(fine, body["status"], actor=caller())
+        compliance_fines.settle_fine(fine, body["status"], actor=caller())
         db.session.commit()
         return fine
 

@@ -139,7 +139,7 @@ def overview_panel(association, user) -> dict | None:
 def decisions_due(association) -> list[tuple[Violation, object]]:
     """Return the violations whose board decision the owner must still be told of in writing
     (CA Civil Code 5855(f): within 15 days), with the date it is due, soonest first."""
-    from app.compliance.ladder import decision_letter_due
+    from app.compliance.fines import decision_letter_due
     from app.compliance.models import Fine, FineStatus
     from app.compliance.profiles import profile_of
 

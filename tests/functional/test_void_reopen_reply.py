@@ -376,7 +376,7 @@ def test_a_hearing_request_is_not_offered_once_the_hearing_was_held(world, app):
 def test_the_board_sees_the_evidence_beside_a_fine(world, client, app):
     from app.associations.models import Association
     from app.auth.models import User
-    from app.compliance import conversation, ladder
+    from app.compliance import conversation, fines
     from tests.unit.compliance_helpers import through_hearing
 
     with app.app_context():
@@ -389,7 +389,7 @@ def test_the_board_sees_the_evidence_beside_a_fine(world, client, app):
             message="The bins only go out on Tuesdays.",
             request_hearing=False,
         )
-        fine = ladder.propose_fine(
+        fine = fines.propose_fine(
             violation,
             amount="50",
             reason="Bins visible after the cure date",
