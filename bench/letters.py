@@ -4,7 +4,7 @@
 
 (a) renders each letter on its own with a fresh WeasyPrint setup (a new font configuration,
 the stylesheet parsed again), as a straightforward loop would; (b) renders them the way
-``ladder.issue_letters_bulk`` does (``letters.render_many``): stylesheet and fonts parsed once
+``ladder.issue_letters_bulk`` does (``letter_pdf.render_many``): stylesheet and fonts parsed once
 per process, letters laid out in chunks, both cores. Both start from the same letter HTML,
 built from a demo association, and every letter comes out as its own PDF. The ratio b/a is
 what matters: absolute times vary from machine to machine.
@@ -307,7 +307,7 @@ def main() -> None:
     workdir = tempfile.mkdtemp(prefix="hoa-bench-")
     os.environ.setdefault("APP_ENV", "development")
     from app import create_app
-    from app.compliance import letters
+    from app.compliance import letter_pdf
     from app.core import clock
     from app.extensions import db
 
@@ -332,7 +332,7 @@ def main() -> None:
         htmls = build_htmls(app, count)
         print(f"{count} letters, {os.cpu_count()} cores")
         if workers_only:
-            batch = letters.render_many(htmls)
+            batch = letter_pdf.render_many(htmls)
             workers_part(app, workdir, [pdf for pdf, _pages in batch])
             return
         started = time.perf_counter()
@@ -340,7 +340,7 @@ def main() -> None:
         a = count / (time.perf_counter() - started)
         print(f"(a) naive loop, fresh WeasyPrint setup per letter: {a:8.1f} letters/s")
         started = time.perf_counter()
-        batch = letters.render_many(htmls)
+        batch = letter_pdf.render_many(htmls)
         b = count / (time.perf_counter() - started)
         print(f"(b) product batch rendering (render_many):         {b:8.1f} letters/s")
         assert len(plain) == len(batch) == count

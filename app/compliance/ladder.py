@@ -10,8 +10,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.auth.models import User
+from app.compliance import letter_pdf, wording
 from app.compliance import letters as letter_rendering
-from app.compliance import wording
 from app.compliance.letter_models import Letter, LetterKind
 from app.compliance.models import FineStatus, Violation, ViolationStatus
 from app.compliance.profiles import (
@@ -47,13 +47,13 @@ def _render(violation: Violation, kind: str, *, hearing=None, fine=None, preview
     issued_on, context, html = _render_in(
         violation, kind, language, hearing=hearing, fine=fine, preview=preview
     )
-    pdf, pages = letter_rendering.render_letter(html)
+    pdf, pages = letter_pdf.render_letter(html)
     english = None
     if language != "en" and not preview:
         english_html = _render_in(violation, kind, "en", hearing=hearing, fine=fine, preview=False)[
             2
         ]
-        english = letter_rendering.render_letter(english_html)[0]
+        english = letter_pdf.render_letter(english_html)[0]
     return issued_on, context, pdf, pages, english
 
 
@@ -242,7 +242,7 @@ def issue_letters_bulk(violations: list[Violation], kind: str, *, actor: User) -
         contexts.append((violation, issued_on, context))
         htmls.append(html)
         languages.append(language)
-    rendered = letter_rendering.render_many(htmls)
+    rendered = letter_pdf.render_many(htmls)
     letters = []
     for (violation, issued_on, context), (pdf, pages), language in zip(
         contexts, rendered, languages, strict=True
@@ -257,7 +257,7 @@ def issue_letters_bulk(violations: list[Violation], kind: str, *, actor: User) -
                 fine=_fine_of_next_letter(violation, kind),
                 preview=False,
             )[2]
-            english = letter_rendering.render_letter(english_html)[0]
+            english = letter_pdf.render_letter(english_html)[0]
         letters.append(
             store_letter(
                 violation, kind, issued_on, context, pdf, pages, actor=actor, pdf_en=english

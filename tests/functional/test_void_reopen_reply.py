@@ -306,11 +306,11 @@ def test_letters_name_the_office_and_the_fine_says_when_and_how_to_pay(
     assert "(555) 010-2000" in text and "office@alpha.example" in text
     assert "portal.alpha.example" in text
     with app.app_context():
-        from app.compliance import letters
+        from app.compliance import letter_bodies, letters
 
         association = db.session.get(Violation, violation["id"]).association
         context = letters.sample_context(association, "fine", clock.today(association.time_zone))
-        html = letters.letter_html(context, letters.DEFAULT_BODIES["fine"])
+        html = letters.letter_html(context, letter_bodies.DEFAULT_BODIES["fine"])
         assert "Checks to Alpha Grove HOA" in html and "dispute" in html
         assert context["fine_due_on"]
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.approvals import services as approvals
 from app.compliance import conversation, fines, hearings, inspections, ladder, outcomes, wording
 from app.compliance import services as compliance
+from app.compliance.letter_bodies import DEFAULT_BODIES
 from app.compliance.letter_models import LetterTemplate
-from app.compliance.letters import DEFAULT_BODIES
 from app.compliance.models import Fine
 from app.core import clock
 from app.core.audit import AuditEntry
