@@ -12,6 +12,7 @@ from app.budgets import subject as budget_subject  # noqa: F401
 from app.compliance import batches as compliance_batches  # noqa: F401
 from app.compliance import committee as fining_committee  # noqa: F401
 from app.compliance import letter_delivery  # noqa: F401
+from app.compliance import letter_models as compliance_letter_models  # noqa: F401
 from app.compliance import models as compliance_models  # noqa: F401
 from app.compliance import subject as fine_subject  # noqa: F401
 from app.core import (

@@ -4,7 +4,7 @@
 
 (a) renders each letter on its own with a fresh WeasyPrint setup (a new font configuration,
 the stylesheet parsed again), as a straightforward loop would; (b) renders them the way
-``ladder.issue_letters_bulk`` does (``letters.render_many``): stylesheet and fonts parsed once
+``ladder.issue_letters_bulk`` does (``letter_pdf.render_many``): stylesheet and fonts parsed once
 per process, letters laid out in chunks, both cores. Both start from the same letter HTML,
 built from a demo association, and every letter comes out as its own PDF. The ratio b/a is
 what matters: absolute times vary from machine to machine.
@@ -90,7 +90,7 @@ def _add_letters(pdfs: list[bytes], count: int) -> None:
 
     from sqlalchemy import insert, select
 
-    from app.compliance.models import Letter
+    from app.compliance.letter_models import Letter
     from app.extensions import db
 
     template = db.session.scalars(select(Letter).order_by(Letter.id)).first()
@@ -143,7 +143,7 @@ def _one_run(env: dict, queue: str, url: str, who, workers: int, pdfs, count: in
     from app.associations.models import Association
     from app.auth.models import User
     from app.compliance import batches
-    from app.compliance.models import LetterBatch
+    from app.compliance.letter_models import LetterBatch
     from app.extensions import db
 
     _settle(who)
@@ -249,7 +249,7 @@ def workers_part(app, workdir: str, pdfs: list[bytes]) -> None:
     from redis import Redis
     from rq import Queue
 
-    from app.compliance.models import LetterBatch
+    from app.compliance.letter_models import LetterBatch
     from app.extensions import db
 
     count = len(pdfs)
@@ -266,7 +266,7 @@ def workers_part(app, workdir: str, pdfs: list[bytes]) -> None:
     app.config.update(JOBS_MODE="redis", REDIS_URL=url, JOBS_QUEUE=queue)
     # What the demo left waiting for the mail goes into a batch of its own first.
     from app.auth.models import User
-    from app.compliance.models import Letter
+    from app.compliance.letter_models import Letter
 
     template = db.session.scalars(db.select(Letter).order_by(Letter.id)).first()
     manager = db.session.get(User, db.session.scalars(db.select(LetterBatch)).first().created_by_id)
@@ -307,7 +307,7 @@ def main() -> None:
     workdir = tempfile.mkdtemp(prefix="hoa-bench-")
     os.environ.setdefault("APP_ENV", "development")
     from app import create_app
-    from app.compliance import letters
+    from app.compliance import letter_pdf
     from app.core import clock
     from app.extensions import db
 
@@ -332,7 +332,7 @@ def main() -> None:
         htmls = build_htmls(app, count)
         print(f"{count} letters, {os.cpu_count()} cores")
         if workers_only:
-            batch = letters.render_many(htmls)
+            batch = letter_pdf.render_many(htmls)
             workers_part(app, workdir, [pdf for pdf, _pages in batch])
             return
         started = time.perf_counter()
@@ -340,7 +340,7 @@ def main() -> None:
         a = count / (time.perf_counter() - started)
         print(f"(a) naive loop, fresh WeasyPrint setup per letter: {a:8.1f} letters/s")
         started = time.perf_counter()
-        batch = letters.render_many(htmls)
+        batch = letter_pdf.render_many(htmls)
         b = count / (time.perf_counter() - started)
         print(f"(b) product batch rendering (render_many):         {b:8.1f} letters/s")
         assert len(plain) == len(batch) == count

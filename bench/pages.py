@@ -145,7 +145,8 @@ def build(url: str, size: str, storage: str) -> dict:
     from app.approvals.models import ApprovalRequest, EligibleVoter, Vote
     from app.associations.models import Association, Unit
     from app.auth.models import Membership, User
-    from app.compliance.models import Fine, Letter, LetterBatch, Rule, Violation
+    from app.compliance.letter_models import Letter, LetterBatch
+    from app.compliance.models import Fine, Rule, Violation
     from app.core import audit, clock, jobs
     from app.core.audit import GENESIS, AuditEntry
     from app.delivery.models import Preference

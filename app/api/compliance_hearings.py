@@ -19,7 +19,8 @@ from app.api.compliance_schemas import (
     ViolationSchema,
 )
 from app.api.setup import allow, caller
-from app.compliance import ladder
+from app.compliance import fines as compliance_fines
+from app.compliance import hearings as compliance_hearings
 from app.compliance import packet as evidence
 from app.compliance import policies as compliance_policies
 from app.core.errors import NotFound
@@ -64,7 +65,7 @@ class HearingRecord(MethodView):
         """Record the hearing as held (manager, secretary): only this makes it held."""
         violation = violation_for(violation_id)
         allow(compliance_policies.can_record_hearing(caller(), violation.association_id))
-        ladder.record_hearing(
+        compliance_hearings.record_hearing(
             violation,
             owner_attended=body["owner_attended"],
             summary=body["summary"],
@@ -111,7 +112,7 @@ class Fines(MethodView):
     def post(self, body, violation_id):
         """Propose a fine to the board."""
         violation = violation_for(violation_id, write=True)
-        fine = ladder.propose_fine(
+        fine = compliance_fines.propose_fine(
             violation,
             amount=body["amount"],
             reason=body["reason"],
@@ -134,6 +135,6 @@ class Settle(MethodView):
         if fine is None:
             raise NotFound(_("No such fine."))
         violation_for(fine.violation_id, write=True)
-        ladder.settle_fine(fine, body["status"], actor=caller())
+        compliance_fines.settle_fine(fine, body["status"], actor=caller())
         db.session.commit()
         return fine

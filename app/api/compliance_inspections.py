@@ -19,8 +19,9 @@ from app.api.compliance_schemas import (
 )
 from app.api.schemas import ListArgsSchema, envelope, list_schema
 from app.api.setup import allow, association_for, caller
+from app.compliance import inspections as compliance_inspections
 from app.compliance import policies as compliance_policies
-from app.compliance import services as compliance
+from app.compliance import rules as compliance_rules
 from app.compliance.models import Inspection, Rule
 from app.core.errors import NotFound
 from app.core.listing import paginate
@@ -51,7 +52,7 @@ class Rules(MethodView):
         """Add a rule with its cure days and fine schedule (fine_amount: first offence)."""
         association = association_for(aid)
         allow(compliance_policies.can_manage(caller(), aid))
-        rule = compliance.create_rule(association, body, actor=caller())
+        rule = compliance_rules.create_rule(association, body, actor=caller())
         db.session.commit()
         return rule
 
@@ -81,7 +82,7 @@ class Inspections(MethodView):
         """Open an inspection."""
         association = association_for(aid)
         allow(compliance_policies.can_manage(caller(), aid))
-        inspection = compliance.create_inspection(
+        inspection = compliance_inspections.create_inspection(
             association, scheduled_for=body["scheduled_for"], actor=caller()
         )
         db.session.commit()
@@ -111,7 +112,7 @@ class Findings(MethodView):
 
                 raise BadRequest(_("Send a JSON object or a multipart form."))
             photos = []
-        finding = compliance.record_finding(
+        finding = compliance_inspections.record_finding(
             inspection,
             unit_id=as_id(values.get("unit_id")),
             rule_id=as_id(values.get("rule_id")),

@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 from app.api import dumping
 from app.api.schemas import MONEY_INPUT, BaseSchema, Day, Id, ListArgsSchema, Money, Number, Text
 from app.api.setup import caller
-from app.compliance import ladder
+from app.compliance import fines as compliance_fines
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
 from app.compliance.models import ViolationStatus
@@ -120,7 +120,7 @@ class FineSchema(BaseSchema):
     approval_id = fields.Integer(allow_none=True)
     decided_at = fields.AwareDateTime(format="iso", allow_none=True)
     cap_note = fields.Function(
-        lambda fine: ladder.cap_note(fine),
+        lambda fine: compliance_fines.cap_note(fine),
         allow_none=True,
         metadata={
             "type": "string",

@@ -15,9 +15,9 @@ from app.api.compliance_schemas import LetterSchema
 from app.api.schemas import BaseSchema, Text
 from app.api.setup import allow, association_for, caller
 from app.arc.models import LETTER_KIND as ARC_LETTER
-from app.compliance import batches, ladder, voids, wording
+from app.compliance import batches, ladder, letter_bodies, voids, wording
 from app.compliance import policies as compliance_policies
-from app.compliance.models import Letter
+from app.compliance.letter_models import Letter
 from app.core import letter_numbers, storage
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.pdf import pdf_response
@@ -185,7 +185,7 @@ def _template_out(aid: int, kind: str, language: str) -> dict:
         "language": language,
         "body": wording.template_body(aid, kind, language),
         "source": state.source,
-        "placeholders": ladder.letter_rendering.PLACEHOLDERS,
+        "placeholders": letter_bodies.PLACEHOLDERS,
     }
 
 
@@ -197,7 +197,7 @@ class Templates(MethodView):
         """Return the association's wording for a letter kind in a language (default en)."""
         association_for(aid)
         allow(compliance_policies.can_see_all(caller(), aid))
-        if kind not in ladder.letter_rendering.DEFAULT_BODIES:
+        if kind not in letter_bodies.DEFAULT_BODIES:
             raise NotFound(_("No such letter kind."))
         if args["language"] not in wording.LANGUAGES:
             raise ValidationError("language", _("No such language."))

@@ -139,9 +139,9 @@ class AssociationItem(MethodView):
         if board_decisions is not None:
             venues.set_board_decisions(association, board_decisions, actor=caller())
         if caps:
-            from app.compliance import ladder
+            from app.compliance import fines
 
-            ladder.set_fine_caps(association, caps, actor=caller())
+            fines.set_fine_caps(association, caps, actor=caller())
         if any(value is not None for value in arc.values()):
             from app.arc.services import set_settings
 

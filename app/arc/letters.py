@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 
 from app.arc.models import ArcLetter, ArcRequest
 from app.arc.profiles import DEEMED_WORDING, arc_profile
-from app.compliance.letters import letter_language, render_letter
+from app.compliance.letter_pdf import render_letter
+from app.compliance.letters import letter_language
 from app.core import clock, formatting
 from app.delivery import services as delivery
 from app.extensions import db

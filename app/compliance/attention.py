@@ -11,7 +11,8 @@ from sqlalchemy import Integer, exists, func, literal, select, union_all
 from app.associations import attention
 from app.associations.attention import Attention, Scope
 from app.auth import policies
-from app.compliance.models import Letter, Violation
+from app.compliance.letter_models import Letter
+from app.compliance.models import Violation
 from app.extensions import db
 
 
@@ -138,7 +139,7 @@ def overview_panel(association, user) -> dict | None:
 def decisions_due(association) -> list[tuple[Violation, object]]:
     """Return the violations whose board decision the owner must still be told of in writing
     (CA Civil Code 5855(f): within 15 days), with the date it is due, soonest first."""
-    from app.compliance.ladder import decision_letter_due
+    from app.compliance.fines import decision_letter_due
     from app.compliance.models import Fine, FineStatus
     from app.compliance.profiles import profile_of
 

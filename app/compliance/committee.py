@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.approvals import venues
-from app.compliance.ladder import committee_ids, hearing_day
+from app.compliance.fines import committee_ids
+from app.compliance.hearings import hearing_day
 from app.compliance.models import Fine
 from app.compliance.profiles import profile_of
 from app.compliance.services import today

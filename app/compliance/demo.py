@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
-from app.compliance import conversation, ladder, outcomes, voids
-from app.compliance import services as compliance
+from app.compliance import conversation, hearings, inspections, ladder, outcomes, voids
+from app.compliance import rules as compliance_rules
 from app.core import clock
 from app.extensions import db
 
@@ -151,7 +151,7 @@ TRACKING = "9407 1000 0000 0000 {:04d}"
 def _mail_what_waits(association, manager: User) -> None:
     """Build the batch of what waits and confirm it mailed (certified letters with numbers)."""
     from app.compliance import batches
-    from app.compliance.models import BatchStatus
+    from app.compliance.letter_models import BatchStatus
     from app.compliance.profiles import profile_of
 
     batch = batches.create_batch(association, actor=manager)
@@ -179,14 +179,16 @@ def load_compliance_demo(manager: User) -> None:
     )
     cedar = db.session.scalar(select(Association).where(Association.name == "Cedar Ridge Commons"))
     for association in (willow, cedar):
-        rules = {r["code"]: compliance.create_rule(association, r, actor=manager) for r in RULES}
+        rules = {
+            r["code"]: compliance_rules.create_rule(association, r, actor=manager) for r in RULES
+        }
         units = db.session.scalars(
             select(Unit).where(Unit.association_id == association.id).order_by(Unit.id)
         ).all()
         # An inspection five weeks ago.
         clock.freeze(datetime.now(UTC) - timedelta(days=35))
         try:
-            inspection = compliance.create_inspection(
+            inspection = inspections.create_inspection(
                 association, scheduled_for=clock.today(association.time_zone), actor=manager
             )
             found = []
@@ -205,7 +207,7 @@ def load_compliance_demo(manager: User) -> None:
                 ),
                 (units[30], "ARC-1", "Recycling bin left at the curb two days after collection."),
             ):
-                finding = compliance.record_finding(
+                finding = inspections.record_finding(
                     inspection,
                     unit_id=unit.id,
                     rule_id=rules[code].id,
@@ -217,7 +219,7 @@ def load_compliance_demo(manager: User) -> None:
             ladder.issue_letter(found[0], "courtesy", actor=manager)
             for violation in found[1:4]:
                 ladder.issue_letter(violation, "violation", actor=manager)
-            compliance.close_inspection(inspection, actor=manager)
+            inspections.close_inspection(inspection, actor=manager)
             # A courtesy notice sent by mistake (the bin was out on collection day): voided.
             mistaken = ladder.issue_letter(found[4], "courtesy", actor=manager)
             voids.void_letter(
@@ -252,7 +254,7 @@ def load_compliance_demo(manager: User) -> None:
         lawn = found[1]
         when = clock.now().astimezone(clock.zone(association.time_zone)) + timedelta(days=21)
         when = when.replace(hour=18, minute=30, second=0, microsecond=0)
-        ladder.schedule_hearing(
+        hearings.schedule_hearing(
             lawn, scheduled_at=when, location="Clubhouse, 1 Commons Way", actor=manager
         )
         outcomes.cure_violation(found[2], notes="Trailer moved to storage.", actor=manager)

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth import policies
+from app.compliance.letter_models import Letter
 from app.compliance.letters import KIND_TITLES
-from app.compliance.models import Letter, Violation
+from app.compliance.models import Violation
 from app.compliance.services import today
 from app.core import formatting
 from app.extensions import db

@@ -8,7 +8,8 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.compliance.models import Letter, Violation
+from app.compliance.letter_models import Letter
+from app.compliance.models import Violation
 from app.delivery import services as delivery
 from app.extensions import db
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.compliance.ladder import withdraw_pending_fines
-from app.compliance.models import FineStatus, LetterKind, Violation, ViolationStatus
+from app.compliance.fines import withdraw_pending_fines
+from app.compliance.letter_models import LetterKind
+from app.compliance.models import FineStatus, Violation, ViolationStatus
 from app.compliance.profiles import profile_of
 from app.compliance.services import record, today
 from app.core import clock

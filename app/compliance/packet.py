@@ -11,7 +11,7 @@ import base64
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.compliance.ladder import hearing_day, packet_deadline
+from app.compliance.hearings import hearing_day, packet_deadline
 from app.compliance.letters import KIND_TITLES
 from app.compliance.models import Violation
 from app.compliance.profiles import profile_of, refuse

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from app.compliance import conversation, ladder
+from app.compliance import conversation, hearings
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
 from app.compliance.forms import ResponseForm
@@ -58,7 +58,7 @@ def violation(aid: int, violation_id: int):
         v=violation,
         form=form,
         can_respond=compliance_policies.can_respond(user, violation),
-        hearing_held=ladder.hearing_held(violation),
+        hearing_held=hearings.hearing_held(violation),
         hearing_offered=conversation.hearing_request_offered(violation),
         today=compliance.today(g.association),
     )

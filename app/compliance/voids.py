@@ -14,14 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.compliance.models import (
-    BatchStatus,
-    Letter,
-    LetterBatch,
-    LetterKind,
-    Violation,
-    ViolationStatus,
-)
+from app.compliance.letter_models import BatchStatus, Letter, LetterBatch, LetterKind
+from app.compliance.models import Violation, ViolationStatus
 from app.compliance.profiles import refuse
 from app.compliance.services import record
 from app.core import clock, formatting, jobs

@@ -1,6 +1,6 @@
 """The wording of each letter kind, per association and language.
 
-Every kind ships a default wording in each language (English in ``letters.DEFAULT_BODIES``,
+Every kind ships a default wording in each language (English in ``letter_bodies.DEFAULT_BODIES``,
 the others in ``wording_i18n``). An association may write its own wording per kind and
 language; a letter uses the association's own wording in the owner's language, else the
 shipped one in that language, else English. Where the association wrote its own wording in
@@ -16,8 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.auth.models import Membership, User
+from app.compliance import letter_bodies
 from app.compliance import letters as letter_rendering
-from app.compliance.models import LetterKind, LetterTemplate
+from app.compliance.letter_models import LetterKind, LetterTemplate
 from app.core import audit, clock
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
@@ -40,7 +41,7 @@ def template_body(association_id: int, kind: str, language: str = "en") -> str:
     row = _row(association_id, kind, language)
     if row is not None:
         return row.body
-    return letter_rendering.default_body(kind, language) or letter_rendering.DEFAULT_BODIES[kind]
+    return letter_bodies.default_body(kind, language) or letter_bodies.DEFAULT_BODIES[kind]
 
 
 def _check(kind: str, language: str) -> None:
@@ -67,7 +68,7 @@ def save_template(
         row = None
         body = shipped
     else:
-        letter_rendering.validate_body(body)
+        letter_bodies.validate_body(body)
         if row is None:
             row = LetterTemplate(association_id=association.id, kind=kind, language=language)
             db.session.add(row)
@@ -131,7 +132,7 @@ def status(association_id: int, kind: str, language: str) -> Status:
     }
     if language in own:
         source = "own"
-    elif letter_rendering.default_body(kind, language):
+    elif letter_bodies.default_body(kind, language):
         source = "shipped"
     else:
         source = "english"

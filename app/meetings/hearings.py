@@ -20,7 +20,8 @@ from app.approvals import services as approvals
 from app.approvals import venues
 from app.associations.models import Association
 from app.auth.models import User
-from app.compliance import hooks, ladder
+from app.compliance import hearings as compliance_hearings
+from app.compliance import hooks
 from app.compliance.models import Hearing, Violation
 from app.compliance.profiles import meeting_rules
 from app.core import audit, clock
@@ -73,7 +74,7 @@ def schedule_hearing(
     unless given; a time given falls on the meeting's date) or at an executive session
     created for it."""
     if meeting_id is None:
-        return ladder.schedule_hearing(
+        return compliance_hearings.schedule_hearing(
             violation, scheduled_at=scheduled_at, location=location, actor=actor
         )
     meeting = _board_meeting(violation, meeting_id)
@@ -98,7 +99,7 @@ def schedule_hearing(
             ),
         )
     location = (location or "").strip() or meeting.location or meeting.video_url
-    return ladder.schedule_hearing(
+    return compliance_hearings.schedule_hearing(
         violation,
         scheduled_at=scheduled_at,
         location=location,

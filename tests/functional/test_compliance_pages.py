@@ -25,14 +25,13 @@ def setup(world, app):
     """A rule, an inspection and a violation at 12B with a courtesy letter (March 1, 2027)."""
     from app.associations.models import Association
     from app.auth.models import User
-    from app.compliance import ladder
-    from app.compliance import services as compliance
+    from app.compliance import inspections, ladder, rules
 
     clock.freeze(datetime(2027, 3, 1, 17, 0, tzinfo=UTC))
     with app.app_context():
         association = db.session.get(Association, world.a.id)
         manager = db.session.get(User, world.manager.id)
-        rule = compliance.create_rule(
+        rule = rules.create_rule(
             association,
             {
                 "code": "ARC-1",
@@ -43,10 +42,10 @@ def setup(world, app):
             },
             actor=manager,
         )
-        inspection = compliance.create_inspection(
+        inspection = inspections.create_inspection(
             association, scheduled_for=clock.today(association.time_zone), actor=manager
         )
-        finding = compliance.record_finding(
+        finding = inspections.record_finding(
             inspection,
             unit_id=world.owner_unit.id,
             rule_id=rule.id,

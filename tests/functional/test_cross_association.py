@@ -30,8 +30,7 @@ def b(world, app):
     from app.associations.models import Association
     from app.auth.models import Membership, User
     from app.budgets import services as budgets
-    from app.compliance import batches, ladder
-    from app.compliance import services as compliance
+    from app.compliance import batches, inspections, ladder, rules
     from app.compliance.models import Fine
     from app.vendors import bids, contracts
     from app.vendors import services as vendors
@@ -77,15 +76,15 @@ def b(world, app):
             location="Beta hall",
             actor=manager,
         )
-        rule = compliance.create_rule(
+        rule = rules.create_rule(
             association,
             {"code": "B-1", "title": "Rule", "description": "d", "cure_days": 7, "fine_amount": 1},
             actor=manager,
         )
-        inspection = compliance.create_inspection(
+        inspection = inspections.create_inspection(
             association, scheduled_for=date(2027, 3, 1), actor=manager
         )
-        finding = compliance.record_finding(
+        finding = inspections.record_finding(
             inspection,
             unit_id=unit.id,
             rule_id=rule.id,

@@ -26,7 +26,8 @@ def test_downloads_keep_the_issued_bytes_after_owner_rule_and_template_change(
     from app.associations.models import Association
     from app.auth.models import User
     from app.compliance import wording
-    from app.compliance.models import Letter, Rule
+    from app.compliance.letter_models import Letter
+    from app.compliance.models import Rule
 
     with app.app_context():
         letter = db.session.get(Letter, setup["letter"])

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.compliance.models import Letter
+from app.compliance.letter_models import Letter
 from app.extensions import db
 from tests.arc_helpers import approved_request
 from tests.conftest import login

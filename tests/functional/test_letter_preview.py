@@ -17,7 +17,7 @@ def _text(data: bytes) -> str:
 
 
 def _counts(app):
-    from app.compliance.models import Letter
+    from app.compliance.letter_models import Letter
 
     with app.app_context():
         return (

@@ -25,14 +25,14 @@ CASES = [
 
 @pytest.fixture
 def violations(world, app):
-    from app.compliance import services as compliance
+    from app.compliance import rules
     from app.compliance.models import Violation
     from tests import factories as f
 
     clock.freeze(datetime(2027, 3, 20, 17, 0, tzinfo=UTC))
     with app.app_context():
         db.session().expire_on_commit = False
-        rule = compliance.create_rule(
+        rule = rules.create_rule(
             world.a,
             {"code": "R-1", "title": "Rule", "description": "d", "cure_days": 7, "fine_amount": 1},
             actor=world.manager,

@@ -5,7 +5,7 @@ reaches an issued letter."""
 import pytest
 from sqlalchemy import text
 
-from app.compliance import letters
+from app.compliance import letter_bodies
 from app.extensions import db
 from tests.conftest import login
 from tests.functional.test_api_compliance import violation  # noqa: F401 - fixture
@@ -35,7 +35,9 @@ def test_d8_saving_refuses_wording_that_does_more_than_a_letter_needs(
     assert response.status_code == 422
     (message,) = response.get_json()["errors"]["body"]
     assert reason in message
-    assert api(world.manager).get(url).get_json()["body"] == letters.DEFAULT_BODIES["courtesy"]
+    assert (
+        api(world.manager).get(url).get_json()["body"] == letter_bodies.DEFAULT_BODIES["courtesy"]
+    )
 
 
 def test_d8_placeholders_and_conditions_are_enough_and_allowed(world, api, violation):  # noqa: F811

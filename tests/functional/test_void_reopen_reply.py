@@ -8,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.compliance.models import Letter, LetterBatch, OwnerResponse, Violation
+from app.compliance.letter_models import Letter, LetterBatch
+from app.compliance.models import OwnerResponse, Violation
 from app.core import clock
 from app.core.audit import AuditEntry
 from app.core.outbox import OutgoingMessage
@@ -305,11 +306,11 @@ def test_letters_name_the_office_and_the_fine_says_when_and_how_to_pay(
     assert "(555) 010-2000" in text and "office@alpha.example" in text
     assert "portal.alpha.example" in text
     with app.app_context():
-        from app.compliance import letters
+        from app.compliance import letter_bodies, letters
 
         association = db.session.get(Violation, violation["id"]).association
         context = letters.sample_context(association, "fine", clock.today(association.time_zone))
-        html = letters.letter_html(context, letters.DEFAULT_BODIES["fine"])
+        html = letters.letter_html(context, letter_bodies.DEFAULT_BODIES["fine"])
         assert "Checks to Alpha Grove HOA" in html and "dispute" in html
         assert context["fine_due_on"]
 
@@ -375,7 +376,7 @@ def test_a_hearing_request_is_not_offered_once_the_hearing_was_held(world, app):
 def test_the_board_sees_the_evidence_beside_a_fine(world, client, app):
     from app.associations.models import Association
     from app.auth.models import User
-    from app.compliance import conversation, ladder
+    from app.compliance import conversation, fines
     from tests.unit.compliance_helpers import through_hearing
 
     with app.app_context():
@@ -388,7 +389,7 @@ def test_the_board_sees_the_evidence_beside_a_fine(world, client, app):
             message="The bins only go out on Tuesdays.",
             request_hearing=False,
         )
-        fine = ladder.propose_fine(
+        fine = fines.propose_fine(
             violation,
             amount="50",
             reason="Bins visible after the cure date",

@@ -2,8 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from app.compliance import ladder
-from app.compliance import services as compliance
+from app.compliance import hearings, inspections, ladder, rules
 from app.core import clock
 
 START = datetime(2027, 3, 1, 17, 0, tzinfo=UTC)  # 9 a.m. in Los Angeles, March 1
@@ -20,16 +19,16 @@ def make_rule(world, **values):
         "repeat_fine_amount": "100.00",
         "repeat_window_days": 180,
     }
-    return compliance.create_rule(world.a, {**defaults, **values}, actor=world.manager)
+    return rules.create_rule(world.a, {**defaults, **values}, actor=world.manager)
 
 
 def open_violation(world, rule=None, notes="Two bins visible from the street.", photos=()):
     clock.freeze(clock.now() if clock._frozen else START)
     rule = rule or make_rule(world)
-    inspection = compliance.create_inspection(
+    inspection = inspections.create_inspection(
         world.a, scheduled_for=clock.today(world.a.time_zone), actor=world.manager
     )
-    finding = compliance.record_finding(
+    finding = inspections.record_finding(
         inspection,
         unit_id=world.owner_unit.id,
         rule_id=rule.id,
@@ -58,7 +57,7 @@ def noticed(world, **rule_values):
 
 def record_held(world, violation, *, owner_attended=True, summary="The owner spoke."):
     """Record the hearing as held, as the manager does at the meeting."""
-    return ladder.record_hearing(
+    return hearings.record_hearing(
         violation, owner_attended=owner_attended, summary=summary, actor=world.manager
     )
 
@@ -68,7 +67,7 @@ def through_hearing(world):
     session and recorded as held by the manager (the clock alone holds no hearing)."""
     violation = noticed(world)
     hearing_day = violation.cure_by + timedelta(days=1)
-    ladder.schedule_hearing(
+    hearings.schedule_hearing(
         violation,
         scheduled_at=hearing_time(world, hearing_day),
         location="Clubhouse",

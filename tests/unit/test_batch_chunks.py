@@ -14,7 +14,7 @@ from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import select
 
 from app.compliance import batches
-from app.compliance.models import Letter, LetterBatch, LetterBatchChunk
+from app.compliance.letter_models import Letter, LetterBatch, LetterBatchChunk
 from app.core import clock, jobs, storage
 from app.extensions import db
 from tests.unit.compliance_helpers import open_violation

@@ -59,7 +59,7 @@ def test_demo_loads_two_realistic_associations_once(runner):
         assert unowned == 0
     # Architectural review in every state: open, before the body, decided with letters.
     from app.arc.models import ArcLetter, ArcRequest
-    from app.compliance.models import Letter
+    from app.compliance.letter_models import Letter
 
     statuses = set(db.session.scalars(select(ArcRequest.status)))
     assert statuses == {"submitted", "approved_with_conditions", "appealed"}

@@ -13,9 +13,19 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.approvals import services as approvals
-from app.compliance import batches, conversation, ladder, outcomes, wording
+from app.compliance import (
+    batches,
+    conversation,
+    fines,
+    hearings,
+    inspections,
+    ladder,
+    outcomes,
+    wording,
+)
 from app.compliance import services as compliance
-from app.compliance.models import Fine, IssuedLetterChanged, Letter, Violation
+from app.compliance.letter_models import IssuedLetterChanged, Letter
+from app.compliance.models import Fine, Violation
 from app.compliance.profiles import AGGREGATE, PER_VIOLATION, profile_of
 from app.core import clock, jobs
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationError
@@ -58,10 +68,10 @@ def test_a_finding_opens_a_violation_then_reinspects_it(world):
     violation = open_violation(world, photos=[jpeg()])
     assert violation.status == "open" and violation.cure_by is None
     assert len(violation.findings) == 1 and len(violation.findings[0].photos) == 1
-    inspection = compliance.create_inspection(
+    inspection = inspections.create_inspection(
         world.a, scheduled_for=clock.today(), actor=world.manager
     )
-    again = compliance.record_finding(
+    again = inspections.record_finding(
         inspection,
         unit_id=world.owner_unit.id,
         rule_id=violation.rule_id,
@@ -226,7 +236,7 @@ def test_hearing_notice_per_profile(world, profile, notice_days):
     violation = noticed(world, cure_days=1)  # cure_by March 2
     too_soon = clock.today(world.a.time_zone) + timedelta(days=notice_days - 1)
     with pytest.raises(Conflict) as info:
-        ladder.schedule_hearing(
+        hearings.schedule_hearing(
             violation,
             scheduled_at=hearing_time(world, too_soon),
             location="Clubhouse",
@@ -235,7 +245,7 @@ def test_hearing_notice_per_profile(world, profile, notice_days):
     earliest = clock.today(world.a.time_zone) + timedelta(days=notice_days)
     assert f"at least {notice_days} days after its notice" in info.value.message
     assert f"It becomes possible on March {earliest.day}, 2027." in info.value.message
-    hearing = ladder.schedule_hearing(
+    hearing = hearings.schedule_hearing(
         violation,
         scheduled_at=hearing_time(world, earliest),
         location="Clubhouse",
@@ -248,7 +258,7 @@ def test_hearing_notice_per_profile(world, profile, notice_days):
 def test_hearing_must_follow_the_cure_date(world):
     violation = noticed(world)  # cure_by March 15
     with pytest.raises(Conflict, match="after the cure deadline of March 15, 2027"):
-        ladder.schedule_hearing(
+        hearings.schedule_hearing(
             violation,
             scheduled_at=hearing_time(world, violation.cure_by),
             location="Clubhouse",
@@ -259,7 +269,7 @@ def test_hearing_must_follow_the_cure_date(world):
 def test_hearing_needs_the_notice_of_violation(world):
     violation = open_violation(world)
     with pytest.raises(Conflict, match="follows the notice of violation"):
-        ladder.schedule_hearing(
+        hearings.schedule_hearing(
             violation,
             scheduled_at=hearing_time(world, clock.today() + timedelta(days=30)),
             location="x",
@@ -270,10 +280,10 @@ def test_hearing_needs_the_notice_of_violation(world):
 def test_rescheduling_issues_a_new_notice(world):
     violation = noticed(world)
     day = violation.cure_by + timedelta(days=1)
-    ladder.schedule_hearing(
+    hearings.schedule_hearing(
         violation, scheduled_at=hearing_time(world, day), location="A", actor=world.manager
     )
-    ladder.schedule_hearing(
+    hearings.schedule_hearing(
         violation,
         scheduled_at=hearing_time(world, day + timedelta(days=7)),
         location="B",
@@ -291,7 +301,7 @@ def test_texas_requested_hearing_within_30_days(world):
     )
     late = clock.today(world.a.time_zone) + timedelta(days=31)
     with pytest.raises(Conflict, match="within 30 days of the request"):
-        ladder.schedule_hearing(
+        hearings.schedule_hearing(
             violation,
             scheduled_at=hearing_time(world, late),
             location="Clubhouse",
@@ -305,20 +315,20 @@ def test_texas_requested_hearing_within_30_days(world):
 def test_no_fine_without_notice_hearing_and_missed_cure(world):
     violation = open_violation(world)
     with pytest.raises(Conflict, match="notice of violation"):
-        ladder.propose_fine(
+        fines.propose_fine(
             violation, amount="50", reason="x", health_safety_finding=False, actor=world.manager
         )
     ladder.issue_letter(violation, "violation", actor=world.manager)
     with pytest.raises(Conflict, match="schedule the hearing"):
-        ladder.propose_fine(
+        fines.propose_fine(
             violation, amount="50", reason="x", health_safety_finding=False, actor=world.manager
         )
     day = violation.cure_by + timedelta(days=1)
-    ladder.schedule_hearing(
+    hearings.schedule_hearing(
         violation, scheduled_at=hearing_time(world, day), location="C", actor=world.manager
     )
     with pytest.raises(Conflict, match="has been held") as info:
-        ladder.propose_fine(
+        fines.propose_fine(
             violation, amount="50", reason="x", health_safety_finding=False, actor=world.manager
         )
     assert "It becomes possible on March 16, 2027." in info.value.message
@@ -331,7 +341,7 @@ def test_fine_goes_to_the_board_and_the_owner_is_recused(world):
     f.MembershipFactory(user=world.owner, association=world.a, role="board", office="director")
     db.session.flush()
     violation = through_hearing(world)
-    fine = ladder.propose_fine(
+    fine = fines.propose_fine(
         violation,
         amount="50",
         reason="Bins left out",
@@ -368,12 +378,12 @@ def test_fine_caps(world, profile, amount, health, ok):
     world.a.compliance_profile = profile
     violation = through_hearing(world)
     if ok:
-        ladder.propose_fine(
+        fines.propose_fine(
             violation, amount=amount, reason="r", health_safety_finding=health, actor=world.manager
         )
     else:
         with pytest.raises(ValidationError, match="caps"):
-            ladder.propose_fine(
+            fines.propose_fine(
                 violation,
                 amount=amount,
                 reason="r",
@@ -405,7 +415,7 @@ def _fined_elsewhere(world, amounts, *, status="approved", unit=None):
 
 
 def _propose(violation, world, amount):
-    return ladder.propose_fine(
+    return fines.propose_fine(
         violation, amount=amount, reason="r", health_safety_finding=False, actor=world.manager
     )
 
@@ -502,13 +512,13 @@ def test_the_caps_are_data_with_the_statutes_words():
 def test_california_cure_withdraws_pending_fines_and_forbids_new_ones(world):
     world.a.compliance_profile = "CA"
     violation = through_hearing(world)
-    fine = ladder.propose_fine(
+    fine = fines.propose_fine(
         violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
     )
     outcomes.cure_violation(violation, notes="Bins stored", actor=world.manager)
     assert fine.status == "withdrawn" and violation.status == "cured"
     with pytest.raises(Conflict, match="forbids fining"):
-        ladder.propose_fine(
+        fines.propose_fine(
             violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
         )
 
@@ -546,7 +556,7 @@ def test_no_fine_before_the_cure_deadline_has_passed(world):
 def test_default_profile_keeps_pending_fines_on_cure(world):
     world.a.compliance_profile = "default"
     violation = through_hearing(world)
-    fine = ladder.propose_fine(
+    fine = fines.propose_fine(
         violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
     )
     outcomes.cure_violation(violation, notes="Late cure", actor=world.manager)
@@ -567,7 +577,7 @@ def _in_status(world, status):
     if status == "hearing_scheduled":
         return violation
     if status == "fined":
-        fine = ladder.propose_fine(
+        fine = fines.propose_fine(
             violation, amount="50", reason="r", health_safety_finding=False, actor=world.manager
         )
         approvals.cast_vote(fine.approval_id, voter=world.board, choice="approve")
@@ -584,13 +594,13 @@ ACTIONS = {
     "violation": lambda w, v: ladder.issue_letter(v, "violation", actor=w.manager),
     "fine_letter": lambda w, v: ladder.issue_letter(v, "fine", actor=w.manager),
     "closure": lambda w, v: ladder.issue_letter(v, "closure", actor=w.manager),
-    "hearing": lambda w, v: ladder.schedule_hearing(
+    "hearing": lambda w, v: hearings.schedule_hearing(
         v,
         scheduled_at=hearing_time(w, clock.today(w.a.time_zone) + timedelta(days=40)),
         location="Hall",
         actor=w.manager,
     ),
-    "fine": lambda w, v: ladder.propose_fine(
+    "fine": lambda w, v: fines.propose_fine(
         v, amount="25", reason="r", health_safety_finding=False, actor=w.manager
     ),
     "cure": lambda w, v: outcomes.cure_violation(v, notes="ok", actor=w.manager),
@@ -729,11 +739,11 @@ def test_batch_merges_letters_once_and_confirms(world, app, monkeypatch):
     violation = open_violation(world)
     first = ladder.issue_letter(violation, "violation", actor=world.manager)
     other_unit = f.UnitFactory(association=world.a, label="7C", street_address="7 Pine Court")
-    inspection = compliance.create_inspection(
+    inspection = inspections.create_inspection(
         world.a, scheduled_for=clock.today(), actor=world.manager
     )
     second = ladder.issue_letter(
-        compliance.record_finding(
+        inspections.record_finding(
             inspection,
             unit_id=other_unit.id,
             rule_id=violation.rule_id,
@@ -856,11 +866,11 @@ def test_bulk_issue_renders_each_letter_separately(world):
         owner = f.UserFactory(name=f"Bay Owner {n}")
         f.MembershipFactory(user=owner, association=world.a, role="owner", unit=unit)
         db.session.flush()
-        inspection = compliance.create_inspection(
+        inspection = inspections.create_inspection(
             world.a, scheduled_for=clock.today(), actor=world.manager
         )
         violations.append(
-            compliance.record_finding(
+            inspections.record_finding(
                 inspection, unit_id=unit.id, rule_id=rule.id, notes="bins", actor=world.manager
             ).violation
         )
@@ -885,7 +895,7 @@ def test_every_letter_kind_reads_right(world):
     violation = through_hearing(world)
     texts["violation"] = pdf_text(violation.letter("violation").pdf)
     texts["hearing"] = pdf_text(violation.letter("hearing").pdf)
-    fine = ladder.propose_fine(
+    fine = fines.propose_fine(
         violation,
         amount="80",
         reason="Bins out for two weeks",
@@ -895,7 +905,7 @@ def test_every_letter_kind_reads_right(world):
     approvals.cast_vote(fine.approval_id, voter=world.board, choice="approve")
     approvals.cast_vote(fine.approval_id, voter=world.board2, choice="approve")
     texts["fine"] = pdf_text(ladder.issue_letter(violation, "fine", actor=world.manager).pdf)
-    ladder.settle_fine(fine, "paid", actor=world.manager)
+    fines.settle_fine(fine, "paid", actor=world.manager)
     outcomes.close_violation(violation, notes="Paid", actor=world.manager)
     texts["closure"] = pdf_text(ladder.issue_letter(violation, "closure", actor=world.manager).pdf)
     expected = {

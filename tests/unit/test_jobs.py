@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.compliance import batches, ladder
-from app.compliance.models import LetterBatch
+from app.compliance.letter_models import LetterBatch
 from app.core import jobs
 from app.extensions import db
 from tests.redis_db import redis_url

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from app.approvals import services as approvals
-from app.compliance import conversation, ladder, outcomes, wording
+from app.compliance import conversation, fines, hearings, inspections, ladder, outcomes, wording
 from app.compliance import services as compliance
-from app.compliance.letters import DEFAULT_BODIES
-from app.compliance.models import Fine, LetterTemplate
+from app.compliance.letter_bodies import DEFAULT_BODIES
+from app.compliance.letter_models import LetterTemplate
+from app.compliance.models import Fine
 from app.core import clock
 from app.core.audit import AuditEntry
 from app.core.errors import Conflict, InvalidTransition, NotFound, ValidationError
@@ -41,7 +42,7 @@ def _refusal(act):
 
 
 def _propose(violation, world, amount="50", reason="Bins left out", health=False):
-    return ladder.propose_fine(
+    return fines.propose_fine(
         violation, amount=amount, reason=reason, health_safety_finding=health, actor=world.manager
     )
 
@@ -271,10 +272,10 @@ def test_bulk_issue_issues_nothing_when_one_is_refused(world):
     rule = make_rule(world)
     first = open_violation(world, rule)
     other_unit = f.UnitFactory(association=world.a, label="7C", street_address="7 Pine Court")
-    inspection = compliance.create_inspection(
+    inspection = inspections.create_inspection(
         world.a, scheduled_for=clock.today(), actor=world.manager
     )
-    second = compliance.record_finding(
+    second = inspections.record_finding(
         inspection, unit_id=other_unit.id, rule_id=rule.id, notes="x", actor=world.manager
     ).violation
     ladder.issue_letter(second, "violation", actor=world.manager)
@@ -295,13 +296,13 @@ def test_scheduling_and_moving_the_hearing_are_recorded(world):
     violation = noticed(world)
     day = violation.cure_by + timedelta(days=1)
     at = hearing_time(world, day)
-    hearing = ladder.schedule_hearing(
+    hearing = hearings.schedule_hearing(
         violation, scheduled_at=at, location="  Clubhouse  ", actor=world.manager
     )
     assert (hearing.location, violation.status) == ("Clubhouse", "hearing_scheduled")
     assert clock.as_utc(hearing.scheduled_at) == clock.as_utc(at)
     later = hearing_time(world, day + timedelta(days=2), hour=19)
-    moved = ladder.schedule_hearing(
+    moved = hearings.schedule_hearing(
         violation, scheduled_at=later, location="Library", actor=world.manager
     )
     assert moved is hearing and hearing.location == "Library"
@@ -331,7 +332,7 @@ def test_the_hearing_needs_a_place(world, location, ok):
     at = hearing_time(world, violation.cure_by + timedelta(days=1))
 
     def act():
-        return ladder.schedule_hearing(
+        return hearings.schedule_hearing(
             violation, scheduled_at=at, location=location, actor=world.manager
         )
 
@@ -349,7 +350,7 @@ def test_the_hearing_time_needs_its_offset(world):
     violation = noticed(world)
     naive = datetime(2027, 3, 20, 18, 0)
     assert _refusal(
-        lambda: ladder.schedule_hearing(
+        lambda: hearings.schedule_hearing(
             violation, scheduled_at=naive, location="C", actor=world.manager
         )
     ) == (
@@ -362,7 +363,7 @@ def test_hearing_dates_name_the_first_day_possible(world):
     violation = noticed(world)  # cure by March 15, 2027
     on_cure_day = hearing_time(world, violation.cure_by)
     assert _refusal(
-        lambda: ladder.schedule_hearing(
+        lambda: hearings.schedule_hearing(
             violation, scheduled_at=on_cure_day, location="C", actor=world.manager
         )
     ) == (
@@ -375,7 +376,7 @@ def test_hearing_dates_name_the_first_day_possible(world):
     clock.freeze(START + timedelta(days=5))
     too_soon = hearing_time(world, date(2027, 3, 18))
     assert _refusal(
-        lambda: ladder.schedule_hearing(
+        lambda: hearings.schedule_hearing(
             violation, scheduled_at=too_soon, location="C", actor=world.manager
         )
     ) == (
@@ -385,7 +386,7 @@ def test_hearing_dates_name_the_first_day_possible(world):
         "notice period sets the first possible day. It becomes possible on March 20, 2027.",
     )
     just_in_time = hearing_time(world, date(2027, 3, 20))
-    assert ladder.schedule_hearing(
+    assert hearings.schedule_hearing(
         violation, scheduled_at=just_in_time, location="C", actor=world.manager
     )
 
@@ -397,11 +398,11 @@ def test_a_requested_texas_hearing_is_held_within_30_days(world):
         violation, user=world.owner, message="I ask for a hearing", request_hearing=True
     )
     last_day = date(2027, 3, 31)  # 30 days after the request of March 1
-    assert ladder.schedule_hearing(
+    assert hearings.schedule_hearing(
         violation, scheduled_at=hearing_time(world, last_day), location="C", actor=world.manager
     )
     assert _refusal(
-        lambda: ladder.schedule_hearing(
+        lambda: hearings.schedule_hearing(
             violation,
             scheduled_at=hearing_time(world, last_day + timedelta(days=1)),
             location="C",
@@ -417,7 +418,7 @@ def test_a_requested_texas_hearing_is_held_within_30_days(world):
 def test_a_hearing_is_held_only_once_recorded_from_its_date(world):
     violation = noticed(world)
     at = hearing_time(world, violation.cure_by + timedelta(days=1))
-    ladder.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
+    hearings.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
     clock.freeze(clock.as_utc(at) - timedelta(days=1))
     assert _refusal(lambda: record_held(world, violation)) == (
         Conflict,
@@ -425,17 +426,17 @@ def test_a_hearing_is_held_only_once_recorded_from_its_date(world):
         "It becomes possible on March 16, 2027.",
     )
     clock.freeze(clock.as_utc(at) + timedelta(hours=3))
-    assert not ladder.hearing_held(violation)  # its time passed: still not held
+    assert not hearings.hearing_held(violation)  # its time passed: still not held
     # The morning of its date already counts (the local date, not the hour).
     clock.freeze(clock.as_utc(at) - timedelta(hours=8))
     hearing = record_held(world, violation, owner_attended=False, summary="  No show.  ")
-    assert ladder.hearing_held(violation) and hearing.held_at == clock.now()
+    assert hearings.hearing_held(violation) and hearing.held_at == clock.now()
     assert (hearing.owner_attended, hearing.summary) == (False, "No show.")
     assert _refusal(lambda: record_held(world, violation)) == (
         Conflict,
         "The hearing was already recorded as held on March 16, 2027.",
     )
-    assert not ladder.hearing_held(noticed(world, code="OTHER"))
+    assert not hearings.hearing_held(noticed(world, code="OTHER"))
 
 
 # --- fines ----------------------------------------------------------------------------------
@@ -509,28 +510,28 @@ def test_the_fine_schedule_proposes_first_repeat_and_daily_amounts(world):
 def test_fines_across_a_units_violations(world):
     violation = through_hearing(world)
     fine = _propose(violation, world, "40")
-    assert ladder.fined_on_unit(world.owner_unit.id) == Decimal("40")
-    assert ladder.fined_on_unit(world.b_unit.id) == Decimal("0")
-    assert ladder.withdraw_pending_fines(violation, actor=world.manager) == 1
+    assert fines.fined_on_unit(world.owner_unit.id) == Decimal("40")
+    assert fines.fined_on_unit(world.b_unit.id) == Decimal("0")
+    assert fines.withdraw_pending_fines(violation, actor=world.manager) == 1
     assert fine.status == "withdrawn"
-    assert ladder.fined_on_unit(world.owner_unit.id) == Decimal("0")
-    assert ladder.withdraw_pending_fines(violation, actor=world.manager) == 0
+    assert fines.fined_on_unit(world.owner_unit.id) == Decimal("0")
+    assert fines.withdraw_pending_fines(violation, actor=world.manager) == 0
 
 
 def test_settling_a_fine(world):
     violation = through_hearing(world)
     fine = _propose(violation, world, "60")
-    assert _refusal(lambda: ladder.settle_fine(fine, "paid", actor=world.manager)) == (
+    assert _refusal(lambda: fines.settle_fine(fine, "paid", actor=world.manager)) == (
         InvalidTransition,
         "Only an approved fine can be paid or waived; this one is pending approval.",
     )
     for member in (world.board, world.board2):
         approvals.cast_vote(fine.approval_id, voter=member, choice="approve")
-    assert _refusal(lambda: ladder.settle_fine(fine, "approved", actor=world.manager)) == (
+    assert _refusal(lambda: fines.settle_fine(fine, "approved", actor=world.manager)) == (
         ValidationError,
         "Choose paid or waived.",
     )
-    assert ladder.settle_fine(fine, "waived", actor=world.manager) is fine
+    assert fines.settle_fine(fine, "waived", actor=world.manager) is fine
     assert fine.status == "waived"
     (entry,) = _entries("fine.waived")
     assert (entry.actor_id, entry.subject_id) == (world.manager.id, violation.id)
@@ -540,16 +541,16 @@ def test_settling_a_fine(world):
 
 def test_the_written_decision_is_due_15_days_after_the_boards_decision_in_california(world):
     violation = through_hearing(world)
-    assert ladder.decision_letter_due(violation) is None
+    assert fines.decision_letter_due(violation) is None
     fine = _propose(violation, world, "60")
-    assert ladder.decision_letter_due(violation) is None  # not decided yet
+    assert fines.decision_letter_due(violation) is None  # not decided yet
     # Decided at 11 p.m. in Los Angeles on March 20: already March 21 in UTC.
     clock.freeze(datetime(2027, 3, 21, 6, 0, tzinfo=UTC))
     for member in (world.board, world.board2):
         approvals.cast_vote(fine.approval_id, voter=member, choice="approve")
-    assert ladder.decision_letter_due(violation) == date(2027, 4, 4)
+    assert fines.decision_letter_due(violation) == date(2027, 4, 4)
     world.a.compliance_profile = "TX"
-    assert ladder.decision_letter_due(violation) is None
+    assert fines.decision_letter_due(violation) is None
 
 
 def test_a_rejected_fine_also_starts_the_decision_clock(world):
@@ -558,7 +559,7 @@ def test_a_rejected_fine_also_starts_the_decision_clock(world):
     approvals.cast_vote(fine.approval_id, voter=world.board, choice="reject")
     assert fine.status == "rejected"
     decided = clock.as_utc(fine.decided_at).astimezone(clock.zone(world.a.time_zone)).date()
-    assert ladder.decision_letter_due(violation) == decided + timedelta(days=15)
+    assert fines.decision_letter_due(violation) == decided + timedelta(days=15)
     assert isinstance(db.session.get(Fine, fine.id), Fine)
 
 
@@ -584,21 +585,21 @@ def test_bulk_letters_use_the_associations_wording_and_record_who_issued_them(wo
 def test_refused_values_name_their_field(world):
     violation = noticed(world)
     with pytest.raises(ValidationError) as info:
-        ladder.schedule_hearing(
+        hearings.schedule_hearing(
             violation, scheduled_at=datetime(2027, 3, 20, 18), location="C", actor=world.manager
         )
     assert list(info.value.errors) == ["scheduled_at"]
     at = hearing_time(world, violation.cure_by + timedelta(days=1))
     with pytest.raises(ValidationError) as info:
-        ladder.schedule_hearing(violation, scheduled_at=at, location="", actor=world.manager)
+        hearings.schedule_hearing(violation, scheduled_at=at, location="", actor=world.manager)
     assert list(info.value.errors) == ["location"]
-    ladder.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
+    hearings.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
     clock.freeze(clock.as_utc(at) + timedelta(hours=1))
     with pytest.raises(ValidationError) as info:
-        ladder.record_hearing(violation, owner_attended="yes", summary=" ", actor=world.manager)
+        hearings.record_hearing(violation, owner_attended="yes", summary=" ", actor=world.manager)
     assert list(info.value.errors) == ["owner_attended", "summary"]
     with pytest.raises(ValidationError) as info:
-        ladder.record_hearing(
+        hearings.record_hearing(
             violation, owner_attended=True, summary="x" * 4001, actor=world.manager
         )
     assert list(info.value.errors) == ["summary"]
@@ -611,7 +612,7 @@ def test_refused_values_name_their_field(world):
     for member in (world.board, world.board2):
         approvals.cast_vote(fine.approval_id, voter=member, choice="approve")
     with pytest.raises(ValidationError) as info:
-        ladder.settle_fine(fine, "lost", actor=world.manager)
+        fines.settle_fine(fine, "lost", actor=world.manager)
     assert info.value.errors == {"status": ["Choose paid or waived."]}
 
 
@@ -630,7 +631,7 @@ def test_a_violation_cured_by_its_deadline_is_never_fined(world, cured_after_dea
 def test_no_fine_before_the_hearing_names_its_time(world):
     violation = noticed(world)
     at = hearing_time(world, violation.cure_by + timedelta(days=1))
-    ladder.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
+    hearings.schedule_hearing(violation, scheduled_at=at, location="C", actor=world.manager)
     assert _refusal(lambda: _propose(violation, world)) == (
         Conflict,
         "No fine before the hearing has been held and recorded as held by the manager or the "
@@ -663,9 +664,9 @@ def test_a_rejected_fine_does_not_count_against_the_cap(world):
 def test_a_withdrawn_fine_starts_no_decision_clock(world):
     violation = through_hearing(world)
     _propose(violation, world, "60")
-    ladder.withdraw_pending_fines(violation, actor=world.manager)
+    fines.withdraw_pending_fines(violation, actor=world.manager)
     assert violation.fines[0].decided_at is not None
-    assert ladder.decision_letter_due(violation) is None
+    assert fines.decision_letter_due(violation) is None
 
 
 def test_an_owner_who_declined_mail_does_not_stop_the_others(world, app):
@@ -694,10 +695,10 @@ def test_a_long_letter_stores_its_true_page_count(world):
     pages = len(PdfReader(io.BytesIO(letter.pdf)).pages)
     assert pages >= 2 and letter.page_count == pages
     other = f.UnitFactory(association=world.a, label="7C", street_address="7 Pine Court")
-    inspection = compliance.create_inspection(
+    inspection = inspections.create_inspection(
         world.a, scheduled_for=clock.today(), actor=world.manager
     )
-    second = compliance.record_finding(
+    second = inspections.record_finding(
         inspection, unit_id=other.id, rule_id=rule.id, notes="x", actor=world.manager
     ).violation
     (bulk,) = ladder.issue_letters_bulk([second], "courtesy", actor=world.manager)

@@ -11,7 +11,7 @@ from PIL import Image
 
 from app.approvals import services as approvals
 from app.budgets import services as budgets
-from app.compliance import conversation, ladder, outcomes
+from app.compliance import conversation, fines, hearings, ladder, outcomes
 from app.core import clock, jobs
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
@@ -132,7 +132,7 @@ def packet_world(world):
         photos=[jpeg((200, 30, 30))],
     )
     hearing_day = violation.cure_by + timedelta(days=1)
-    ladder.schedule_hearing(
+    hearings.schedule_hearing(
         violation,
         scheduled_at=hearing_time(world, hearing_day),
         location="Clubhouse",
@@ -140,7 +140,7 @@ def packet_world(world):
     )
     clock.freeze(hearing_time(world, hearing_day, hour=20))
     record_held(world, violation)
-    fine = ladder.propose_fine(
+    fine = fines.propose_fine(
         violation,
         amount="50",
         reason="Bins left out after the notice",

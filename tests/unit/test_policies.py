@@ -113,9 +113,9 @@ def test_visible_and_gotten_associations(world):
 
 
 def _violation(world, unit, status="noticed"):
-    from app.compliance import services as compliance
+    from app.compliance import rules
 
-    rule = compliance.create_rule(
+    rule = rules.create_rule(
         world.a,
         {
             "code": f"P-{unit.id}-{status}",

@@ -16,7 +16,9 @@ from sqlalchemy.orm import selectinload
 
 from app.associations.forms import ConfirmForm
 from app.associations.models import Unit
+from app.compliance import inspections as compliance_inspections
 from app.compliance import policies as compliance_policies
+from app.compliance import rules as compliance_rules
 from app.compliance import services as compliance
 from app.compliance.forms import (
     FindingForm,
@@ -48,7 +50,7 @@ def rules(aid: int):
         require(compliance_policies.can_manage(actor(), aid))
         if form.validate_on_submit():
             try:
-                rule = compliance.create_rule(association, form.data, actor=actor())
+                rule = compliance_rules.create_rule(association, form.data, actor=actor())
             except DomainError as error:
                 db.session.rollback()
                 apply_errors(form, error, {409: "code"})
@@ -89,7 +91,7 @@ def edit_rule(aid: int, rule_id: int):
         form.fill_translations(rule)
     if form.validate_on_submit():
         try:
-            compliance.update_rule(rule, form.data, actor=actor())
+            compliance_rules.update_rule(rule, form.data, actor=actor())
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -114,7 +116,7 @@ def inspections(aid: int):
     if request.method == "POST":
         require(compliance_policies.can_manage(actor(), aid))
         if form.validate_on_submit():
-            inspection = compliance.create_inspection(
+            inspection = compliance_inspections.create_inspection(
                 association, scheduled_for=form.scheduled_for.data, actor=actor()
             )
             db.session.commit()
@@ -177,7 +179,7 @@ def inspection(aid: int, inspection_id: int):
             else:
                 photos = [f.read() for f in (form.photos.data or []) if f and f.filename]
                 try:
-                    finding = compliance.record_finding(
+                    finding = compliance_inspections.record_finding(
                         inspection,
                         unit_id=unit.id,
                         rule_id=form.rule_id.data,
@@ -220,7 +222,7 @@ def close_inspection(aid: int, inspection_id: int):
     inspection = record_in(Inspection, inspection_id, aid, _("No such inspection."))
     if ConfirmForm().validate_on_submit():
         try:
-            compliance.close_inspection(inspection, actor=actor())
+            compliance_inspections.close_inspection(inspection, actor=actor())
         except DomainError as error:
             return _fail(
                 error, url_for("compliance.inspection", aid=aid, inspection_id=inspection_id)

@@ -18,17 +18,15 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from app.associations.forms import ConfirmForm
-from app.compliance import batches, letters, wording
+from app.compliance import batches, letter_bodies, letters, wording
+from app.compliance import letter_pdf as compliance_letter_pdf
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
 from app.compliance.forms import (
     TemplateForm,
 )
-from app.compliance.models import (
-    Letter,
-    LetterBatch,
-    Photo,
-)
+from app.compliance.letter_models import Letter, LetterBatch
+from app.compliance.models import Photo
 from app.compliance.profiles import profile_of
 from app.compliance.views.base import _fail, _manage, _see_all, _violation, bp
 from app.core import storage
@@ -105,13 +103,13 @@ def template(aid: int, kind: str):
     """Edit a letter's wording in a language, with a PDF preview on sample values."""
     association = _manage(aid)
     language = request.args.get("lang", "en")
-    if kind not in letters.DEFAULT_BODIES or language not in wording.LANGUAGES:
+    if kind not in letter_bodies.DEFAULT_BODIES or language not in wording.LANGUAGES:
         raise NotFound(_("No such letter kind."))
     form = TemplateForm(data={"body": wording.template_body(aid, kind, language)})
     if form.validate_on_submit():
         if form.preview.data:
             try:
-                letters.validate_body(form.body.data)
+                letter_bodies.validate_body(form.body.data)
             except DomainError as error:
                 apply_errors(form, error)
             else:
@@ -146,8 +144,8 @@ def template(aid: int, kind: str):
         language=language,
         language_name=letters.LANGUAGE_NAMES[language],
         title=letters.KIND_TITLES[kind],
-        placeholders=letters.PLACEHOLDERS,
-        default=letters.default_body(kind, language) or letters.DEFAULT_BODIES[kind],
+        placeholders=letter_bodies.PLACEHOLDERS,
+        default=letter_bodies.default_body(kind, language) or letter_bodies.DEFAULT_BODIES[kind],
     )
 
 
@@ -157,7 +155,7 @@ def _preview(association, kind: str, body: str, language: str = "en") -> bytes:
         context = letters.sample_context(association, kind, compliance.today(association))
         context["language"] = language
         html = letters.letter_html(context, body)
-    pdf, _pages = letters.render_letter(html)
+    pdf, _pages = compliance_letter_pdf.render_letter(html)
     return pdf
 
 

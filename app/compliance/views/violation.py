@@ -16,7 +16,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.associations.forms import ConfirmForm
-from app.compliance import conversation, ladder, letters, outcomes, voids, wording
+from app.compliance import conversation, fines, hearings, ladder, letters, outcomes, voids, wording
 from app.compliance import packet as evidence
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
@@ -28,7 +28,8 @@ from app.compliance.forms import (
     ReasonForm,
     ReplyForm,
 )
-from app.compliance.models import Letter, Violation
+from app.compliance.letter_models import Letter
+from app.compliance.models import Violation
 from app.compliance.profiles import profile_of
 from app.compliance.views.base import STATUS_LABELS, _fail, _manage, _violation, bp
 from app.core import clock
@@ -121,16 +122,16 @@ def _render_violation(violation, forms: dict | None = None, status: int = 200):
         profile=profile,
         allowed_letters=allowed_letters,
         entries=entries,
-        fine_refusal=_refusal(ladder.check_fine, violation),
-        hearing_refusal=_refusal(ladder.check_hearing, violation),
+        fine_refusal=_refusal(fines.check_fine, violation),
+        hearing_refusal=_refusal(hearings.check_hearing, violation),
         confirm=ConfirmForm(),
         can_manage=compliance_policies.can_manage(user, aid),
-        hearing_held=ladder.hearing_held(violation),
+        hearing_held=hearings.hearing_held(violation),
         can_record_hearing=compliance_policies.can_record_hearing(user, aid),
-        record_refusal=_refusal(ladder.check_record_hearing, violation),
-        packet_deadline=ladder.packet_deadline(violation) if violation.hearing else None,
-        decision_due=ladder.decision_letter_due(violation),
-        cap_note=ladder.cap_note,
+        record_refusal=_refusal(hearings.check_record_hearing, violation),
+        packet_deadline=hearings.packet_deadline(violation) if violation.hearing else None,
+        decision_due=fines.decision_letter_due(violation),
+        cap_note=fines.cap_note,
         statuses=STATUS_LABELS,
         **forms,
     ), status
@@ -213,7 +214,7 @@ def hearing(aid: int, violation_id: int):
 
     def schedule(violation, form):
         local = form.scheduled_at.data.replace(tzinfo=clock.zone(g.association.time_zone))
-        ladder.schedule_hearing(
+        hearings.schedule_hearing(
             violation, scheduled_at=local, location=form.location.data, actor=actor()
         )
 
@@ -235,7 +236,7 @@ def record_hearing(aid: int, violation_id: int):
         aid,
         violation_id,
         HearingRecordForm,
-        lambda v, f: ladder.record_hearing(
+        lambda v, f: hearings.record_hearing(
             v, owner_attended=bool(f.owner_attended.data), summary=f.summary.data, actor=actor()
         ),
         _("The hearing is recorded as held."),
@@ -265,7 +266,7 @@ def fine(aid: int, violation_id: int):
         aid,
         violation_id,
         FineForm,
-        lambda v, f: ladder.propose_fine(
+        lambda v, f: fines.propose_fine(
             v,
             amount=f.amount.data,
             reason=f.reason.data,
@@ -371,6 +372,6 @@ def settle(aid: int, fine_id: int, status: str):
         aid,
         fine.violation_id,
         ConfirmForm,
-        lambda v, f: ladder.settle_fine(fine, status, actor=actor()),
+        lambda v, f: fines.settle_fine(fine, status, actor=actor()),
         _("Fine recorded as %(status)s.", status=status),
     )
