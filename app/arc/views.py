@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy.orm import selectinload
 
 from app.arc import appeals, policies, services
 from app.arc.forms import (
@@ -65,7 +66,8 @@ def requests(aid: int):
                 db.session.commit()
                 flash(_("Saved the review settings."), "success")
                 return redirect(url_for("arc.requests", aid=aid))
-    statement = services.visible_query(user, aid)
+    # The page shows each request's unit: loaded for the whole page at once.
+    statement = services.visible_query(user, aid).options(selectinload(ArcRequest.unit))
     due = request.args.get("due") == "1"
     if due:
         statement = statement.where(services.due_soon_condition(services.today(association)))
@@ -191,6 +193,7 @@ def request_page(aid: int, request_id: int):
     elif action is not None and action not in forms:
         return redirect(url_for("arc.request", aid=aid, request_id=request_id))
     profile = arc_profile(association.compliance_profile)
+    time = appeals.window(found)  # read once: the appeal form and its note both show it
     return render_template(
         "arc/request.html",
         association=association,
@@ -205,8 +208,8 @@ def request_page(aid: int, request_id: int):
         can_decide=policies.can_review(user, aid)
         and found.status == ArcStatus.SUBMITTED
         and found.proposed is None,
-        can_appeal=appeals.can_appeal(user, found),
-        appeal_window=appeals.window(found),
+        can_appeal=appeals.can_appeal(user, found, time),
+        appeal_window=time,
         can_withdraw=policies.can_withdraw(user, found),
         profile=profile,
     )
