@@ -37,6 +37,23 @@ class SubjectKind:
     title: Callable[[int], str]
     open_url: Callable[[int], str]
     print_copies: Callable[[list[Delivery]], bytes] | None = None
+    # Printed letters (not notices): what each subject id is, for the mailing batch's
+    # certified-mail check (``printed_letters``), and where their tracking numbers go.
+    letters: Callable[[list[int]], list[PrintedLetter]] | None = None
+    tracked: Callable[[dict[int, str]], None] | None = None
+
+
+@dataclass(frozen=True)
+class PrintedLetter:
+    """A letter printed from its mail deliveries: ``id`` is its letter number (the key of its
+    tracking number), ``kind`` the letter kind a compliance profile may send by certified
+    mail (``Profile.certified_mail``)."""
+
+    id: int
+    kind: str
+    unit: str
+    recipient: str
+    tracking_number: str | None = None
 
 
 _KINDS: dict[str, SubjectKind] = {}
@@ -454,6 +471,41 @@ def print_batch(batch_id: int) -> list[bytes]:
         if kind is not None and kind.print_copies is not None:
             pdfs.append(kind.print_copies(group))
     return pdfs
+
+
+def printed_letters(batch_id: int) -> list[PrintedLetter]:
+    """Return the letters among a batch's printed copies (each once), by letter number."""
+    rows = db.session.execute(
+        select(Delivery.subject_type, Delivery.subject_id)
+        .where(Delivery.batch_id == batch_id)
+        .distinct()
+    ).all()
+    ids: dict[str, list[int]] = {}
+    for subject_type, subject_id in rows:
+        ids.setdefault(subject_type, []).append(subject_id)
+    found = []
+    for subject_type, subject_ids in ids.items():
+        kind = _KINDS.get(subject_type)
+        if kind is not None and kind.letters is not None:
+            found += kind.letters(sorted(subject_ids))
+    return sorted(found, key=lambda letter: letter.id)
+
+
+def letters_tracked(batch_id: int, tracking: dict[int, str]) -> None:
+    """The batch's printed letters were mailed: keep the tracking numbers given for them."""
+    rows = db.session.execute(
+        select(Delivery.subject_type, Delivery.subject_id)
+        .where(Delivery.batch_id == batch_id)
+        .distinct()
+    ).all()
+    by_kind: dict[str, dict[int, str]] = {}
+    for subject_type, subject_id in rows:
+        if subject_id in tracking:
+            by_kind.setdefault(subject_type, {})[subject_id] = tracking[subject_id]
+    for subject_type, numbers in by_kind.items():
+        kind = _KINDS.get(subject_type)
+        if kind is not None and kind.tracked is not None:
+            kind.tracked(numbers)
 
 
 def batch_copy_slices(batch_id: int, size: int) -> list[tuple[str, int, int, int, int]]:
