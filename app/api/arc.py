@@ -13,7 +13,7 @@ from app.api.schemas import BaseSchema, Enum, ListArgsSchema, Text, envelope, li
 from app.api.setup import allow, association_for, caller
 from app.arc import appeals, policies, services
 from app.arc.models import ArcLetter, ArcRequest
-from app.core.errors import NotFound
+from app.core.errors import NotFound, ValidationError
 from app.core.listing import paginate
 from app.extensions import db
 
@@ -182,6 +182,10 @@ class ArcRequests(MethodView):
         association_for(aid)
         statement = services.visible_query(caller(), aid).options(*_LIST_LOADS)
         status = args.pop("status")
+        if status is not None and status not in STATUSES:
+            raise ValidationError(
+                "status", _("Choose one of: %(codes)s.", codes=", ".join(STATUSES))
+            )
         if status:
             statement = statement.where(ArcRequest.status == status)
         page = paginate(
