@@ -47,6 +47,8 @@ def windows(requests: Sequence[ArcRequest]) -> dict[int, Window]:
     same statements for 2 rows as for 50)."""
     letters = {}
     for request in requests:
+        if arc_profile(request.association.compliance_profile).appeal_days is None:
+            continue  # no time set by the law: nothing to read
         letter = _denial_letter(request)
         if letter is not None and letter.id is not None:
             letters[request.id] = letter.id
