@@ -405,6 +405,7 @@ def test_texas_denial_is_not_confirmed_mailed_without_its_tracking_number(
     tx, body = _tx_denied(world, api, app)
     batch = _batch_of(api, world, tx)
     assert batch["notice_count"] == 1 and batch["letter_ids"] == []
+    assert batch["tracking_required"] == [body["letter_id"]]
     url = f"/api/v1/letter-batches/{batch['id']}/confirm"
     refused = api(world.manager).post(url, json={})
     assert refused.status_code == 422, refused.get_json()
@@ -475,7 +476,7 @@ def test_california_denial_is_mailed_without_a_tracking_number(world, api, app):
     text = " ".join(pdfs.pdf_text(api(world.owner).get(body["letter_url"]).data).split())
     assert "CERTIFIED MAIL" not in text and "sent to you by certified mail" not in text
     batch = _batch_of(api, world, world.a)
-    assert batch["notice_count"] == 1
+    assert batch["notice_count"] == 1 and batch["tracking_required"] == []
     confirmed = api(world.manager).post(f"/api/v1/letter-batches/{batch['id']}/confirm", json={})
     assert confirmed.status_code == 200, confirmed.get_json()
     assert confirmed.get_json()["status"] == "mailed"
