@@ -393,7 +393,18 @@ def get_batch(batch_id: int) -> LetterBatch:
 
 
 def _tracking(tracking_numbers: dict | None) -> dict[str, str]:
-    return {str(k): str(v).strip() for k, v in (tracking_numbers or {}).items() if str(v).strip()}
+    given = {k: v for k, v in (tracking_numbers or {}).items() if v is not None}
+    # A number is text or digits; anything else (an object, a list, true) is refused rather
+    # than kept as its Python spelling.
+    bad = sorted(
+        str(k) for k, v in given.items() if isinstance(v, bool) or not isinstance(v, str | int)
+    )
+    if bad:
+        raise ValidationError(
+            "tracking_numbers",
+            _("Send each tracking number as text (letters %(ids)s).", ids=", ".join(bad)),
+        )
+    return {str(k): str(v).strip() for k, v in given.items() if str(v).strip()}
 
 
 def missing_tracking(batch: LetterBatch, tracking_numbers: dict | None) -> list[Letter]:

@@ -443,6 +443,27 @@ def test_texas_denial_is_not_confirmed_mailed_without_its_tracking_number(
     assert again["appeal_by"] is not None
 
 
+def test_a_tracking_number_that_is_not_text_is_refused(world, api, app):
+    tx, body = _tx_denied(world, api, app)
+    batch = _batch_of(api, world, tx)
+    url = f"/api/v1/letter-batches/{batch['id']}/confirm"
+    for value in ({"n": 1}, ["9407"], True):
+        refused = api(world.manager).post(
+            url, json={"tracking_numbers": {str(body["letter_id"]): value}}
+        )
+        assert refused.status_code == 422, (value, refused.get_json())
+        assert "as text" in refused.get_json()["errors"]["tracking_numbers"][0]
+    digits = api(world.manager).post(
+        url, json={"tracking_numbers": {str(body["letter_id"]): 94071111}}
+    )
+    assert digits.status_code == 200, digits.get_json()
+    with app.app_context():
+        from app.arc.models import ArcLetter
+        from app.extensions import db
+
+        assert db.session.get(ArcLetter, body["letter_id"]).tracking_number == "94071111"
+
+
 def test_a_tracking_number_for_a_letter_of_another_batch_is_refused(world, api, app):
     tx, body = _tx_denied(world, api, app)
     batch = _batch_of(api, world, tx)
