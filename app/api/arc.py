@@ -7,12 +7,13 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields
+from sqlalchemy.orm import immediateload, selectinload
 
 from app.api.schemas import BaseSchema, Enum, ListArgsSchema, Text, envelope, list_schema
 from app.api.setup import allow, association_for, caller
 from app.arc import appeals, policies, services
 from app.arc.models import ArcLetter, ArcRequest
-from app.core.errors import NotFound
+from app.core.errors import NotFound, ValidationError
 from app.core.listing import paginate
 from app.extensions import db
 
@@ -113,11 +114,37 @@ class ArcRequestSchema(BaseSchema):
     appeal = fields.Nested(AppealSchema, allow_none=True)
 
 
-def _appeal_by(request: ArcRequest) -> str | None:
+def _appeal_by(request: ArcRequest | _Listed) -> str | None:
     if request.status != "denied":
         return None
-    last_day = appeals.window(request).last_day
-    return last_day.isoformat() if last_day else None
+    time = request.window if isinstance(request, _Listed) else appeals.window(request)
+    return time.last_day.isoformat() if time.last_day else None
+
+
+class _Listed:
+    """A request of a list page with its appeal window, read for the whole page at once
+    (``appeals.windows``); every other attribute is the request's."""
+
+    __slots__ = ("_request", "window")
+
+    def __init__(self, request: ArcRequest, window: appeals.Window | None):
+        self._request = request
+        self.window = window
+
+    def __getattr__(self, name: str):
+        return getattr(self._request, name)
+
+
+# What a listed request's JSON carries, loaded for the whole page: one statement per
+# collection, whatever the number of rows. The association is attached as the rows load:
+# the page is dumped after the view returned, when nothing else holds it.
+_LIST_LOADS = (
+    selectinload(ArcRequest.files),
+    selectinload(ArcRequest.messages),
+    selectinload(ArcRequest.letters),
+    selectinload(ArcRequest.appeal),
+    immediateload(ArcRequest.association),
+)
 
 
 class ArcListArgs(ListArgsSchema):
@@ -153,8 +180,12 @@ class ArcRequests(MethodView):
     def get(self, args, aid):
         """Staff and the committee: every request; owners: their own units'."""
         association_for(aid)
-        statement = services.visible_query(caller(), aid)
+        statement = services.visible_query(caller(), aid).options(*_LIST_LOADS)
         status = args.pop("status")
+        if status is not None and status not in STATUSES:
+            raise ValidationError(
+                "status", _("Choose one of: %(codes)s.", codes=", ".join(STATUSES))
+            )
         if status:
             statement = statement.where(ArcRequest.status == status)
         page = paginate(
@@ -165,7 +196,8 @@ class ArcRequests(MethodView):
             tiebreak=ArcRequest.id,
             **args,
         )
-        return envelope(page, lambda r: r)
+        times = appeals.windows([r for r in page.items if r.status == "denied"])
+        return envelope(page, lambda r: _Listed(r, times.get(r.id)))
 
     @blp.doc(requestBody=SUBMIT)
     @blp.response(201, ArcRequestSchema)

@@ -49,6 +49,19 @@ class BatchSchema(BaseSchema):
         lambda b: count_in_batch(b.id),
         metadata={"description": "printed notice copies in the batch (one per mail delivery)"},
     )
+    tracking_required = fields.Function(
+        lambda b: (
+            [le.id for le in batches.missing_tracking(b, None)]
+            + [c.id for c in batches.certified_copies(b)]
+        ),
+        metadata={
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "the letters the profile sends by certified mail (TX: notices of "
+            "violation, 209.006; notices of an architectural denial, 209.00505(d)): confirming "
+            "needs a tracking number for each of these ids",
+        },
+    )
 
 
 class ConfirmSchema(BaseSchema):

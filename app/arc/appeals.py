@@ -4,8 +4,9 @@ denial was mailed), and the board's answer comes in its own letter."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -40,22 +41,40 @@ def _denial_letter(request: ArcRequest) -> ArcLetter | None:
     return denials[-1] if denials else None
 
 
-def window(request: ArcRequest) -> Window:
-    """Return the time the owner has to appeal the denial of ``request``."""
-    association = request.association
+def windows(requests: Sequence[ArcRequest]) -> dict[int, Window]:
+    """Return the time to appeal of each request, by request id, reading when the notices
+    of the denials were mailed in one statement for them all (a list of requests runs the
+    same statements for 2 rows as for 50)."""
+    letters = {}
+    for request in requests:
+        if arc_profile(request.association.compliance_profile).appeal_days is None:
+            continue  # no time set by the law: nothing to read
+        letter = _denial_letter(request)
+        if letter is not None and letter.id is not None:
+            letters[request.id] = letter.id
+    mailed: dict[int, datetime] = {}
+    if letters:
+        rows = db.session.execute(
+            select(Delivery.subject_id, func.min(Delivery.sent_at))
+            .where(
+                Delivery.subject_type == "arc_letter",
+                Delivery.subject_id.in_(set(letters.values())),
+                Delivery.status == Status.MAILED,
+            )
+            .group_by(Delivery.subject_id)
+        )
+        mailed = {subject_id: sent_at for subject_id, sent_at in rows if sent_at is not None}
+    found = {}
+    for request in requests:
+        mailed_at = mailed.get(letters.get(request.id))
+        found[request.id] = _window(request.association, mailed_at)
+    return found
+
+
+def _window(association, mailed_at: datetime | None) -> Window:
     profile = arc_profile(association.compliance_profile)
     if profile.appeal_days is None:
         return Window(None, None, None, "")
-    letter = _denial_letter(request)
-    mailed_at = None
-    if letter is not None and letter.id is not None:
-        mailed_at = db.session.execute(
-            select(func.min(Delivery.sent_at)).where(
-                Delivery.subject_type == "arc_letter",
-                Delivery.subject_id == letter.id,
-                Delivery.status == Status.MAILED,
-            )
-        ).scalar_one_or_none()
     if mailed_at is None:
         return Window(profile.appeal_days, None, None, profile.appeal_rule)
     mailed_on = mailed_at.astimezone(clock.zone(association.time_zone)).date()
@@ -65,6 +84,11 @@ def window(request: ArcRequest) -> Window:
         mailed_on + timedelta(days=profile.appeal_days),
         profile.appeal_rule,
     )
+
+
+def window(request: ArcRequest) -> Window:
+    """Return the time the owner has to appeal the denial of ``request``."""
+    return windows([request])[request.id]
 
 
 def appeal(request: ArcRequest, *, message, actor: User) -> ArcAppeal:
@@ -111,11 +135,13 @@ def appeal(request: ArcRequest, *, message, actor: User) -> ArcAppeal:
     return row
 
 
-def can_appeal(user: User | None, request: ArcRequest) -> bool:
-    """The unit's owner appeals a denial, once, while the law's time for it runs."""
-    return policies.can_appeal(user, request) and not window(request).closed(
-        today(request.association)
-    )
+def can_appeal(user: User | None, request: ArcRequest, time: Window | None = None) -> bool:
+    """The unit's owner appeals a denial, once, while the law's time for it runs (``time``:
+    the request's window, when the caller read it already)."""
+    if not policies.can_appeal(user, request):
+        return False
+    time = time if time is not None else window(request)
+    return not time.closed(today(request.association))
 
 
 def appeal_decided(row: ArcAppeal, *, granted: bool) -> None:

@@ -8,11 +8,14 @@ import hashlib
 from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.arc.models import ArcLetter, ArcRequest
 from app.arc.profiles import DEEMED_WORDING, arc_profile
 from app.compliance.letter_pdf import render_letter
 from app.compliance.letters import letter_language
+from app.compliance.profiles import ARC_DENIAL
 from app.core import clock, formatting
 from app.delivery import services as delivery
 from app.extensions import db
@@ -24,12 +27,20 @@ def _title(kind: str) -> str:
     return _("Decision on your appeal") if kind == "appeal" else _("Architectural decision")
 
 
+def _owners(request: ArcRequest) -> list[str]:
+    return [m.user.name for m in request.unit.memberships if m.role == "owner" and m.user]
+
+
+def _owner_names(request: ArcRequest) -> str:
+    return ", ".join(_owners(request)) or _("Owner of record")
+
+
 def letter_context(request: ArcRequest, kind: str, language: str) -> dict:
     """Return the plain values of a decision letter, in ``language``."""
     association = request.association
     unit = request.unit
     profile = arc_profile(association.compliance_profile)
-    owners = [m.user.name for m in unit.memberships if m.role == "owner" and m.user]
+    owners = _owners(request)
     mailing = unit.mailing_address or unit.street_address.replace(", ", "\n", 1)
     denied = request.status == "denied"
     issued_on = clock.today(association.time_zone)
@@ -51,7 +62,11 @@ def letter_context(request: ArcRequest, kind: str, language: str) -> dict:
             "email": association.office_email,
             "portal": association.portal_url,
         },
-        "certified": denied and profile.denial_certified,
+        # The notice of a denial, where the profile sends it by certified mail (TX).
+        "certified": denied and kind == "decision" and profile.denial_certified,
+        "sent_wording": str(profile.denial_sent_wording)
+        if denied and kind == "decision" and profile.denial_certified
+        else "",
         "recipient_lines": [", ".join(owners) or _("Owner of record"), *mailing.splitlines()],
         "owner_names": ", ".join(owners) or _("Owner of record"),
         "issued_on": formatting.long_date(issued_on),
@@ -161,6 +176,38 @@ def _print(deliveries) -> bytes:
     return out.getvalue()
 
 
+def _printed(letter_ids: list[int]) -> list[delivery.PrintedLetter]:
+    """The decision letters among a mailing batch's printed copies: a denial's notice is
+    the compliance profiles' ``arc_denial`` (TX: certified mail, 209.00505(d))."""
+    rows = db.session.scalars(
+        select(ArcLetter)
+        .where(ArcLetter.id.in_(letter_ids))
+        .options(
+            selectinload(ArcLetter.request).selectinload(ArcRequest.unit),
+        )
+    ).all()
+    return [
+        delivery.PrintedLetter(
+            id=letter.id,
+            kind=ARC_DENIAL if _is_denial(letter) else f"arc_{letter.kind}",
+            unit=letter.request.unit.label,
+            recipient=_owner_names(letter.request),
+            tracking_number=letter.tracking_number,
+        )
+        for letter in rows
+    ]
+
+
+def _is_denial(letter: ArcLetter) -> bool:
+    """A decision letter that denied the request (an appeal may have approved it since)."""
+    return letter.kind == "decision" and (letter.certified or letter.request.decision == "denied")
+
+
+def _tracked(numbers: dict[int, str]) -> None:
+    for letter in db.session.scalars(select(ArcLetter).where(ArcLetter.id.in_(numbers))):
+        letter.tracking_number = numbers[letter.id]
+
+
 def _open_url(letter_id: int) -> str:
     letter = db.session.get(ArcLetter, letter_id)
     return url_for("arc.request", aid=letter.association_id, request_id=letter.request_id)
@@ -172,5 +219,7 @@ delivery.register(
         title=lambda letter_id: _("Architectural decision letter %(id)d", id=letter_id),
         open_url=_open_url,
         print_copies=_print,
+        letters=_printed,
+        tracked=_tracked,
     )
 )

@@ -191,6 +191,8 @@ class ArcLetter(db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     language: Mapped[str] = mapped_column(String(8), default="en")
     certified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A certified letter's tracking number, given when its mailing batch is confirmed.
+    tracking_number: Mapped[str | None] = mapped_column(String(60))
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     sha256: Mapped[str] = mapped_column(String(64))
     # A letter in another language keeps its English rendering beside it, with its own

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from app.compliance.profiles import ARC_DENIAL, profile_of
+
 
 @dataclass(frozen=True)
 class ArcProfile:
@@ -18,13 +20,20 @@ class ArcProfile:
     denial_reasons_rule: str
     # What a denial letter tells the owner about asking the board again.
     denial_wording: object
-    # A denial goes by certified mail (TX 209.00505(d): certified mail, hand delivery or
-    # electronic delivery; the letter is printed for certified mail and e-mailed).
-    denial_certified: bool = False
+    # How the letter says the notice of a denial is sent, where the compliance profile
+    # sends it by certified mail (its ``certified_mail`` holds ``arc_denial``).
+    denial_sent_wording: object = ""
     # Days the owner has to ask for the hearing / reconsideration, where the law sets them,
     # counted from the day the notice of the denial was mailed, and the rule that says so.
     appeal_days: int | None = None
     appeal_rule: object = ""
+
+    @property
+    def denial_certified(self) -> bool:
+        """Tell whether a denial's notice goes by certified mail, with its tracking number
+        (TX 209.00505(d): certified mail, hand delivery or electronic delivery; the rule
+        and its citation are the compliance profile's, ``certified_mail_rules``)."""
+        return ARC_DENIAL in profile_of(self.code).certified_mail
 
 
 DEFAULT = ArcProfile(
@@ -65,7 +74,10 @@ TX = ArcProfile(
         "days before. Request it through the owner portal or in writing to the management "
         "office."
     ),
-    denial_certified=True,
+    denial_sent_wording=_l(
+        "Property Code 209.00505(d): this notice of the denial is sent to you by certified "
+        "mail; a copy is also in the owner portal."
+    ),
     appeal_days=30,
     appeal_rule=_l(
         "Property Code 209.00505(d)(2): the owner may request a hearing on or before the "

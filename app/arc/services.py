@@ -247,7 +247,12 @@ def _tell_owners(request: ArcRequest, subject: str, body: str) -> None:
 
 def withdraw(request: ArcRequest, *, actor: User) -> ArcRequest:
     """Take an undecided request back (the owner or the manager)."""
-    if not (policies.owns(actor, request) or policies.can_review(actor, request.association_id)):
+    from app.auth import policies as auth_policies
+
+    # The owner or the manager (api.md): the committee that reviews it does not take an
+    # owner's request back.
+    manager = auth_policies.is_manager(actor, request.association_id)
+    if not (policies.owns(actor, request) or manager):
         raise NotAllowed(_("Only the unit's owners or the manager withdraw a request."))
     if request.status != ArcStatus.SUBMITTED:
         raise Conflict(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy.orm import selectinload
 
 from app.arc import appeals, policies, services
 from app.arc.forms import (
@@ -46,6 +47,9 @@ def requests(aid: int):
     require(policies.can_see_all(user, aid) or policies.can_submit(user, aid))
     settings = services.settings_of(aid)
     form = None
+    status = 200
+    if request.method == "POST":
+        require(auth_policies.is_manager(user, aid))  # only the manager sets the period
     if auth_policies.is_manager(user, aid):
         form = SettingsForm(
             review_days=settings.review_days, deemed_approved=settings.deemed_approved
@@ -61,11 +65,15 @@ def requests(aid: int):
             except DomainError as error:
                 db.session.rollback()
                 apply_errors(form, error, {422: "review_days"})
+                status = error.status
             else:
                 db.session.commit()
                 flash(_("Saved the review settings."), "success")
                 return redirect(url_for("arc.requests", aid=aid))
-    statement = services.visible_query(user, aid)
+        elif request.method == "POST":
+            status = 422
+    # The page shows each request's unit: loaded for the whole page at once.
+    statement = services.visible_query(user, aid).options(selectinload(ArcRequest.unit))
     due = request.args.get("due") == "1"
     if due:
         statement = statement.where(services.due_soon_condition(services.today(association)))
@@ -87,7 +95,7 @@ def requests(aid: int):
         settings=settings,
         form=form,
         can_submit=policies.can_submit(user, aid),
-    )
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -104,6 +112,7 @@ def new(aid: int):
         units = [u for u in db.session.scalars(select_units(aid)) if u.id in owned]
     form = RequestForm()
     form.unit_id.choices = [(str(u.id), f"{u.label} — {u.street_address}") for u in units]
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         files = [(f.filename, f.read()) for f in (form.files.data or []) if f and f.filename]
         try:
@@ -118,6 +127,7 @@ def new(aid: int):
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error, {413: "files", 415: "files", 403: "unit_id"})
+            status = error.status
         else:
             db.session.commit()
             flash(
@@ -128,7 +138,7 @@ def new(aid: int):
                 "success",
             )
             return redirect(url_for("arc.request", aid=aid, request_id=created.id))
-    return render_template("arc/new.html", association=association, form=form)
+    return render_template("arc/new.html", association=association, form=form), status
 
 
 def select_units(aid: int):
@@ -155,7 +165,10 @@ def request_page(aid: int, request_id: int):
         "appeal": appeal_form,
         "withdraw": withdraw_form,
     }
-    if action in forms and forms[action].validate_on_submit():
+    status = 200
+    if action in forms and not forms[action].validate_on_submit():
+        status = 422  # shown again with what was typed and the error beside its field
+    elif action in forms:
         form = forms[action]
         try:
             if action == "message":
@@ -183,6 +196,7 @@ def request_page(aid: int, request_id: int):
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error)
+            status = error.status
             found = _request(aid, request_id)
         else:
             db.session.commit()
@@ -191,6 +205,7 @@ def request_page(aid: int, request_id: int):
     elif action is not None and action not in forms:
         return redirect(url_for("arc.request", aid=aid, request_id=request_id))
     profile = arc_profile(association.compliance_profile)
+    time = appeals.window(found)  # read once: the appeal form and its note both show it
     return render_template(
         "arc/request.html",
         association=association,
@@ -205,11 +220,11 @@ def request_page(aid: int, request_id: int):
         can_decide=policies.can_review(user, aid)
         and found.status == ArcStatus.SUBMITTED
         and found.proposed is None,
-        can_appeal=appeals.can_appeal(user, found),
-        appeal_window=appeals.window(found),
+        can_appeal=appeals.can_appeal(user, found, time),
+        appeal_window=time,
         can_withdraw=policies.can_withdraw(user, found),
         profile=profile,
-    )
+    ), status
 
 
 bp.add_url_rule(

@@ -18,6 +18,8 @@ from app.core.formatting import long_date, money
 
 PER_VIOLATION = "per_violation"
 AGGREGATE = "aggregate"
+# The letter kind of an architectural denial's notice (app/arc), for ``certified_mail``.
+ARC_DENIAL = "arc_denial"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class Profile:
     no_fine_after_cure: bool = False
     fine_caps: tuple[FineCap, ...] = ()
     certified_mail: frozenset[str] = field(default_factory=frozenset)
+    # Why a kind of ``certified_mail`` goes by certified mail, where it is not the profile's
+    # own citation (an architectural denial: TX Property Code 209.00505(d)).
+    certified_mail_rules: dict[str, str] = field(default_factory=dict)
     requested_hearing_within_days: int | None = None
     decision_letter_days: int | None = None
     evidence_packet_days: int | None = None
@@ -116,7 +121,15 @@ PROFILES: dict[str, Profile] = {
         "Texas",
         "Property Code §§ 209.006, 209.007",
         10,
-        certified_mail=frozenset({"violation"}),
+        certified_mail=frozenset({"violation", ARC_DENIAL}),
+        certified_mail_rules={
+            ARC_DENIAL: "Property Code 209.00505(d): a written notice of the denial must be "
+            "provided to the owner by certified mail, hand delivery, or electronic delivery. "
+            "The association sends it by certified mail, with its tracking number (a copy is "
+            "also in the owner portal, and e-mailed to owners who chose e-mail), since the "
+            "owner's 30 days to request a hearing run from the date the notice was mailed "
+            "(209.00505(d)(2)).",
+        },
         requested_hearing_within_days=30,
         evidence_packet_days=10,
         evidence_packet_rule="Property Code 209.007(f): not later than 10 days before the "

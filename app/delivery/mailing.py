@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from app.delivery.models import Delivery, Method, Status
-from app.delivery.subjects import _KINDS
+from app.delivery.subjects import _KINDS, PrintedLetter
 from app.extensions import db
 
 
@@ -60,6 +60,41 @@ def print_batch(batch_id: int) -> list[bytes]:
         if kind is not None and kind.print_copies is not None:
             pdfs.append(kind.print_copies(group))
     return pdfs
+
+
+def printed_letters(batch_id: int) -> list[PrintedLetter]:
+    """Return the letters among a batch's printed copies (each once), by letter number."""
+    rows = db.session.execute(
+        select(Delivery.subject_type, Delivery.subject_id)
+        .where(Delivery.batch_id == batch_id)
+        .distinct()
+    ).all()
+    ids: dict[str, list[int]] = {}
+    for subject_type, subject_id in rows:
+        ids.setdefault(subject_type, []).append(subject_id)
+    found = []
+    for subject_type, subject_ids in ids.items():
+        kind = _KINDS.get(subject_type)
+        if kind is not None and kind.letters is not None:
+            found += kind.letters(sorted(subject_ids))
+    return sorted(found, key=lambda letter: letter.id)
+
+
+def letters_tracked(batch_id: int, tracking: dict[int, str]) -> None:
+    """The batch's printed letters were mailed: keep the tracking numbers given for them."""
+    rows = db.session.execute(
+        select(Delivery.subject_type, Delivery.subject_id)
+        .where(Delivery.batch_id == batch_id)
+        .distinct()
+    ).all()
+    by_kind: dict[str, dict[int, str]] = {}
+    for subject_type, subject_id in rows:
+        if subject_id in tracking:
+            by_kind.setdefault(subject_type, {})[subject_id] = tracking[subject_id]
+    for subject_type, numbers in by_kind.items():
+        kind = _KINDS.get(subject_type)
+        if kind is not None and kind.tracked is not None:
+            kind.tracked(numbers)
 
 
 def batch_copy_slices(batch_id: int, size: int) -> list[tuple[str, int, int, int, int]]:

@@ -22,9 +22,11 @@ from app.delivery.mailing import (
     batch_mailed,
     batch_released,
     count_in_batch,
+    letters_tracked,
     mailed,
     print_batch,
     print_batch_slice,
+    printed_letters,
     take_for_batch,
     withdrawn,
 )
@@ -44,13 +46,14 @@ from app.delivery.reads import (
     unread_recipients,
 )
 from app.delivery.sending import CHUNK, Email, Outcome, Recipient, deliver, methods_for, recipients
-from app.delivery.subjects import SubjectKind, kind_of, register
+from app.delivery.subjects import PrintedLetter, SubjectKind, kind_of, register
 
 __all__ = [
     "CHUNK",
     "SECONDARY_MAX",
     "Email",
     "Outcome",
+    "PrintedLetter",
     "Recipient",
     "SubjectKind",
     "batch_copy_slices",
@@ -62,6 +65,7 @@ __all__ = [
     "deliveries_query",
     "is_recipient",
     "kind_of",
+    "letters_tracked",
     "mailed",
     "mark_read",
     "methods_for",
@@ -69,6 +73,7 @@ __all__ = [
     "preferences_dict",
     "print_batch",
     "print_batch_slice",
+    "printed_letters",
     "read_ids",
     "recipients",
     "register",

@@ -18,6 +18,23 @@ class SubjectKind:
     title: Callable[[int], str]
     open_url: Callable[[int], str]
     print_copies: Callable[[list[Delivery]], bytes] | None = None
+    # Printed letters (not notices): what each subject id is, for the mailing batch's
+    # certified-mail check (``printed_letters``), and where their tracking numbers go.
+    letters: Callable[[list[int]], list[PrintedLetter]] | None = None
+    tracked: Callable[[dict[int, str]], None] | None = None
+
+
+@dataclass(frozen=True)
+class PrintedLetter:
+    """A letter printed from its mail deliveries: ``id`` is its letter number (the key of its
+    tracking number), ``kind`` the letter kind a compliance profile may send by certified
+    mail (``Profile.certified_mail``)."""
+
+    id: int
+    kind: str
+    unit: str
+    recipient: str
+    tracking_number: str | None = None
 
 
 _KINDS: dict[str, SubjectKind] = {}

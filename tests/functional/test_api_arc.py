@@ -258,6 +258,7 @@ def test_texas_appeal_at_a_meeting_and_certified_denial(world, api, app):
     created = body
     text = " ".join(pdfs.pdf_text(api(world.owner).get(body["letter_url"]).data).split())
     assert "CERTIFIED MAIL" in text and "209.00505" in text and "30th day" in text
+    assert "this notice of the denial is sent to you by certified mail" in text
     appealed = (
         api(world.owner)
         .post(
@@ -360,7 +361,8 @@ def test_texas_appeal_within_30_days_of_mailing(world, api, app, login_as, days_
     assert body["status"] == "denied" and body["appeal_by"] is None
     batch = api(world.manager).post(f"/api/v1/associations/{tx.id}/letter-batches", json={})
     confirmed = api(world.manager).post(
-        f"/api/v1/letter-batches/{batch.get_json()['id']}/confirm", json={}
+        f"/api/v1/letter-batches/{batch.get_json()['id']}/confirm",
+        json={"tracking_numbers": {str(body["letter_id"]): "9407 1111 2222 3333 4444"}},
     )
     assert confirmed.status_code == 200, confirmed.get_json()
     mailed_on = clock.today(tx.time_zone)
@@ -386,3 +388,116 @@ def test_texas_appeal_within_30_days_of_mailing(world, api, app, login_as, days_
         )
     else:
         assert "You may ask for a hearing until" in text
+
+
+def _batch_of(api, world, association) -> dict:
+    made = api(world.manager).post(f"/api/v1/associations/{association.id}/letter-batches", json={})
+    assert made.status_code == 202, made.get_json()
+    return api(world.manager).get(f"/api/v1/letter-batches/{made.get_json()['id']}").get_json()
+
+
+def test_texas_denial_is_not_confirmed_mailed_without_its_tracking_number(
+    world, api, app, login_as
+):
+    """TX 209.00505(d): the notice of the denial goes by certified mail (the profile's
+    choice among certified mail, hand delivery and electronic delivery), so its batch is
+    confirmed only with the letter's tracking number, on the API and on the page."""
+    tx, body = _tx_denied(world, api, app)
+    batch = _batch_of(api, world, tx)
+    assert batch["notice_count"] == 1 and batch["letter_ids"] == []
+    assert batch["tracking_required"] == [body["letter_id"]]
+    url = f"/api/v1/letter-batches/{batch['id']}/confirm"
+    refused = api(world.manager).post(url, json={})
+    assert refused.status_code == 422, refused.get_json()
+    detail = str(refused.get_json())
+    assert "certified mail" in detail and f"letter {body['letter_id']}" in detail
+    assert "unit 7" in detail
+    page_url = f"/associations/{tx.id}/compliance/batches/{batch['id']}"
+    page = login_as(world.manager).get(page_url)
+    text = page.get_data(as_text=True)
+    assert f'name="tracking-{body["letter_id"]}"' in text and "Architectural denial" in text
+    posted = login_as(world.manager).post(page_url, data={f"tracking-{body['letter_id']}": " "})
+    assert posted.status_code == 422
+    assert "Certified mail: enter the tracking number" in posted.get_data(as_text=True)
+    # Nothing was marked mailed: the appeal's 30 days have not begun.
+    again = api(world.owner).get(f"/api/v1/arc-requests/{body['id']}").get_json()
+    assert again["appeal_by"] is None
+    assert (
+        api(world.manager).get(f"/api/v1/letter-batches/{batch['id']}").get_json()["status"]
+        == "done"
+    )
+    accepted = api(world.manager).post(
+        url, json={"tracking_numbers": {str(body["letter_id"]): "9407 1111 2222 3333 4444"}}
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    assert accepted.get_json()["status"] == "mailed"
+    with app.app_context():
+        from app.arc.models import ArcLetter
+        from app.extensions import db
+
+        letter = db.session.get(ArcLetter, body["letter_id"])
+        assert letter.tracking_number == "9407 1111 2222 3333 4444"
+    text = login_as(world.manager).get(page_url).get_data(as_text=True)
+    assert "9407 1111 2222 3333 4444" in text
+    again = api(world.owner).get(f"/api/v1/arc-requests/{body['id']}").get_json()
+    assert again["appeal_by"] is not None
+
+
+def test_a_tracking_number_that_is_not_text_is_refused(world, api, app):
+    tx, body = _tx_denied(world, api, app)
+    batch = _batch_of(api, world, tx)
+    url = f"/api/v1/letter-batches/{batch['id']}/confirm"
+    for value in ({"n": 1}, ["9407"], True):
+        refused = api(world.manager).post(
+            url, json={"tracking_numbers": {str(body["letter_id"]): value}}
+        )
+        assert refused.status_code == 422, (value, refused.get_json())
+        assert "as text" in refused.get_json()["errors"]["tracking_numbers"][0]
+    digits = api(world.manager).post(
+        url, json={"tracking_numbers": {str(body["letter_id"]): 94071111}}
+    )
+    assert digits.status_code == 200, digits.get_json()
+    with app.app_context():
+        from app.arc.models import ArcLetter
+        from app.extensions import db
+
+        assert db.session.get(ArcLetter, body["letter_id"]).tracking_number == "94071111"
+
+
+def test_a_tracking_number_for_a_letter_of_another_batch_is_refused(world, api, app):
+    tx, body = _tx_denied(world, api, app)
+    batch = _batch_of(api, world, tx)
+    refused = api(world.manager).post(
+        f"/api/v1/letter-batches/{batch['id']}/confirm",
+        json={
+            "tracking_numbers": {
+                str(body["letter_id"]): "9407 1",
+                str(body["letter_id"] + 999): "9407 2",
+            }
+        },
+    )
+    assert refused.status_code == 422
+    assert f"Letters {body['letter_id'] + 999} are not in this batch" in str(refused.get_json())
+
+
+def test_california_denial_is_mailed_without_a_tracking_number(world, api, app):
+    """CA Civil Code 4765 names no way of sending the decision: no tracking number."""
+    created = _submit(api, world.owner, world).get_json()
+    proposed = api(world.manager).post(
+        f"/api/v1/arc-requests/{created['id']}/decision",
+        json={"decision": "denied", "reasons": "Panels must not face the street."},
+    )
+    for voter in (world.board, world.board2):
+        api(voter).post(
+            f"/api/v1/approvals/{proposed.get_json()['approval_id']}/votes",
+            json={"choice": "approve"},
+        )
+    body = api(world.owner).get(f"/api/v1/arc-requests/{created['id']}").get_json()
+    assert body["status"] == "denied"
+    text = " ".join(pdfs.pdf_text(api(world.owner).get(body["letter_url"]).data).split())
+    assert "CERTIFIED MAIL" not in text and "sent to you by certified mail" not in text
+    batch = _batch_of(api, world, world.a)
+    assert batch["notice_count"] == 1 and batch["tracking_required"] == []
+    confirmed = api(world.manager).post(f"/api/v1/letter-batches/{batch['id']}/confirm", json={})
+    assert confirmed.status_code == 200, confirmed.get_json()
+    assert confirmed.get_json()["status"] == "mailed"

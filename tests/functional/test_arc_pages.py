@@ -73,12 +73,12 @@ def test_new_request_keeps_input_on_bad_file(arc, client):
         content_type="multipart/form-data",
     )
     text = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 415
     assert "must be a PDF, JPEG or PNG file" in text and "A cedar fence." in text
     empty = client.post(
         f"/associations/{arc.a.id}/arc/new", data={"unit_id": str(arc.owner_unit.id)}
     )
-    assert empty.status_code == 200 and "This field is required." in empty.get_data(as_text=True)
+    assert empty.status_code == 422 and "This field is required." in empty.get_data(as_text=True)
     login(client, arc.board)
     assert client.get(f"/associations/{arc.a.id}/arc/new").status_code == 403
 
@@ -99,7 +99,7 @@ def test_request_page_per_role_and_journey(arc, client):
     denied = client.post(
         location, data={"action": "decision", "d-decision": "denied", "d-reasons": ""}
     )
-    assert denied.status_code == 200 and "4765" in denied.get_data(as_text=True)
+    assert denied.status_code == 422 and "4765" in denied.get_data(as_text=True)
     proposed = client.post(
         location,
         data={
@@ -151,7 +151,7 @@ def test_owner_withdraws(arc, client):
 def test_manager_saves_settings_and_dashboard_counts_due(arc, client):
     login(client, arc.manager)
     bad = client.post(f"/associations/{arc.a.id}/arc/", data={"review_days": "0"})
-    assert bad.status_code == 200 and "Number must be between 1 and 365" in bad.get_data(
+    assert bad.status_code == 422 and "Number must be between 1 and 365" in bad.get_data(
         as_text=True
     )
     saved = client.post(

@@ -236,7 +236,9 @@ def batch(aid: int, batch_id: int):
                 confirm=ConfirmForm(),
                 refresh=False,
                 typed=tracking,
-                missing={le.id for le in batches.missing_tracking(batch, tracking)},
+                missing={le.id for le in batches.missing_tracking(batch, tracking)}
+                | {c.id for c in batches.missing_copies(batch, tracking)},
+                copies=batches.certified_copies(batch),
             ), error.status
         db.session.commit()
         flash(_("Marked %(n)d letters mailed.", n=batch.letter_count), "success")
@@ -250,6 +252,7 @@ def batch(aid: int, batch_id: int):
         refresh=batch.status in ("queued", "running"),
         typed={},
         missing=set(),
+        copies=batches.certified_copies(batch),
     )
 
 
