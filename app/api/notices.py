@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.api.schemas import BaseSchema, Enum, ListArgsSchema, Text, envelope, list_schema
 from app.api.setup import allow, association_for, caller
@@ -94,7 +95,21 @@ class NoticeSchema(BaseSchema):
 
 
 def _reach(notice: Notice) -> tuple[int, int]:
-    return delivery.counts(publication.SUBJECT, [notice.id]).get(notice.id, (0, 0))
+    """(recipients, readers): counted for the whole page at once by the list (``_with_reach``),
+    else for this notice alone."""
+    reach = getattr(notice, "_api_reach", None)
+    if reach is None:
+        reach = delivery.counts(publication.SUBJECT, [notice.id]).get(notice.id, (0, 0))
+        notice._api_reach = reach
+    return reach
+
+
+def _with_reach(notices: list[Notice]) -> list[Notice]:
+    """Count the page's recipients and readers in two statements, whatever its length."""
+    reach = delivery.counts(publication.SUBJECT, [n.id for n in notices])
+    for notice in notices:
+        notice._api_reach = reach.get(notice.id, (0, 0))
+    return notices
 
 
 class MyNoticeSchema(BaseSchema):
@@ -199,12 +214,13 @@ class Notices(MethodView):
         association_for(aid)
         allow(notice_policies.can_see_all(caller(), aid))
         page = paginate(
-            reading.notice_list_query(aid),
+            reading.notice_list_query(aid).options(selectinload(Notice.units)),
             sortable={"created": Notice.id},
             direction="desc",
             tiebreak=Notice.id,
             **args,
         )
+        _with_reach(page.items)
         return envelope(page, lambda n: n)
 
     @blp.arguments(NoticeCreateSchema)

@@ -383,3 +383,27 @@ def test_annual_request_once_a_year(world, api, app):
     )
     assert notice["delivery"] == "individual"
     assert "You do not have to give us an e-mail address" in notice["body_html"]
+
+
+def test_the_list_counts_recipients_and_readers_for_the_whole_page_at_once(world, api, app):
+    from tests.queries import counted_queries
+
+    def listed():
+        with counted_queries(app) as statements:
+            response = api(world.manager).get(f"/api/v1/associations/{world.a.id}/notices")
+        assert response.status_code == 200
+        return response.json["items"], len(statements)
+
+    for number in range(2):
+        assert _post(api, world.manager, world.a.id, title=f"Notice {number}").status_code == 201
+    few_items, few = listed()
+    for number in range(2, 8):
+        assert _post(api, world.manager, world.a.id, title=f"Notice {number}").status_code == 201
+    many_items, many = listed()
+    assert (len(few_items), len(many_items)) == (2, 8)
+    assert many == few
+    # the counts themselves: every notice reached the association's owners, none read yet
+    assert {(item["recipients"], item["read_count"]) for item in many_items} == {
+        (few_items[0]["recipients"], 0)
+    }
+    assert few_items[0]["recipients"] > 0
