@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 from app.associations.models import Association
 from app.auth.models import User
 from app.compliance.letter_delivery import letters_mailed
-from app.compliance.models import BatchStatus, Letter, LetterBatch, LetterBatchChunk
+from app.compliance.letter_models import BatchStatus, Letter, LetterBatch, LetterBatchChunk
 from app.compliance.profiles import profile_of
 from app.core import audit, clock, jobs, pdf, storage
 from app.core.errors import InvalidTransition, NotFound, ValidationError
@@ -39,18 +39,17 @@ def _record(
 
 def create_batch(association: Association, *, actor: User) -> LetterBatch:
     """Take every issued letter that is neither mailed nor in an open batch; build in a job."""
-    letters = list(
-        db.session.scalars(
-            select(Letter)
-            .where(
-                Letter.association_id == association.id,
-                Letter.mailed_at.is_(None),
-                Letter.batch_id.is_(None),
-                Letter.voided_at.is_(None),
-            )
-            .order_by(Letter.id)
-            .with_for_update()
-        )
+    # The letters are taken by their ids (locked, so that a second batch started at the same
+    # moment waits and finds none), then moved into the batch by one UPDATE: no Letter row
+    # is loaded, whatever the batch's size.
+    waiting = (
+        Letter.association_id == association.id,
+        Letter.mailed_at.is_(None),
+        Letter.batch_id.is_(None),
+        Letter.voided_at.is_(None),
+    )
+    letter_ids = list(
+        db.session.scalars(select(Letter.id).where(*waiting).order_by(Letter.id).with_for_update())
     )
     last = db.session.scalar(
         select(func.max(LetterBatch.number)).where(LetterBatch.association_id == association.id)
@@ -58,28 +57,32 @@ def create_batch(association: Association, *, actor: User) -> LetterBatch:
     batch = LetterBatch(
         association_id=association.id,
         number=(last or 0) + 1,
-        letter_count=len(letters),
+        letter_count=len(letter_ids),
         created_by_id=actor.id,
         created_at=clock.now(),
-        status=BatchStatus.QUEUED.value if letters else BatchStatus.DONE.value,
-        finished_at=None if letters else clock.now(),
+        status=BatchStatus.QUEUED.value if letter_ids else BatchStatus.DONE.value,
+        finished_at=None if letter_ids else clock.now(),
     )
     db.session.add(batch)
     db.session.flush()
-    for letter in letters:
-        letter.batch_id = batch.id
-    db.session.flush()
+    for start in range(0, len(letter_ids), 1000):  # exactly the letters taken
+        db.session.execute(
+            update(Letter)
+            .where(Letter.id.in_(letter_ids[start : start + 1000]))
+            .values(batch_id=batch.id)
+            .execution_options(synchronize_session="fetch")
+        )
     copies = delivery.take_for_batch(association.id, batch.id)  # printed notices
-    if copies and not letters:
+    if copies and not letter_ids:
         batch.status, batch.finished_at = BatchStatus.QUEUED.value, None
     _record(
         batch,
         "batch.created",
-        _("Started a mailing batch of %(n)d letters", n=len(letters)),
+        _("Started a mailing batch of %(n)d letters", n=len(letter_ids)),
         actor=actor,
-        data={"letter_ids": [letter.id for letter in letters], "notice_copies": copies},
+        data={"letter_ids": letter_ids, "notice_copies": copies},
     )
-    if letters or copies:
+    if letter_ids or copies:
         jobs.enqueue("compliance.build_batch", batch.id)
     return batch
 

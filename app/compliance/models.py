@@ -28,16 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
-
-# BatchStatus, LetterBatch, LetterBatchChunk: re-exported for app/compliance/batches.py, which
-# still imports them from here.
-from app.compliance.letter_models import (  # noqa: F401
-    BatchStatus,
-    Letter,
-    LetterBatch,
-    LetterBatchChunk,
-    _in,
-)
+from app.compliance.letter_models import Letter, _in
 from app.core.types import UTCDateTime
 from app.extensions import db
 
