@@ -69,6 +69,16 @@ def _evidence(request: ArcRequest) -> dict:
     }
 
 
+def _decision_words(code: str | None) -> str:
+    """Return a proposed decision in words (the stored code is ``approved_with_conditions``)."""
+    words = {
+        "approved": _("approved"),
+        "approved_with_conditions": _("approved with conditions"),
+        "denied": _("denied"),
+    }
+    return words.get(code or "", code or "")
+
+
 class ArcRequestSubject(SubjectKind):
     """A proposed decision on an architectural request: the committee decides it online
     where the association has one, else the board under the venue rules (contracts')."""
@@ -118,7 +128,7 @@ class ArcRequestSubject(SubjectKind):
             (_("Request"), subject.title),
             (_("Description"), subject.description),
             (_("Decide by"), formatting.long_date(subject.decide_by)),
-            (_("Proposed decision"), subject.proposed or ""),
+            (_("Proposed decision"), _decision_words(subject.proposed)),
             (_("Files"), ", ".join(f.filename for f in subject.files) or _("none")),
         ]
         if subject.proposed_reasons:

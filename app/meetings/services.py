@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.approvals import services as approvals
@@ -45,11 +46,11 @@ TEXT_MAX = 2000
 SCHEDULE_HOOKS: list = []
 
 KIND_WORDS = {
-    "board": "Board meeting",
-    "special_board": "Special board meeting",
-    "executive": "Executive session of the board",
-    "annual": "Annual meeting of the members",
-    "special": "Special meeting of the members",
+    "board": _l("Board meeting"),
+    "special_board": _l("Special board meeting"),
+    "executive": _l("Executive session of the board"),
+    "annual": _l("Annual meeting of the members"),
+    "special": _l("Special meeting of the members"),
 }
 
 
