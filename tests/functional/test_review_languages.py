@@ -1,0 +1,163 @@
+"""A Russian and a Danish reader's pages: stored codes (an agenda item's kind, a vote, a board
+office, the kind of record a decision is about, its threshold, a billing period) show in
+words of the reader's language; list counts are translated; an audit entry keeps its English
+summary as recorded (it is hashed into the chain) with its action's translated label beside.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.auth.models import User
+from app.core import clock
+from app.extensions import db
+from tests.functional.test_api_meetings import NOW, _meeting, _submit_budget, ca  # noqa: F401
+from tests.languages import WORDS, speaking
+
+REVIEW = {
+    "ru": {
+        "President": "Председатель",
+        "Treasurer": "Казначей",
+        "Unit added": "Помещение добавлено",
+        "Action": "Действие",
+        "Yes": "Да",
+        "Board meeting": "Заседание правления",
+        "Open the %(kind)s": "Открыть: %(kind)s",
+        "Budget": "Бюджет",
+        "majority": "большинство",
+        ("%(num)d result", "%(num)d results"): (
+            "%(num)d результат",
+            "%(num)d результата",
+            "%(num)d результатов",
+        ),
+    },
+    "da": {
+        "President": "Formand",
+        "Treasurer": "Kasserer",
+        "Unit added": "Bolig tilføjet",
+        "Action": "Beslutning",
+        "Yes": "Ja",
+        "Board meeting": "Bestyrelsesmøde",
+        "Open the %(kind)s": "Åbn %(kind)s",
+        "Budget": "Budget",
+        "majority": "flertal",
+        ("%(num)d result", "%(num)d results"): ("%(num)d resultat", "%(num)d resultater"),
+    },
+}
+
+
+@pytest.fixture
+def reviewed(app, tmp_path):
+    """The app offering the tiny catalogs plus the words these pages need."""
+    words = {lang: {**WORDS.get(lang, {}), **REVIEW.get(lang, {})} for lang in WORDS}
+    with speaking(app, tmp_path / "translations", words) as offered:
+        yield offered
+
+
+def _reads(app, user, language: str) -> None:
+    # A signed-in person's own choice wins over the browser's; the page is asked with the
+    # same Accept-Language as well.
+    with app.app_context():
+        db.session.get(User, user.id).language = language
+        db.session.commit()
+
+
+def _page(client, path: str, language: str) -> str:
+    response = client.get(path, headers={"Accept-Language": language})
+    assert response.status_code == 200, path
+    text = response.get_data(as_text=True)
+    assert f'<html lang="{language}">' in text
+    return text
+
+
+@pytest.mark.parametrize("language", ["ru", "da"])
+def test_the_dashboard_names_board_offices_and_labels_the_recorded_activity(
+    language, reviewed, world, app, api, login_as
+):
+    created = api(world.manager).post(
+        f"/api/v1/associations/{world.a.id}/units",
+        json={"label": "7A", "street_address": "7 Elm Street"},
+    )
+    assert created.status_code == 201, created.get_json()
+    _reads(app, world.manager, language)
+    page = _page(login_as(world.manager), f"/associations/{world.a.id}/", language)
+    words = REVIEW[language]
+    assert f"— {words['President']}" in page and f"— {words['Treasurer']}" in page
+    assert "— president" not in page and "— treasurer" not in page
+    # The summary stays as recorded, in English, marked as such; its action's label is
+    # in the reader's language beside it.
+    recent = re.search(r"Mona Manager: (.*?)</li>", page)[1]
+    assert words["Unit added"] in recent and 'lang="en"' in recent
+    # The list count below a list is translated (templates/_macros is extracted too).
+    units = _page(login_as(world.manager), f"/associations/{world.a.id}/units", language)
+    count = "2 результата" if language == "ru" else "2 resultater"  # 12B and 7A
+    assert count in units and "2 results" not in units
+
+
+@pytest.mark.parametrize("language", ["ru", "da"])
+def test_the_meeting_page_shows_an_items_kind_and_the_votes_in_words(
+    language,
+    reviewed,
+    ca,  # noqa: F811
+    app,
+    api,
+    login_as,
+):
+    meeting = _meeting(api, ca)
+    client = login_as(ca.secretary)
+    base = f"/associations/{ca.a.id}/meetings/{meeting['id']}"
+    client.post(
+        f"{base}/agenda",
+        data={
+            "item-title": "Pool hours",
+            "item-kind": "action",
+            "item-executive_topic": "",
+            "item-added_under": "",
+        },
+    )
+    clock.freeze(NOW + timedelta(days=10))
+    client = login_as(ca.secretary)
+    for person in (ca.board, ca.board2, ca.secretary):
+        client.post(f"{base}/attendance", data={"user_id": person.id, "present": "1"})
+    item_id = api(ca.manager).get(f"/api/v1/meetings/{meeting['id']}").get_json()["agenda"][0]["id"]
+    client.post(
+        f"{base}/motions",
+        data={
+            "text": "Open at 7",
+            "agenda_item_id": item_id,
+            "moved_by": ca.board.id,
+            "seconded_by": ca.board2.id,
+        },
+    )
+    motion_id = (
+        api(ca.manager).get(f"/api/v1/meetings/{meeting['id']}").get_json()["motions"][0]["id"]
+    )
+    client.post(f"{base}/motions/{motion_id}/votes", data={"user_id": ca.board.id, "choice": "yes"})
+    _reads(app, ca.secretary, language)
+    page = _page(client, base, language)
+    words = REVIEW[language]
+    assert f">{words['Board meeting']}" in page and ">Board meeting" not in page
+    assert f'<span class="badge text-bg-light">{words["Action"]}</span>' in page
+    assert '<span class="badge text-bg-light">action</span>' not in page
+    assert f"Bea Board: {words['Yes']}" in page and "Bea Board: yes" not in page
+
+
+@pytest.mark.parametrize("language", ["ru", "da"])
+def test_a_decision_page_names_its_subject_and_threshold_in_the_readers_language(
+    language,
+    reviewed,
+    ca,  # noqa: F811
+    app,
+    api,
+    login_as,
+):
+    request_id = _submit_budget(api, ca)
+    _reads(app, ca.board, language)
+    page = _page(login_as(ca.board), f"/associations/{ca.a.id}/approvals/{request_id}", language)
+    words = REVIEW[language]
+    opener = "Открыть: бюджет" if language == "ru" else "Åbn budget"
+    assert opener in page and "Open the budget" not in page
+    assert words["majority"] in page and "majority" not in page
