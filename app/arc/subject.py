@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.approvals.subjects import SubjectKind, register
 from app.arc import policies
 from app.arc.models import ArcAppeal, ArcRequest
+from app.arc.services import decision_words
 from app.auth import policies as auth_policies
 from app.auth.models import Membership
 from app.core import formatting
@@ -69,16 +70,6 @@ def _evidence(request: ArcRequest) -> dict:
     }
 
 
-def _decision_words(code: str | None) -> str:
-    """Return a proposed decision in words (the stored code is ``approved_with_conditions``)."""
-    words = {
-        "approved": _("approved"),
-        "approved_with_conditions": _("approved with conditions"),
-        "denied": _("denied"),
-    }
-    return words.get(code or "", code or "")
-
-
 class ArcRequestSubject(SubjectKind):
     """A proposed decision on an architectural request: the committee decides it online
     where the association has one, else the board under the venue rules (contracts')."""
@@ -96,7 +87,7 @@ class ArcRequestSubject(SubjectKind):
             "Architectural request: %(title)s at unit %(unit)s (%(decision)s)",
             title=subject.title,
             unit=subject.unit.label,
-            decision=subject.proposed,
+            decision=decision_words(subject.proposed),
         )
 
     def voters(self, subject: ArcRequest) -> set[int] | None:
@@ -128,7 +119,7 @@ class ArcRequestSubject(SubjectKind):
             (_("Request"), subject.title),
             (_("Description"), subject.description),
             (_("Decide by"), formatting.long_date(subject.decide_by)),
-            (_("Proposed decision"), _decision_words(subject.proposed)),
+            (_("Proposed decision"), decision_words(subject.proposed)),
             (_("Files"), ", ".join(f.filename for f in subject.files) or _("none")),
         ]
         if subject.proposed_reasons:

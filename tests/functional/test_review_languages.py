@@ -28,6 +28,8 @@ REVIEW = {
         "Open the %(kind)s": "Открыть: %(kind)s",
         "Budget": "Бюджет",
         "majority": "большинство",
+        "approved with conditions": "одобрено с условиями",
+        "Architectural request decided": "Решение по архитектурной заявке принято",
         ("%(num)d result", "%(num)d results"): (
             "%(num)d результат",
             "%(num)d результата",
@@ -44,6 +46,8 @@ REVIEW = {
         "Open the %(kind)s": "Åbn %(kind)s",
         "Budget": "Budget",
         "majority": "flertal",
+        "approved with conditions": "godkendt med vilkår",
+        "Architectural request decided": "Byggeansøgning afgjort",
         ("%(num)d result", "%(num)d results"): ("%(num)d resultat", "%(num)d resultater"),
     },
 }
@@ -161,3 +165,37 @@ def test_a_decision_page_names_its_subject_and_threshold_in_the_readers_language
     opener = "Открыть: бюджет" if language == "ru" else "Åbn budget"
     assert opener in page and "Open the budget" not in page
     assert words["majority"] in page and "majority" not in page
+
+
+@pytest.mark.parametrize("language", ["ru", "da"])
+def test_an_architectural_decision_reads_in_words_not_its_code(
+    language, reviewed, world, app, api, login_as
+):
+    rid = (
+        api(world.owner)
+        .post(
+            f"/api/v1/associations/{world.a.id}/arc-requests",
+            json={"unit_id": world.owner_unit.id, "title": "Pergola", "description": "Cedar."},
+        )
+        .get_json()["id"]
+    )
+    proposed = api(world.manager).post(
+        f"/api/v1/arc-requests/{rid}/decision",
+        json={"decision": "approved_with_conditions", "conditions": "Black frames only."},
+    )
+    approval_id = proposed.get_json()["approval_id"]
+    words = REVIEW[language]
+    _reads(app, world.board, language)
+    page = _page(
+        login_as(world.board), f"/associations/{world.a.id}/approvals/{approval_id}", language
+    )
+    assert words["approved with conditions"] in page
+    assert "approved_with_conditions" not in page  # neither in the title nor the summary
+    for voter in (world.board, world.board2):
+        api(voter).post(f"/api/v1/approvals/{approval_id}/votes", json={"choice": "approve"})
+    # The audit log keeps the summary recorded in English, in words, beside its label.
+    _reads(app, world.manager, language)
+    log = _page(login_as(world.manager), f"/associations/{world.a.id}/audit", language)
+    assert words["Architectural request decided"] in log
+    assert "“Pergola”: approved with conditions" in log
+    assert "approved_with_conditions" not in log
