@@ -29,6 +29,7 @@ REVIEW = {
         "Budget": "Бюджет",
         "majority": "большинство",
         "approved with conditions": "одобрено с условиями",
+        "Deficit": "Дефицит",
         "Architectural request decided": "Решение по архитектурной заявке принято",
         ("%(num)d result", "%(num)d results"): (
             "%(num)d результат",
@@ -47,6 +48,7 @@ REVIEW = {
         "Budget": "Budget",
         "majority": "flertal",
         "approved with conditions": "godkendt med vilkår",
+        "Deficit": "Underskud",
         "Architectural request decided": "Byggeansøgning afgjort",
         ("%(num)d result", "%(num)d results"): ("%(num)d resultat", "%(num)d resultater"),
     },
@@ -91,10 +93,10 @@ def test_the_dashboard_names_board_offices_and_labels_the_recorded_activity(
     words = REVIEW[language]
     assert f"— {words['President']}" in page and f"— {words['Treasurer']}" in page
     assert "— president" not in page and "— treasurer" not in page
-    # The summary stays as recorded, in English, marked as such; its action's label is
-    # in the reader's language beside it.
+    # The summary stays as recorded (in English); its action's label is in the reader's
+    # language beside it.
     recent = re.search(r"Mona Manager: (.*?)</li>", page)[1]
-    assert words["Unit added"] in recent and 'lang="en"' in recent
+    assert words["Unit added"] in recent and "7A" in recent
     # The list count below a list is translated (templates/_macros is extracted too).
     units = _page(login_as(world.manager), f"/associations/{world.a.id}/units", language)
     count = "2 результата" if language == "ru" else "2 resultater"  # 12B and 7A
@@ -165,6 +167,17 @@ def test_a_decision_page_names_its_subject_and_threshold_in_the_readers_language
     opener = "Открыть: бюджет" if language == "ru" else "Åbn budget"
     assert opener in page and "Open the budget" not in page
     assert words["majority"] in page and "majority" not in page
+    # The check's warnings are kept as written at submission (English here), each with
+    # the kind of warning in the reader's words; the manager's budget page says the same.
+    deficit = re.search(r'<li data-warning="deficit">(.*?)</li>', page, re.S)[1]
+    assert f"<strong>{words['Deficit']}:</strong> The budget shows a deficit" in deficit
+    with app.app_context():
+        from app.approvals.models import ApprovalRequest
+
+        budget_id = db.session.get(ApprovalRequest, request_id).subject_id
+    _reads(app, ca.manager, language)
+    budget = _page(login_as(ca.manager), f"/associations/{ca.a.id}/budgets/{budget_id}", language)
+    assert f"<strong>{words['Deficit']}:</strong> The budget shows a deficit" in budget
 
 
 @pytest.mark.parametrize("language", ["ru", "da"])
