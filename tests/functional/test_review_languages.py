@@ -17,6 +17,9 @@ from app.extensions import db
 from tests.functional.test_api_meetings import NOW, _meeting, _submit_budget, ca  # noqa: F401
 from tests.languages import WORDS, speaking
 
+CA_RULE = (
+    "Civil Code 4910(a): the board takes no action on any item of business outside a board meeting."
+)
 REVIEW = {
     "ru": {
         "President": "Председатель",
@@ -30,6 +33,10 @@ REVIEW = {
         "majority": "большинство",
         "approved with conditions": "одобрено с условиями",
         "Deficit": "Дефицит",
+        CA_RULE: (
+            "Civil Code 4910(a): правление не принимает решений ни по одному вопросу вне "
+            "заседания правления."
+        ),
         "Architectural request decided": "Решение по архитектурной заявке принято",
         ("%(num)d result", "%(num)d results"): (
             "%(num)d результат",
@@ -49,6 +56,10 @@ REVIEW = {
         "majority": "flertal",
         "approved with conditions": "godkendt med vilkår",
         "Deficit": "Underskud",
+        CA_RULE: (
+            "Civil Code 4910(a): bestyrelsen træffer ingen beslutning om noget punkt uden for "
+            "et bestyrelsesmøde."
+        ),
         "Architectural request decided": "Byggeansøgning afgjort",
         ("%(num)d result", "%(num)d results"): ("%(num)d resultat", "%(num)d resultater"),
     },
@@ -212,3 +223,19 @@ def test_an_architectural_decision_reads_in_words_not_its_code(
     assert words["Architectural request decided"] in log
     assert "“Pergola”: approved with conditions" in log
     assert "approved_with_conditions" not in log
+
+
+@pytest.mark.parametrize("language", ["ru", "da"])
+def test_the_venues_page_names_each_decision_and_its_rule_in_the_readers_language(
+    language,
+    reviewed,
+    ca,  # noqa: F811
+    app,
+    login_as,
+):
+    _reads(app, ca.board, language)
+    page = _page(login_as(ca.board), f"/associations/{ca.a.id}/approvals/venues", language)
+    words = REVIEW[language]
+    assert words[CA_RULE] in page and "takes no action" not in page
+    assert f"<td>{words['Budget']}" in page and "<td>budget" not in page
+    assert "<td>arc request" not in page
