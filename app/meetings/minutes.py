@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.approvals import services as approvals
@@ -51,13 +52,19 @@ ADDED_UNDER_WORDS = {
     ),
 }
 ITEM_WORDS = {
-    "action": "action",
-    "report": "report",
-    "special_assessment": "special assessment",
-    "use_rule": "rule change",
+    "action": _l("action"),
+    "report": _l("report"),
+    "special_assessment": _l("special assessment"),
+    "use_rule": _l("rule change"),
 }
-CHOICE_WORDS = {"yes": "Yes", "no": "No", "abstain": "Abstain"}
-APPROVAL_CHOICE_WORDS = {"approve": "Approve", "reject": "Reject", "abstain": "Abstain"}
+CHOICE_WORDS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
+APPROVAL_CHOICE_WORDS = {"approve": _l("Approve"), "reject": _l("Reject"), "abstain": _l("Abstain")}
+REQUEST_STATUS_WORDS = {
+    "pending": _l("pending"),
+    "approved": _l("approved"),
+    "rejected": _l("rejected"),
+    "withdrawn": _l("withdrawn"),
+}
 
 
 def minutes_of(meeting: Meeting) -> MeetingMinutes | None:
@@ -156,6 +163,7 @@ def record(meeting: Meeting, association: Association) -> dict:
                 "id": request.id,
                 "title": request.title,
                 "status": request.status,
+                "status_label": _(REQUEST_STATUS_WORDS.get(request.status, request.status)),
                 "emergency": bool(request.emergency),
                 "decided_here": decided_here,
                 "online": request.venue == "online" or bool(request.emergency),
@@ -319,7 +327,7 @@ def draft_from_record(meeting: Meeting, association: Association) -> str:
                     "Request #%(id)d, “%(title)s”, was %(status)s %(how)s%(on)s.",
                     id=approval["id"],
                     title=approval["title"],
-                    status=approval["status"],
+                    status=approval["status_label"],
                     how=how,
                     on=_(" on %(date)s", date=approval["decided_on"])
                     if approval["decided_on"]
@@ -334,7 +342,7 @@ def draft_from_record(meeting: Meeting, association: Association) -> str:
                     "This item decides request #%(id)d, “%(title)s” (%(status)s).",
                     id=approval["id"],
                     title=approval["title"],
-                    status=approval["status"],
+                    status=approval["status_label"],
                 ),
             ]
         for motion in item["motions"]:

@@ -6,10 +6,12 @@ summary as recorded (it is hashed into the chain) with its action's translated l
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from app.auth.models import User
 from app.core import clock
@@ -33,6 +35,7 @@ REVIEW = {
         "majority": "большинство",
         "approved with conditions": "одобрено с условиями",
         "Deficit": "Дефицит",
+        "action": "решение",
         CA_RULE: (
             "Civil Code 4910(a): правление не принимает решений ни по одному вопросу вне "
             "заседания правления."
@@ -56,6 +59,7 @@ REVIEW = {
         "majority": "flertal",
         "approved with conditions": "godkendt med vilkår",
         "Deficit": "Underskud",
+        "action": "beslutning",
         CA_RULE: (
             "Civil Code 4910(a): bestyrelsen træffer ingen beslutning om noget punkt uden for "
             "et bestyrelsesmøde."
@@ -160,6 +164,14 @@ def test_the_meeting_page_shows_an_items_kind_and_the_votes_in_words(
     assert f'<span class="badge text-bg-light">{words["Action"]}</span>' in page
     assert '<span class="badge text-bg-light">action</span>' not in page
     assert f"Bea Board: {words['Yes']}" in page and "Bea Board: yes" not in page
+    # The meeting's report (PDF) says the item's kind in words too, and its language.
+    client.post(f"{base}/adjourn")
+    report = client.get(f"{base}/report.pdf", headers={"Accept-Language": language})
+    assert report.status_code == 200
+    reader = PdfReader(io.BytesIO(report.data))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert f"Pool hours ({words['action']})" in text and "(action)" not in text
+    assert reader.trailer["/Root"].get("/Lang") == language
 
 
 @pytest.mark.parametrize("language", ["ru", "da"])
