@@ -251,3 +251,29 @@ def test_the_venues_page_names_each_decision_and_its_rule_in_the_readers_languag
     assert words[CA_RULE] in page and "takes no action" not in page
     assert f"<td>{words['Budget']}" in page and "<td>budget" not in page
     assert "<td>arc request" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "More than 12,345 results"), ("ru", "Более 12\xa0345 результатов"),
+     ("da", "Mere end 12.345 resultater")],
+)  # fmt: skip
+def test_a_list_too_long_to_count_says_so_with_the_number_in_the_readers_form(
+    language, shown, app, tmp_path
+):
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    words = {lang: dict(WORDS.get(lang, {})) for lang in WORDS}
+    words["ru"]["More than %(num)s results"] = "Более %(num)s результатов"
+    words["da"]["More than %(num)s results"] = "Mere end %(num)s resultater"
+    page = SimpleNamespace(pages=1, total=12345, total_exact=False)
+    with speaking(app, tmp_path / "translations", words):
+        with app.test_request_context("/"), force_locale(language):
+            html = render_template_string(
+                "{% from '_macros/lists.html' import pagination %}{{ pagination(page) }}",
+                page=page,
+            )
+    assert shown in html
