@@ -270,10 +270,13 @@ def test_a_list_too_long_to_count_says_so_with_the_number_in_the_readers_form(
     words["ru"]["More than %(num)s results"] = "Более %(num)s результатов"
     words["da"]["More than %(num)s results"] = "Mere end %(num)s resultater"
     page = SimpleNamespace(pages=1, total=12345, total_exact=False)
-    with speaking(app, tmp_path / "translations", words):
-        with app.test_request_context("/"), force_locale(language):
-            html = render_template_string(
-                "{% from '_macros/lists.html' import pagination %}{{ pagination(page) }}",
-                page=page,
-            )
+    with (
+        speaking(app, tmp_path / "translations", words),
+        app.test_request_context("/"),
+        force_locale(language),
+    ):
+        html = render_template_string(
+            "{% from '_macros/lists.html' import pagination %}{{ pagination(page) }}",
+            page=page,
+        )
     assert shown in html
