@@ -16,7 +16,13 @@ from pypdf import PdfReader
 from app.auth.models import User
 from app.core import clock
 from app.extensions import db
-from tests.functional.test_api_meetings import NOW, _meeting, _submit_budget, ca  # noqa: F401
+from tests.functional.test_api_meetings import (  # noqa: F401
+    NOW,
+    _meeting,
+    _present,
+    _submit_budget,
+    ca,
+)
 from tests.languages import WORDS, speaking
 
 CA_RULE = (
@@ -36,6 +42,7 @@ REVIEW = {
         "approved with conditions": "одобрено с условиями",
         "Deficit": "Дефицит",
         "action": "решение",
+        "Vote on the motion at the meeting": "Голос по предложению на заседании",
         CA_RULE: (
             "Civil Code 4910(a): правление не принимает решений ни по одному вопросу вне "
             "заседания правления."
@@ -60,6 +67,7 @@ REVIEW = {
         "approved with conditions": "godkendt med vilkår",
         "Deficit": "Underskud",
         "action": "beslutning",
+        "Vote on the motion at the meeting": "Stemme om forslaget på mødet",
         CA_RULE: (
             "Civil Code 4910(a): bestyrelsen træffer ingen beslutning om noget punkt uden for "
             "et bestyrelsesmøde."
@@ -280,3 +288,45 @@ def test_a_list_too_long_to_count_says_so_with_the_number_in_the_readers_form(
             page=page,
         )
     assert shown in html
+
+
+@pytest.mark.parametrize("language", ["ru", "da"])
+def test_votes_taken_from_a_motion_say_so_in_the_readers_language(
+    language,
+    reviewed,
+    ca,  # noqa: F811
+    app,
+    api,
+    login_as,
+):
+    approval_id = _submit_budget(api, ca)
+    meeting = _meeting(api, ca)  # in English: the comment is recorded in English
+    item = api(ca.secretary).post(
+        f"/api/v1/meetings/{meeting['id']}/agenda-items",
+        json={"title": "Adopt the 2028 budget", "approval_id": approval_id},
+    )
+    clock.freeze(NOW + timedelta(days=10))
+    _present(api, ca, meeting, ca.board, ca.board2, ca.secretary)
+    motion = (
+        api(ca.secretary)
+        .post(
+            f"/api/v1/meetings/{meeting['id']}/motions",
+            json={
+                "text": "Adopt the 2028 budget",
+                "agenda_item_id": item.get_json()["id"],
+                "moved_by": ca.board.id,
+                "seconded_by": ca.secretary.id,
+            },
+        )
+        .get_json()
+    )
+    for member in (ca.board, ca.secretary):
+        api(ca.secretary).post(
+            f"/api/v1/motions/{motion['id']}/votes", json={"user_id": member.id, "choice": "yes"}
+        )
+    assert api(ca.board).get(f"/api/v1/approvals/{approval_id}").get_json()["status"] == "approved"
+    _reads(app, ca.board, language)
+    page = _page(login_as(ca.board), f"/associations/{ca.a.id}/approvals/{approval_id}", language)
+    words = REVIEW[language]
+    assert page.count(words["Vote on the motion at the meeting"]) == 2
+    assert "Vote on the motion at the meeting" not in page
