@@ -69,7 +69,7 @@ migrate: setup
 # Extract the strings marked for translation, then bring every catalog up to date (new
 # strings come in untranslated, never guessed: no fuzzy matching).
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs ".* __pycache__" -k _l -k lazy_ngettext:1,2 -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:

@@ -68,12 +68,14 @@ WORDS = {
 }
 
 
-def write_catalogs(directory: Path, words: dict[str, dict[str, str]] = WORDS) -> None:
-    """Write a messages.po per language under ``directory``."""
+def write_catalogs(directory: Path, words: dict[str, dict] = WORDS) -> None:
+    """Write a messages.po per language under ``directory`` (a plural entry is keyed by its
+    (singular, plural) pair and holds a tuple of forms)."""
     for language, entries in words.items():
         catalog = Catalog(locale=language)
         for msgid, msgstr in entries.items():
-            catalog.add(msgid, msgstr, flags=("python-format",) if "%(" in msgid else ())
+            text = msgid[0] if isinstance(msgid, tuple) else msgid
+            catalog.add(msgid, msgstr, flags=("python-format",) if "%(" in text else ())
         target = directory / language / "LC_MESSAGES"
         target.mkdir(parents=True, exist_ok=True)
         with open(target / "messages.po", "wb") as handle:
@@ -81,9 +83,9 @@ def write_catalogs(directory: Path, words: dict[str, dict[str, str]] = WORDS) ->
 
 
 @contextmanager
-def speaking(app, directory: Path):
+def speaking(app, directory: Path, words: dict[str, dict] = WORDS):
     """Let the app offer the tiny catalogs' languages while inside."""
-    write_catalogs(directory)
+    write_catalogs(directory, words)
     compile_catalogs(directory)
     babel = app.extensions["babel"]
     saved = (babel.translation_directories, app.config["LANGUAGES"])

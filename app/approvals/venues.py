@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.core import audit
 from app.core.errors import Conflict, ValidationError
@@ -49,42 +50,52 @@ class VenueRule:
 
 _DOCS = VenueRule(
     ONLINE,
-    "The governing documents allow action by written consent.",
+    _l("The governing documents allow action by written consent."),
     "the governing documents",
 )
 _CA = VenueRule(
     MEETING,
-    "Civil Code 4910(a): the board takes no action on any item of business outside a board "
-    "meeting.",
+    _l(
+        "Civil Code 4910(a): the board takes no action on any item of business outside a board "
+        "meeting."
+    ),
     "Civil Code 4910(a)",
 )
 _TX_MEETING = VenueRule(
     MEETING,
-    "Property Code 209.0051(h): budgets and fines are decided only at an open board meeting "
-    "with notice to owners.",
+    _l(
+        "Property Code 209.0051(h): budgets and fines are decided only at an open board meeting "
+        "with notice to owners."
+    ),
     "Property Code 209.0051(h)",
 )
 _TX_ONLINE = VenueRule(
     ONLINE,
-    "Property Code 209.0051(h): the board may act without a meeting by electronic or "
-    "telephonic vote on other matters; such actions are summarized at the next board meeting.",
+    _l(
+        "Property Code 209.0051(h): the board may act without a meeting by electronic or "
+        "telephonic vote on other matters; such actions are summarized at the next board meeting."
+    ),
     "Property Code 209.0051(h)",
 )
 _FL_BUDGET = VenueRule(
     MEETING,
-    "Florida Statutes 720.303(2): the budget is adopted at a board meeting noticed to members.",
+    _l("Florida Statutes 720.303(2): the budget is adopted at a board meeting noticed to members."),
     "Florida Statutes 720.303(2)",
 )
 _FL_ONLINE = VenueRule(
     ONLINE,
-    "Florida Statutes 720.303(2): the governing documents may allow action without a "
-    "meeting on other matters.",
+    _l(
+        "Florida Statutes 720.303(2): the governing documents may allow action without a "
+        "meeting on other matters."
+    ),
     "Florida Statutes 720.303(2)",
 )
 _FL_FINE = VenueRule(
     COMMITTEE,
-    "Florida Statutes 720.305(2)(b): a fine is confirmed by a committee of at least three "
-    "members who are not directors, officers or employees of the association.",
+    _l(
+        "Florida Statutes 720.305(2)(b): a fine is confirmed by a committee of at least three "
+        "members who are not directors, officers or employees of the association."
+    ),
     "Florida Statutes 720.305(2)(b)",
     fixed=True,
 )
@@ -133,7 +144,7 @@ def venue_table(association: Any) -> list[dict[str, str]]:
                 "kind": kind,
                 "venue": venues[kind],
                 "default": rule.venue,
-                "rule": rule.rule,
+                "rule": str(rule.rule),
                 "follows": FOLLOWS.get(kind, ""),
                 "fixed": rule.fixed,
             }

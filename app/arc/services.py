@@ -29,6 +29,16 @@ TITLE_MAX, TEXT_MAX, MESSAGE_MAX = 200, 10_000, 4_000
 MAX_FILES = 10
 
 
+def decision_words(code: str | None) -> str:
+    """Return a decision in words ("approved with conditions"), not its stored code."""
+    words = {
+        "approved": _("approved"),
+        "approved_with_conditions": _("approved with conditions"),
+        "denied": _("denied"),
+    }
+    return words.get(code or "", code or "")
+
+
 def today(association: Association) -> date:
     """Return today's date in the association's time zone."""
     return clock.today(association.time_zone)
@@ -321,7 +331,11 @@ def propose_decision(request: ArcRequest, *, decision, reasons=None, conditions=
         association_id=request.association_id,
         subject_type="arc_request",
         subject_id=request.id,
-        summary=_("Proposed “%(decision)s” on “%(title)s”", decision=decision, title=request.title),
+        summary=_(
+            "Proposed “%(decision)s” on “%(title)s”",
+            decision=decision_words(decision),
+            title=request.title,
+        ),
         data={"approval_id": approval.id, "decision": decision},
     )
     return approval
@@ -353,7 +367,7 @@ def decide(request: ArcRequest, *, deemed: bool = False, actor: User | None) -> 
         summary=_(
             "“%(title)s”: %(decision)s%(deemed)s",
             title=request.title,
-            decision=request.decision,
+            decision=decision_words(request.decision),
             deemed=_(" (deemed approved: not decided in time)") if deemed else "",
         ),
         data={"decision": request.decision, "letter_id": letter.id, "deemed": deemed},

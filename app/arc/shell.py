@@ -81,4 +81,5 @@ def register(app) -> None:
         lambda aid, id_: url_for("arc.request", aid=aid, request_id=id_),
         _l("Architectural request"),
     )
+    audit.link_records("arc_appeal", None, _l("Appeal of an architectural denial"))
     attention.register_counter("arc.due", due_counts, order=30)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.approvals.subjects import SubjectKind, register
 from app.arc import policies
 from app.arc.models import ArcAppeal, ArcRequest
+from app.arc.services import decision_words
 from app.auth import policies as auth_policies
 from app.auth.models import Membership
 from app.core import formatting
@@ -86,7 +87,7 @@ class ArcRequestSubject(SubjectKind):
             "Architectural request: %(title)s at unit %(unit)s (%(decision)s)",
             title=subject.title,
             unit=subject.unit.label,
-            decision=subject.proposed,
+            decision=decision_words(subject.proposed),
         )
 
     def voters(self, subject: ArcRequest) -> set[int] | None:
@@ -118,7 +119,7 @@ class ArcRequestSubject(SubjectKind):
             (_("Request"), subject.title),
             (_("Description"), subject.description),
             (_("Decide by"), formatting.long_date(subject.decide_by)),
-            (_("Proposed decision"), subject.proposed or ""),
+            (_("Proposed decision"), decision_words(subject.proposed)),
             (_("Files"), ", ".join(f.filename for f in subject.files) or _("none")),
         ]
         if subject.proposed_reasons:

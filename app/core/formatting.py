@@ -46,6 +46,18 @@ def money(value) -> str:
     return f"{sign}${abs(amount):,.2f}"
 
 
+def number(value) -> str:
+    """Print a whole number: 12,345 in English, the locale's grouping otherwise (12 345)."""
+    if value is None:
+        return ""
+    lang = language()
+    if lang != "en":
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=lang)
+    return f"{value:,}"
+
+
 def long_date(value: date | datetime | None, time_zone: str | None = None) -> str:
     """Print a date as March 4, 2027 (a datetime first moves to the time zone)."""
     if value is None:

@@ -313,6 +313,7 @@ def register_request_hooks(app: Flask) -> None:
         lambda v, where=None: formatting.long_datetime(v, _tz(where)), "datetimefmt"
     )
     app.add_template_filter(formatting.money, "money")
+    app.add_template_filter(formatting.number, "number")
     app.add_template_filter(i18n.name_of, "language_name")
 
     @app.context_processor

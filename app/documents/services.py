@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.associations.models import Association
@@ -17,13 +18,13 @@ from app.documents.models import Category, Document, Visibility
 from app.extensions import db
 
 CATEGORY_LABELS = {
-    "ccrs": "CC&Rs",
-    "bylaws": "Bylaws",
-    "rules": "Rules",
-    "policy": "Policies",
-    "financial": "Financial",
-    "insurance": "Insurance",
-    "other": "Other",
+    "ccrs": _l("CC&Rs"),
+    "bylaws": _l("Bylaws"),
+    "rules": _l("Rules"),
+    "policy": _l("Policies"),
+    "financial": _l("Financial"),
+    "insurance": _l("Insurance"),
+    "other": _l("Other"),
 }
 
 

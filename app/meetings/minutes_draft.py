@@ -116,7 +116,7 @@ def draft_from_record(meeting: Meeting, association: Association) -> str:
                     "Request #%(id)d, “%(title)s”, was %(status)s %(how)s%(on)s.",
                     id=approval["id"],
                     title=approval["title"],
-                    status=approval["status"],
+                    status=approval["status_label"],
                     how=how,
                     on=_(" on %(date)s", date=approval["decided_on"])
                     if approval["decided_on"]
@@ -131,7 +131,7 @@ def draft_from_record(meeting: Meeting, association: Association) -> str:
                     "This item decides request #%(id)d, “%(title)s” (%(status)s).",
                     id=approval["id"],
                     title=approval["title"],
-                    status=approval["status"],
+                    status=approval["status_label"],
                 ),
             ]
         for motion in item["motions"]:

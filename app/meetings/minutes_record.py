@@ -5,6 +5,7 @@ it carries."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.approvals.models import ApprovalRequest
@@ -27,13 +28,19 @@ ADDED_UNDER_WORDS = {
     ),
 }
 ITEM_WORDS = {
-    "action": "action",
-    "report": "report",
-    "special_assessment": "special assessment",
-    "use_rule": "rule change",
+    "action": _l("action"),
+    "report": _l("report"),
+    "special_assessment": _l("special assessment"),
+    "use_rule": _l("rule change"),
 }
-CHOICE_WORDS = {"yes": "Yes", "no": "No", "abstain": "Abstain"}
-APPROVAL_CHOICE_WORDS = {"approve": "Approve", "reject": "Reject", "abstain": "Abstain"}
+CHOICE_WORDS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
+APPROVAL_CHOICE_WORDS = {"approve": _l("Approve"), "reject": _l("Reject"), "abstain": _l("Abstain")}
+REQUEST_STATUS_WORDS = {
+    "pending": _l("pending"),
+    "approved": _l("approved"),
+    "rejected": _l("rejected"),
+    "withdrawn": _l("withdrawn"),
+}
 
 
 def _names(association_id: int, ids) -> dict[int, str]:
@@ -118,6 +125,7 @@ def record(meeting: Meeting, association: Association) -> dict:
                 "id": request.id,
                 "title": request.title,
                 "status": request.status,
+                "status_label": _(REQUEST_STATUS_WORDS.get(request.status, request.status)),
                 "emergency": bool(request.emergency),
                 "decided_here": decided_here,
                 "online": request.venue == "online" or bool(request.emergency),

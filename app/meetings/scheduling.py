@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.approvals import services as approvals
 from app.approvals.models import ApprovalRequest
@@ -29,11 +30,11 @@ from app.notices.writing import create_notice
 SCHEDULE_HOOKS: list = []
 
 KIND_WORDS = {
-    "board": "Board meeting",
-    "special_board": "Special board meeting",
-    "executive": "Executive session of the board",
-    "annual": "Annual meeting of the members",
-    "special": "Special meeting of the members",
+    "board": _l("Board meeting"),
+    "special_board": _l("Special board meeting"),
+    "executive": _l("Executive session of the board"),
+    "annual": _l("Annual meeting of the members"),
+    "special": _l("Special meeting of the members"),
 }
 
 

@@ -242,7 +242,7 @@ def expiring(association: Association, within_days: int = 60, *, on: date | None
     certificates = [
         {
             "vendor": certificate.vendor.name,
-            "kind": KIND_LABELS.get(certificate.kind, certificate.kind),
+            "kind": str(KIND_LABELS.get(certificate.kind, certificate.kind)),
             "carrier": certificate.carrier,
             "policy_number": certificate.policy_number,
             "coverage": certificate.coverage_amount,

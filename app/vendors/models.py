@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -38,12 +39,12 @@ class InsuranceKind(enum.StrEnum):
 
 
 KIND_LABELS = {
-    "general_liability": "General liability",
-    "workers_comp": "Workers' compensation",
-    "auto": "Auto",
-    "umbrella": "Umbrella",
-    "professional": "Professional liability",
-    "other": "Other",
+    "general_liability": _l("General liability"),
+    "workers_comp": _l("Workers' compensation"),
+    "auto": _l("Auto"),
+    "umbrella": _l("Umbrella"),
+    "professional": _l("Professional liability"),
+    "other": _l("Other"),
 }
 
 

@@ -31,6 +31,12 @@ def _request_behind(contract: Contract) -> RequestForProposals | None:
     return None
 
 
+def _billing_words(code: str) -> str:
+    """Return how often a price is paid in words ("a month"), not its code ("monthly")."""
+    words = {"annual": _("a year"), "monthly": _("a month"), "one_time": _("once")}
+    return words.get(code, code)
+
+
 class ContractSubject(SubjectKind):
     """Approving a contract; members with a declared interest in the vendor are recused."""
 
@@ -55,7 +61,10 @@ class ContractSubject(SubjectKind):
         check = insurance.compliance(subject.vendor, subject.association)
         return [
             (_("Vendor"), subject.vendor.name),
-            (_("Amount"), f"{formatting.money(subject.amount)} ({subject.billing})"),
+            (
+                _("Amount"),
+                f"{formatting.money(subject.amount)} {_billing_words(subject.billing)}",
+            ),
             (
                 _("Term"),
                 f"{formatting.long_date(subject.start_date)} – "
