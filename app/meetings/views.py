@@ -13,7 +13,6 @@ from sqlalchemy import select
 from app.approvals.models import ApprovalRequest
 from app.auth import policies as auth_policies
 from app.auth.models import User
-from app.compliance.profiles import EXECUTIVE_TOPICS, meeting_rules
 from app.core import clock
 from app.core.errors import DomainError, NotFound
 from app.core.formatting import long_datetime
@@ -33,6 +32,7 @@ from app.meetings.forms import (
     SubmitToBoardForm,
 )
 from app.meetings.models import Meeting, MeetingStatus
+from app.meetings.profiles import EXECUTIVE_TOPICS, meeting_rules
 
 
 def _board(aid: int) -> list[tuple[int, str, str]]:
