@@ -24,6 +24,7 @@ OPEN_BATCH = (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.DONE, BatchSt
 def record_event(
     batch: LetterBatch, action: str, summary: str, *, actor: User | None, data=None
 ) -> None:
+    """Write an entry of the batch's audit trail."""
     audit.record(
         action,
         actor=actor,
