@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.compliance import batches, ladder
+from app.compliance import batch_mailing, batches, ladder
 from app.core import clock, job_registry, jobs
 from app.delivery import services as delivery
 from app.delivery.models import Delivery
@@ -73,7 +73,7 @@ def test_letters_are_delivered_to_portal_mail_and_email_by_preference(world):
     batch = batches.create_batch(world.a, actor=world.manager)
     db.session.commit()
     db.session.refresh(batch)
-    batches.confirm_batch(batch, tracking_numbers=None, actor=world.manager)
+    batch_mailing.confirm_batch(batch, tracking_numbers=None, actor=world.manager)
     db.session.commit()
     db.session.refresh(by_method["mail"])
     assert by_method["mail"].status == "mailed"
