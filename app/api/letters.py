@@ -17,7 +17,7 @@ from app.api.setup import allow, association_for, caller
 from app.arc.models import LETTER_KIND as ARC_LETTER
 from app.compliance import batch_mailing, batches, ladder, letter_bodies, voids, wording
 from app.compliance import policies as compliance_policies
-from app.compliance.letter_models import Letter
+from app.compliance.letter_models import Letter, LetterBatch
 from app.core import letter_numbers, storage
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.pdf import pdf_response
@@ -235,7 +235,7 @@ class Templates(MethodView):
 
 def batch_for(batch_id: int, *, write: bool = False):
     """Return a batch of an association the caller manages or sits on the board of."""
-    batch = db.session.get(batches.LetterBatch, batch_id)
+    batch = db.session.get(LetterBatch, batch_id)
     if batch is None:
         raise NotFound(_("No such mailing batch."))
     association_for(batch.association_id)
