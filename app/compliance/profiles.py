@@ -113,7 +113,8 @@ PROFILES: dict[str, Profile] = {
             "imposed (§ 5855(c)). The board will notify you of its decision in writing "
             "within 15 days.",
             "fine": "This written decision is given within 15 days of the board's decision "
-            "(Civil Code § 5855).",
+            "(Civil Code § 5855(f)). If you do not agree with it, you may request internal "
+            "dispute resolution with the association (Civil Code §§ 5855(d), 5910).",
         },
     ),
     "TX": Profile(

@@ -70,19 +70,26 @@ STATUTE_WORDING = {
     ("CA", "fine"): {
         "es": (
             "La presente notificación escrita de la decisión se entrega dentro de los 15 días "
-            "siguientes a la resolución de la junta directiva (Civil Code § 5855)."
+            "siguientes a la resolución de la junta directiva (Civil Code § 5855(f)). Si no "
+            "está de acuerdo con ella, puede solicitar a la asociación un procedimiento interno "
+            "de resolución de controversias (Civil Code §§ 5855(d), 5910)."
         ),
         "it": (
             "La presente comunicazione scritta della decisione viene inviata entro 15 giorni "
-            "dalla delibera del consiglio di amministrazione (Civil Code § 5855)."
+            "dalla delibera del consiglio di amministrazione (Civil Code § 5855(f)). Se non è "
+            "d'accordo, può chiedere all'associazione una procedura interna di risoluzione "
+            "delle controversie (Civil Code §§ 5855(d), 5910)."
         ),
         "da": (
             "Denne skriftlige afgørelse gives inden for 15 dage efter bestyrelsens beslutning "
-            "(Civil Code § 5855)."
+            "(Civil Code § 5855(f)). Er du uenig i den, kan du anmode foreningen om intern "
+            "tvistløsning (Civil Code §§ 5855(d), 5910)."
         ),
         "ru": (
             "Настоящее письменное уведомление о решении направляется в течение 15 дней после "
-            "принятия решения правлением (Civil Code § 5855)."
+            "принятия решения правлением (Civil Code § 5855(f)). Если Вы не согласны с ним, Вы "
+            "можете обратиться в ассоциацию с просьбой о внутреннем урегулировании спора "
+            "(Civil Code §§ 5855(d), 5910)."
         ),
     },
     # --- Texas -------------------------------------------------------------------------------

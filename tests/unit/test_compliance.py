@@ -364,6 +364,9 @@ def test_fine_goes_to_the_board_and_the_owner_is_recused(world):
     letter = ladder.issue_letter(violation, "fine", actor=world.manager)
     text = pdf_text(letter.pdf)
     assert "Notice of fine" in text and "$50.00" in text and "Bins left out" in text
+    # California: the owner who disagrees may ask for internal dispute resolution (5855(d)).
+    words = " ".join(text.split())
+    assert "request internal dispute resolution" in words and "5855(d), 5910" in words
 
 
 @pytest.mark.parametrize(
