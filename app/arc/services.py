@@ -15,6 +15,7 @@ from app.arc.models import (
     ArcSettings,
     ArcStatus,
     Decision,
+    status_words,
 )
 from app.arc.profiles import arc_profile
 from app.associations.models import Association, Unit
@@ -266,7 +267,10 @@ def withdraw(request: ArcRequest, *, actor: User) -> ArcRequest:
         raise NotAllowed(_("Only the unit's owners or the manager withdraw a request."))
     if request.status != ArcStatus.SUBMITTED:
         raise Conflict(
-            _("Only an undecided request can be withdrawn; this one is %(s)s.", s=request.status)
+            _(
+                "Only an undecided request can be withdrawn; this one is %(s)s.",
+                s=status_words(request.status),
+            )
         )
     if request.proposed is not None:
         raise Conflict(
@@ -298,7 +302,10 @@ def propose_decision(request: ArcRequest, *, decision, reasons=None, conditions=
         raise NotAllowed(_("Only the manager or the architectural committee proposes a decision."))
     if request.status != ArcStatus.SUBMITTED:
         raise Conflict(
-            _("This request is %(s)s; only an undecided request is decided.", s=request.status)
+            _(
+                "This request is %(s)s; only an undecided request is decided.",
+                s=status_words(request.status),
+            )
         )
     if request.proposed is not None:
         raise Conflict(_("A decision on this request is already before its reviewing body."))
