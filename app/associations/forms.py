@@ -62,14 +62,17 @@ OFFICES = [
 def time_zone_choices() -> dict:
     """Return the time zones for a picker: the states' zones first, then every other; each
     named in the reader's words (its identifier is the option's value), the identifier
-    added where two zones read the same (an alias and its zone)."""
+    added to an old alias (US/Pacific reads as America/Los_Angeles does) and where two
+    zones read the same."""
     ours = sorted(set(STATE_TIME_ZONES.values()))
     others = [z for z in clock.time_zone_choices() if z not in ours]
     names = {z: formatting.time_zone_name(z) for z in (*ours, *others)}
-    seen = Counter(names.values())
+    aliases = formatting.time_zone_aliases()
+    seen = Counter(name for z, name in names.items() if z not in aliases)
 
     def label(zone: str) -> str:
-        return names[zone] if seen[names[zone]] == 1 else f"{names[zone]} · {zone}"
+        plain = zone not in aliases and seen[names[zone]] == 1
+        return names[zone] if plain else f"{names[zone]} · {zone}"
 
     return {
         _l("From the state"): choices([("", _l("The state's main time zone"))]),

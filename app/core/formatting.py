@@ -90,6 +90,13 @@ def long_datetime(value: datetime | None, time_zone: str | None = None) -> str:
 _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "Etc/GMT"})
 
 
+def time_zone_aliases() -> frozenset[str]:
+    """Return the old names of time zones (US/Pacific for America/Los_Angeles), from CLDR."""
+    from babel.core import get_global
+
+    return frozenset(get_global("zone_aliases"))
+
+
 def time_zone_name(zone: str | None) -> str:
     """Name a time zone in the reader's words, from CLDR: Pacific Time (Los Angeles),
     hora del Pacífico (Los Ángeles), Ora del Pacifico USA (Los Angeles), a country and a

@@ -1,0 +1,199 @@
+"""A Spanish and an Italian reader's pages, left over by the first review: the request for
+proposals names its contract's status in words; a time zone reads in words of the reader's
+language (its identifier stays the settings form's value); an architectural request's form
+that the page does not show, posted anyway, is refused with its rule said on the page (was a
+silent 422), and the decision before the reviewing body is named in words.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from app.auth.models import User
+from app.core import clock
+from app.extensions import db
+from tests.functional.test_api_arc import _submit
+from tests.functional.test_api_arc import arc as arc  # the fixture
+from tests.languages import WORDS, speaking
+
+APPEAL_NOT_DENIED = "Only a denied request can be appealed; this one is %(s)s."
+DECISION_BEFORE = "A decision (%(d)s) is before the reviewing body."
+TIMES_IN = "Times are in %(zone)s. A time already past publishes at once."
+LEFTOVERS = {
+    "es": {
+        "waiting for the board": "en espera de la junta",
+        "The chosen bid became the contract": "La oferta elegida se convirtió en el contrato",
+        APPEAL_NOT_DENIED: "Solo se puede apelar una solicitud denegada; esta está %(s)s.",
+        "under review": "en revisión",
+        "Only the unit's owners appeal.": "Solo los propietarios de la unidad apelan.",
+        DECISION_BEFORE: "Una decisión (%(d)s) está ante el órgano revisor.",
+        "approved with conditions": "aprobada con condiciones",
+        TIMES_IN: "Las horas están en %(zone)s. Una hora ya pasada se publica de inmediato.",
+    },
+    "it": {
+        "waiting for the board": "in attesa del consiglio",
+        "The chosen bid became the contract": "L'offerta scelta è diventata il contratto",
+        APPEAL_NOT_DENIED: (
+            "Si può presentare ricorso solo contro una richiesta respinta; questa è %(s)s."
+        ),
+        "under review": "in esame",
+        "Only the unit's owners appeal.": (
+            "Solo i proprietari dell'unità possono presentare ricorso."
+        ),
+        DECISION_BEFORE: "Una decisione (%(d)s) è all'esame dell'organo di esame.",
+        "approved with conditions": "approvata con condizioni",
+        TIMES_IN: "Gli orari sono in %(zone)s. Un orario già passato pubblica subito.",
+    },
+}
+# CLDR's words for America/Los_Angeles (Babel), as the pages print them.
+PACIFIC = {"es": "hora del Pacífico (Los Ángeles)", "it": "Ora del Pacifico USA (Los Angeles)"}
+
+
+@pytest.fixture
+def leftovers(app, tmp_path):
+    words = {lang: {**WORDS.get(lang, {}), **LEFTOVERS.get(lang, {})} for lang in WORDS}
+    with speaking(app, tmp_path / "translations", words) as offered:
+        yield offered
+
+
+def _reads(app, user, language: str) -> None:
+    with app.app_context():
+        db.session.get(User, user.id).language = language
+        db.session.commit()
+
+
+def _page(client, path: str, language: str, status: int = 200) -> str:
+    response = client.get(path, headers={"Accept-Language": language})
+    assert response.status_code == status, path
+    text = response.get_data(as_text=True)
+    assert f'<html lang="{language}">' in text
+    return text
+
+
+def _alerts(page: str) -> list[str]:
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m)).strip()
+        for m in re.findall(r'<div class="alert alert-danger[^"]*"[^>]*>(.*?)</div>', page, re.S)
+    ]
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_the_rfp_page_names_its_contracts_status_in_words(
+    language, leftovers, world, app, login_as
+):
+    from app.associations.models import Association
+    from app.vendors import bids, contracts
+    from app.vendors import services as vendors
+    from app.vendors.models import Bid, Contract
+
+    clock.freeze(datetime(2027, 1, 10, 17, 0, tzinfo=UTC))
+    with app.app_context():
+        association = db.session.get(Association, world.a.id)
+        manager = db.session.get(User, world.manager.id)
+        vendor = vendors.create_vendor(
+            association, {"name": "GreenCo", "category": "landscaping"}, actor=manager
+        )
+        rfp = bids.create_rfp(
+            association, {"title": "Trees", "due_on": date(2027, 2, 1)}, actor=manager
+        )
+        bid = bids.add_bid(
+            rfp, {"vendor_id": vendor.id, "price": "5000", "term_months": 12}, actor=manager
+        )
+        contract = bids.award_bid(db.session.get(Bid, bid.id), actor=manager)
+        contracts.submit_contract(contract, actor=manager)
+        db.session.commit()
+        rfp_id, contract_id = rfp.id, contract.id
+        assert db.session.get(Contract, contract_id).status == "pending_approval"
+    _reads(app, world.manager, language)
+    page = _page(login_as(world.manager), f"/associations/{world.a.id}/rfps/{rfp_id}", language)
+    words = LEFTOVERS[language]
+    assert words["The chosen bid became the contract"] in page
+    assert f"Trees</a> ({words['waiting for the board']})." in page
+    assert "pending approval" not in page and "pending_approval" not in page
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_a_time_zone_reads_in_words_and_stays_the_forms_value(
+    language, leftovers, world, app, login_as
+):
+    _reads(app, world.manager, language)
+    client = login_as(world.manager)
+    dashboard = _page(client, f"/associations/{world.a.id}/", language)
+    assert f"· {PACIFIC[language]}</p>" in dashboard
+    assert "America/Los_Angeles" not in dashboard and "Los Angeles</p>" not in dashboard
+    settings = _page(client, f"/associations/{world.a.id}/edit", language)
+    chosen = re.search(r'<option selected value="America/Los_Angeles">([^<]*)</option>', settings)
+    assert chosen is not None and chosen[1] == PACIFIC[language]
+    assert ">America/Los Angeles<" not in settings and ">America/Chicago<" not in settings
+    notice = _page(client, f"/associations/{world.a.id}/notices/new", language)
+    times_in = LEFTOVERS[language][TIMES_IN].replace("%(zone)s", PACIFIC[language])
+    assert times_in in notice.replace("&#39;", "'")
+    assert "America/Los_Angeles" not in notice
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_a_form_the_arc_page_does_not_show_is_refused_with_its_rule(
+    language,
+    leftovers,
+    arc,
+    api,
+    app,
+    login_as,
+):
+    rid = _submit(api, arc.owner, arc).get_json()["id"]
+    url = f"/associations/{arc.a.id}/arc/{rid}"
+    words = LEFTOVERS[language]
+    # The owner's request is under review: no appeal form is shown; an empty one posted all
+    # the same is refused because the request is not denied (not for its empty message).
+    _reads(app, arc.owner, language)
+    client = login_as(arc.owner)
+    empty = client.post(
+        url, data={"action": "appeal", "a-message": ""}, headers={"Accept-Language": language}
+    )
+    assert empty.status_code == 409
+    page = empty.get_data(as_text=True)
+    not_denied = words[APPEAL_NOT_DENIED].replace("%(s)s", words["under review"])
+    assert not_denied in " ".join(_alerts(page)).replace("&#39;", "'")
+    assert "submitted" not in " ".join(_alerts(page))
+    # The manager may not appeal at all: the rule says whose appeal it is.
+    _reads(app, arc.manager, language)
+    client = login_as(arc.manager)
+    manager = client.post(
+        url, data={"action": "appeal", "a-message": ""}, headers={"Accept-Language": language}
+    )
+    assert manager.status_code == 403
+    alerts = " ".join(_alerts(manager.get_data(as_text=True))).replace("&#39;", "'")
+    assert words["Only the unit's owners appeal."] in alerts
+    assert api(arc.owner).get(f"/api/v1/arc-requests/{rid}").get_json()["appeal"] is None
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_the_decision_before_the_reviewing_body_is_named_in_words(
+    language,
+    leftovers,
+    arc,
+    api,
+    app,
+    login_as,
+):
+    rid = _submit(api, arc.owner, arc).get_json()["id"]
+    url = f"/associations/{arc.a.id}/arc/{rid}"
+    proposed = login_as(arc.manager).post(
+        url,
+        data={
+            "action": "decision",
+            "d-decision": "approved_with_conditions",
+            "d-conditions": "Dark frames only.",
+            "d-reasons": "",
+        },
+    )
+    assert proposed.status_code == 302, proposed.get_data(as_text=True)
+    _reads(app, arc.owner, language)
+    page = _page(login_as(arc.owner), url, language)
+    words = LEFTOVERS[language]
+    before = words[DECISION_BEFORE].replace("%(d)s", words["approved with conditions"])
+    assert before in page.replace("&#39;", "'")
+    assert "approved_with_conditions" not in page
