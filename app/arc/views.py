@@ -21,6 +21,7 @@ from app.arc.models import ArcLetter, ArcRequest, ArcStatus
 from app.arc.profiles import arc_profile
 from app.associations.models import Unit
 from app.auth import policies as auth_policies
+from app.core import formatting
 from app.core.errors import DomainError, NotFound
 from app.core.forms import apply_errors
 from app.core.listing import paginate
@@ -133,7 +134,7 @@ def new(aid: int):
             flash(
                 _(
                     "Your request is submitted. A decision is due by %(date)s.",
-                    date=created.decide_by.isoformat(),
+                    date=formatting.long_date(created.decide_by),
                 ),
                 "success",
             )

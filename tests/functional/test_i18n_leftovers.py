@@ -7,20 +7,26 @@ silent 422), and the decision before the reviewing body is named in words.
 
 from __future__ import annotations
 
+import io
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from app.auth.models import User
 from app.core import clock
 from app.extensions import db
-from tests.functional.test_api_arc import _submit
+from tests.functional.test_api_arc import _png, _submit
 from tests.functional.test_api_arc import arc as arc  # the fixture
+from tests.functional.test_api_compliance import violation as violation  # the fixture
+from tests.functional.test_api_meetings import _meeting
+from tests.functional.test_api_meetings import ca as ca  # the fixture
 from tests.languages import WORDS, speaking
 
 APPEAL_NOT_DENIED = "Only a denied request can be appealed; this one is %(s)s."
 DECISION_BEFORE = "A decision (%(d)s) is before the reviewing body."
+FINE_DECIDED = "Board decision on a fine of %(amount)s: %(status)s."
+SUBMITTED = "Your request is submitted. A decision is due by %(date)s."
 TIMES_IN = "Times are in %(zone)s. A time already past publishes at once."
 LEFTOVERS = {
     "es": {
@@ -32,6 +38,13 @@ LEFTOVERS = {
         DECISION_BEFORE: "Una decisión (%(d)s) está ante el órgano revisor.",
         "approved with conditions": "aprobada con condiciones",
         TIMES_IN: "Las horas están en %(zone)s. Una hora ya pasada se publica de inmediato.",
+        "Board meeting": "Reunión de la junta directiva",
+        "%(kind)s on %(date)s": "%(kind)s el %(date)s",
+        FINE_DECIDED: "Decisión de la junta sobre una multa de %(amount)s: %(status)s.",
+        "approved": "aprobada",
+        SUBMITTED: (
+            "Su solicitud se ha presentado. La decisión debe tomarse a más tardar el %(date)s."
+        ),
     },
     "it": {
         "waiting for the board": "in attesa del consiglio",
@@ -46,7 +59,21 @@ LEFTOVERS = {
         DECISION_BEFORE: "Una decisione (%(d)s) è all'esame dell'organo di esame.",
         "approved with conditions": "approvata con condizioni",
         TIMES_IN: "Gli orari sono in %(zone)s. Un orario già passato pubblica subito.",
+        "Board meeting": "Riunione del consiglio",
+        "%(kind)s on %(date)s": "%(kind)s del %(date)s",
+        FINE_DECIDED: (
+            "Decisione del consiglio di amministrazione su una sanzione di %(amount)s: %(status)s."
+        ),
+        "approved": "approvata",
+        SUBMITTED: (
+            "La Sua richiesta è stata presentata. È prevista una decisione entro il %(date)s."
+        ),
     },
+}
+# A meeting on March 14, 2027 (ten days after tests.functional.test_api_meetings.NOW).
+MEETING_ON = {
+    "es": "Reunión de la junta directiva el 14 de marzo de 2027",
+    "it": "Riunione del consiglio del 14 marzo 2027",
 }
 # CLDR's words for America/Los_Angeles (Babel), as the pages print them.
 PACIFIC = {"es": "hora del Pacífico (Los Ángeles)", "it": "Ora del Pacifico USA (Los Angeles)"}
@@ -197,3 +224,101 @@ def test_the_decision_before_the_reviewing_body_is_named_in_words(
     before = words[DECISION_BEFORE].replace("%(d)s", words["approved with conditions"])
     assert before in page.replace("&#39;", "'")
     assert "approved_with_conditions" not in page
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_a_meetings_notice_reads_in_the_owners_language(
+    language,
+    leftovers,
+    ca,
+    api,
+    app,
+    login_as,
+):
+    # The manager schedules it in English; the notice the law requires is written in every
+    # language the application speaks, and an owner reads it in theirs.
+    meeting = _meeting(api, ca)
+    _reads(app, ca.owner, language)
+    client = login_as(ca.owner)
+    mine = _page(client, f"/associations/{ca.a.id}/notices", language)
+    assert MEETING_ON[language] in mine
+    assert "Board meeting on" not in mine
+    notice = api(ca.manager).get(f"/api/v1/meetings/{meeting['id']}").get_json()["notice_id"]
+    page = _page(client, f"/associations/{ca.a.id}/notices/{notice}", language)
+    assert MEETING_ON[language] in page and "Board meeting on" not in page
+    # English stays the notice's own text for an English reader.
+    _reads(app, ca.owner, "en")
+    english = client.get(f"/associations/{ca.a.id}/notices").get_data(as_text=True)
+    assert "Board meeting on March 14, 2027" in english
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_the_owners_violation_page_names_the_boards_fine_decision_in_words(
+    language,
+    leftovers,
+    world,
+    violation,
+    app,
+    login_as,
+):
+    from app.compliance.models import Fine
+
+    with app.app_context():
+        db.session.add(
+            Fine(
+                violation_id=violation["id"],
+                amount=75,
+                reason="Lawn not mowed",
+                status="approved",
+                proposed_at=clock.now(),
+                decided_at=clock.now(),
+            )
+        )
+        db.session.commit()
+    _reads(app, world.owner, language)
+    page = _page(
+        login_as(world.owner),
+        f"/associations/{world.a.id}/my/violations/{violation['id']}",
+        language,
+    )
+    amount = {"es": "75,00\xa0US$", "it": "75,00\xa0USD"}[language]
+    decided = LEFTOVERS[language][FINE_DECIDED] % {
+        "amount": amount,
+        "status": LEFTOVERS[language]["approved"],
+    }
+    assert decided in page
+    assert ": approved." not in page
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_a_submitted_arc_request_says_its_decision_date_in_the_readers_form(
+    language,
+    leftovers,
+    arc,
+    app,
+    login_as,
+):
+    from babel.dates import format_date
+
+    _reads(app, arc.owner, language)
+    client = login_as(arc.owner)
+    response = client.post(
+        f"/associations/{arc.a.id}/arc/new",
+        data={
+            "unit_id": str(arc.owner_unit.id),
+            "title": "Pergola",
+            "description": "Cedar, 3 by 4 metres.",
+            "files": [(io.BytesIO(_png()), "plan.png")],
+        },
+        content_type="multipart/form-data",
+        headers={"Accept-Language": language},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    decide_by = clock.today("America/Los_Angeles") + timedelta(days=45)
+    said = LEFTOVERS[language][SUBMITTED] % {
+        "date": format_date(decide_by, "long", locale=language)
+    }
+    assert said in page.replace("&#39;", "'")
+    assert decide_by.isoformat() not in page
