@@ -39,6 +39,9 @@ LEFTOVERS = {
         "approved with conditions": "aprobada con condiciones",
         TIMES_IN: "Las horas están en %(zone)s. Una hora ya pasada se publica de inmediato.",
         "Board meeting": "Reunión de la junta directiva",
+        "President": "Presidente",
+        "Treasurer": "Tesorero",
+        "Secretary": "Secretario",
         "%(kind)s on %(date)s": "%(kind)s el %(date)s",
         FINE_DECIDED: "Decisión de la junta sobre una multa de %(amount)s: %(status)s.",
         "approved": "aprobada",
@@ -60,6 +63,9 @@ LEFTOVERS = {
         "approved with conditions": "approvata con condizioni",
         TIMES_IN: "Gli orari sono in %(zone)s. Un orario già passato pubblica subito.",
         "Board meeting": "Riunione del consiglio",
+        "President": "Presidente",
+        "Treasurer": "Tesoriere",
+        "Secretary": "Segretario",
         "%(kind)s on %(date)s": "%(kind)s del %(date)s",
         FINE_DECIDED: (
             "Decisione del consiglio di amministrazione su una sanzione di %(amount)s: %(status)s."
@@ -322,3 +328,22 @@ def test_a_submitted_arc_request_says_its_decision_date_in_the_readers_form(
     }
     assert said in page.replace("&#39;", "'")
     assert decide_by.isoformat() not in page
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_the_minutes_drafted_in_the_readers_language_name_the_offices_in_it(
+    language,
+    leftovers,
+    ca,
+    api,
+    app,
+):
+    from tests.functional.test_api_minutes import _held
+
+    meeting, _motion = _held(api, ca)
+    _reads(app, ca.secretary, language)
+    body = api(ca.secretary).get(f"/api/v1/meetings/{meeting['id']}/minutes/draft").get_json()
+    words = LEFTOVERS[language]
+    for name, office in (("Bea Board", "President"), ("Bo Board", "Treasurer")):
+        assert f"{name} ({words[office].lower()})" in body["body"]
+    assert "(president)" not in body["body"] and "(treasurer)" not in body["body"]
