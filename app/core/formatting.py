@@ -131,4 +131,6 @@ def time_zone_name(zone: str | None) -> str:
         city = get_timezone_location(canonical, locale, return_city=True)
     except LookupError:
         city = canonical.rsplit("/", 1)[-1].replace("_", " ")
+    if city == region:
+        return region  # Guam, not Guam (Guam)
     return locale.zone_formats["fallback"] % {"0": city, "1": region}

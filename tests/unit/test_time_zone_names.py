@@ -22,6 +22,7 @@ from app.core import formatting
         ("it", "UTC", "Tempo coordinato universale"),
         ("es", "US/Pacific", "hora del Pacífico (Los Ángeles)"),
         ("en", "Etc/GMT+5", "Etc/GMT+5"),
+        ("es", "Pacific/Guam", "Guam"),
         ("en", "", ""),
     ],
 )
