@@ -142,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
     from app.mail.views import bp as outbox_bp
     from app.meetings import home as _meetings_home  # noqa: F401
     from app.meetings import paper_views as _meeting_papers  # noqa: F401 - its routes
+    from app.meetings import proceeding_views as _meeting_proceedings  # noqa: F401 - routes
     from app.meetings.emergency import bp as emergency_bp
     from app.meetings.feeds import bp as meeting_feeds_bp
     from app.meetings.views import bp as meetings_bp

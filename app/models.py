@@ -9,6 +9,7 @@ from app.associations import models as associations_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
 from app.budgets import models as budgets_models  # noqa: F401
 from app.budgets import subject as budget_subject  # noqa: F401
+from app.compliance import batch_build as compliance_batch_build  # noqa: F401
 from app.compliance import batches as compliance_batches  # noqa: F401
 from app.compliance import committee as fining_committee  # noqa: F401
 from app.compliance import letter_delivery  # noqa: F401

@@ -219,7 +219,7 @@ def _settle(who) -> None:
 
     from app.associations.models import Association
     from app.auth.models import User
-    from app.compliance import batches
+    from app.compliance import batch_build, batches
     from app.core import jobs
     from app.extensions import db
 
@@ -233,7 +233,7 @@ def _settle(who) -> None:
         for association in db.session.scalars(db.select(Association)).all():
             leftover = batches.create_batch(association, actor=manager)
             db.session.flush()
-            batches.build_batch(leftover.id, inline=True)
+            batch_build.build_batch(leftover.id, inline=True)
             db.session.commit()
     finally:
         app.config["JOBS_MODE"] = mode

@@ -11,7 +11,7 @@ from sqlalchemy.orm import immediateload, selectinload
 
 from app.api.schemas import BaseSchema, Enum, ListArgsSchema, Text, envelope, list_schema
 from app.api.setup import allow, association_for, caller
-from app.arc import appeals, policies, services
+from app.arc import appeals, decisions, policies, services
 from app.arc.models import ArcLetter, ArcRequest
 from app.core.errors import NotFound, ValidationError
 from app.core.listing import paginate
@@ -259,7 +259,7 @@ class ArcDecision(MethodView):
         """Propose the decision to the committee (or the board) through the approval engine."""
         found = _visible(request_id)
         allow(policies.can_review(caller(), found.association_id))
-        approval = services.propose_decision(found, actor=caller(), **body)
+        approval = decisions.propose_decision(found, actor=caller(), **body)
         db.session.commit()
         return {"approval_id": approval.id}
 

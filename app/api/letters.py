@@ -15,9 +15,9 @@ from app.api.compliance_schemas import LetterSchema
 from app.api.schemas import BaseSchema, Text
 from app.api.setup import allow, association_for, caller
 from app.arc.models import LETTER_KIND as ARC_LETTER
-from app.compliance import batches, ladder, letter_bodies, voids, wording
+from app.compliance import batch_mailing, batches, ladder, letter_bodies, voids, wording
 from app.compliance import policies as compliance_policies
-from app.compliance.letter_models import Letter
+from app.compliance.letter_models import Letter, LetterBatch
 from app.core import letter_numbers, storage
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.pdf import pdf_response
@@ -51,8 +51,8 @@ class BatchSchema(BaseSchema):
     )
     tracking_required = fields.Function(
         lambda b: (
-            [le.id for le in batches.missing_tracking(b, None)]
-            + [c.id for c in batches.certified_copies(b)]
+            [le.id for le in batch_mailing.missing_tracking(b, None)]
+            + [c.id for c in batch_mailing.certified_copies(b)]
         ),
         metadata={
             "type": "array",
@@ -235,7 +235,7 @@ class Templates(MethodView):
 
 def batch_for(batch_id: int, *, write: bool = False):
     """Return a batch of an association the caller manages or sits on the board of."""
-    batch = db.session.get(batches.LetterBatch, batch_id)
+    batch = db.session.get(LetterBatch, batch_id)
     if batch is None:
         raise NotFound(_("No such mailing batch."))
     association_for(batch.association_id)
@@ -288,7 +288,9 @@ class BatchConfirm(MethodView):
     def post(self, body, batch_id):
         """Mark the letters mailed (certified letters need tracking numbers)."""
         batch = batch_for(batch_id, write=True)
-        batches.confirm_batch(batch, tracking_numbers=body["tracking_numbers"], actor=caller())
+        batch_mailing.confirm_batch(
+            batch, tracking_numbers=body["tracking_numbers"], actor=caller()
+        )
         db.session.commit()
         return batch
 

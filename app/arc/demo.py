@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.approvals import services as approvals
 from app.approvals import venues
 from app.approvals.models import ApprovalRequest
-from app.arc import appeals, services
+from app.arc import appeals, decisions, services
 from app.associations import memberships
 from app.associations.models import Association, Membership
 from app.auth.models import User
@@ -135,7 +135,7 @@ def _one(association, owner, unit_id, days_ago, title, description, fate, manage
             "",
         ),
     }[fate]
-    approval = services.propose_decision(
+    approval = decisions.propose_decision(
         request, decision=decision[0], reasons=decision[1], conditions=decision[2], actor=manager
     )
     if fate == "before the body":

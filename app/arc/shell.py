@@ -55,7 +55,7 @@ def due_counts(scope) -> dict:
 @jobs.daily
 def arc_deemed_approvals() -> None:
     """Deem approved the requests not decided in time where the association says so."""
-    from app.arc.services import apply_deemed_approvals
+    from app.arc.decisions import apply_deemed_approvals
 
     apply_deemed_approvals()
 

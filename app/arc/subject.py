@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.approvals.subjects import SubjectKind, register
 from app.arc import policies
+from app.arc.decisions import decision_words
 from app.arc.models import ArcAppeal, ArcRequest
-from app.arc.services import decision_words
 from app.auth import policies as auth_policies
 from app.auth.models import Membership
 from app.core import formatting
@@ -152,9 +152,9 @@ class ArcRequestSubject(SubjectKind):
 
     def on_approved(self, subject: ArcRequest, request) -> None:
         """The proposed decision takes effect and its letter is issued."""
-        from app.arc import services
+        from app.arc import decisions
 
-        services.decide(subject, actor=None)
+        decisions.decide(subject, actor=None)
 
     def on_rejected(self, subject: ArcRequest, request) -> None:
         """The request stays undecided; the manager proposes again."""

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
-from app.arc import appeals, policies, services
+from app.arc import appeals, decisions, policies, services
 from app.arc.forms import (
     AppealForm,
     DecisionForm,
@@ -77,7 +77,7 @@ def requests(aid: int):
     statement = services.visible_query(user, aid).options(selectinload(ArcRequest.unit))
     due = request.args.get("due") == "1"
     if due:
-        statement = statement.where(services.due_soon_condition(services.today(association)))
+        statement = statement.where(decisions.due_soon_condition(services.today(association)))
     args = list_args()
     page = paginate(
         statement,
@@ -181,7 +181,7 @@ def request_page(aid: int, request_id: int):
                 done = _("Message sent.")
             elif action == "decision":
                 require(policies.can_review(user, aid))
-                approval = services.propose_decision(
+                approval = decisions.propose_decision(
                     found,
                     decision=form.decision.data,
                     reasons=form.reasons.data,

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app.auth import policies
 from app.auth.models import Membership, User
-from app.compliance.models import OwnerResponse, Photo, Violation, ViolationStatus
-from app.compliance.services import record
-from app.core import clock, i18n, storage
+from app.compliance.models import OwnerResponse, Violation, ViolationStatus
+from app.compliance.services import record, store_photos
+from app.core import clock, i18n
 from app.core.errors import InvalidTransition, NotAllowed, ValidationError
 from app.core.outbox import queue_mail
 from app.delivery import services as delivery
@@ -53,20 +53,7 @@ def add_response(
     )
     violation.responses.append(response)
     db.session.flush()
-    for data in photos:
-        stored = storage.save_photo(data)
-        db.session.add(
-            Photo(
-                association_id=violation.association_id,
-                response_id=response.id,
-                stored_name=stored.stored_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                created_at=clock.now(),
-            )
-        )
-    db.session.flush()
+    store_photos(photos, association_id=violation.association_id, response_id=response.id)
     db.session.expire(response, ["photos"])
     record(
         violation,

@@ -150,7 +150,7 @@ TRACKING = "9407 1000 0000 0000 {:04d}"
 
 def _mail_what_waits(association, manager: User) -> None:
     """Build the batch of what waits and confirm it mailed (certified letters with numbers)."""
-    from app.compliance import batches
+    from app.compliance import batch_build, batch_mailing, batches
     from app.compliance.letter_models import BatchStatus
     from app.compliance.profiles import profile_of
 
@@ -159,7 +159,7 @@ def _mail_what_waits(association, manager: User) -> None:
     # Built here; the batch's own job (a thread of the embedded runner, dispatched when this
     # build commits) may replace this build while it runs: build again until it is done.
     for _attempt in range(3):
-        batches.build_batch(batch.id, inline=True)
+        batch_build.build_batch(batch.id, inline=True)
         db.session.refresh(batch)
         if batch.status == BatchStatus.DONE:
             break
@@ -169,7 +169,7 @@ def _mail_what_waits(association, manager: User) -> None:
         for letter in batch.letters
         if letter.kind in certified
     }
-    batches.confirm_batch(batch, tracking_numbers=numbers, actor=manager)
+    batch_mailing.confirm_batch(batch, tracking_numbers=numbers, actor=manager)
 
 
 def load_compliance_demo(manager: User) -> None:

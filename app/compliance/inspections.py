@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from app.associations.models import Association, Unit
 from app.auth.models import User
-from app.compliance.models import Finding, Inspection, Photo, Rule, Violation, ViolationStatus
+from app.compliance.models import Finding, Inspection, Rule, Violation, ViolationStatus
 from app.compliance.rules import get_rule
-from app.compliance.services import OPEN_STATUSES, record, today
-from app.core import audit, clock, storage
+from app.compliance.services import OPEN_STATUSES, record, store_photos, today
+from app.core import audit, clock
 from app.core.errors import InvalidTransition, ValidationError
 from app.extensions import db
 
@@ -159,20 +159,7 @@ def record_finding(
     )
     violation.findings.append(finding)
     db.session.flush()
-    for data in photos:
-        stored = storage.save_photo(data)
-        db.session.add(
-            Photo(
-                association_id=association.id,
-                finding_id=finding.id,
-                stored_name=stored.stored_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                created_at=clock.now(),
-            )
-        )
-    db.session.flush()
+    store_photos(photos, association_id=association.id, finding_id=finding.id)
     db.session.expire(finding, ["photos"])
     if reinspection:
         summary = _(

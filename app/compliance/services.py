@@ -15,8 +15,8 @@ from sqlalchemy.orm import immediateload, joinedload, selectinload
 from app.associations.models import Association, Unit
 from app.auth.models import User
 from app.compliance.letter_models import Letter
-from app.compliance.models import Violation, ViolationStatus
-from app.core import audit, clock
+from app.compliance.models import Photo, Violation, ViolationStatus
+from app.core import audit, clock, storage
 from app.core.errors import NotFound
 from app.extensions import db
 
@@ -138,3 +138,22 @@ def violation_query(
     if overdue:
         statement = statement.where(Violation.is_overdue(today))
     return statement
+
+
+def store_photos(photos, *, association_id: int, **owner: int) -> None:
+    """Store checked photos and their rows for one finding or answer (``finding_id=`` or
+    ``response_id=``); a rollback removes the files again (core/storage.py)."""
+    for data in photos:
+        stored = storage.save_photo(data)
+        db.session.add(
+            Photo(
+                association_id=association_id,
+                stored_name=stored.stored_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                created_at=clock.now(),
+                **owner,
+            )
+        )
+    db.session.flush()

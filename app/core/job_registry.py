@@ -1,5 +1,6 @@
-"""The jobs table and the registry of job kinds (``@job``, ``@daily``): the layer the job
-runner (app/core/jobs.py) and the running of one job (app/core/job_execution.py) share."""
+"""The jobs table and the registry of job kinds (``@job``, ``@daily``, and running the daily
+work): the layer the job runner (app/core/jobs.py) and the running of one job
+(app/core/job_execution.py) share."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core import clock
 from app.core.types import UTCDateTime
 from app.extensions import db
 
@@ -98,3 +101,36 @@ def daily(function: Callable[[], object]):
     ``flask jobs daily``)."""
     _DAILY.append(function)
     return function
+
+
+def run_daily() -> list[str]:
+    """Run every daily task, each in its own transaction; return their names.
+
+    A task that fails does not stop the others; the first failure is raised at the end,
+    so that the job runner tries the day again (the tasks are idempotent).
+    """
+    names = []
+    failure: Exception | None = None
+    for function in _DAILY:
+        try:
+            function()
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            current_app.logger.exception("Daily task %s failed", function.__name__)
+            failure = failure or error
+            continue
+        names.append(function.__name__)
+    if failure is not None:
+        raise failure
+    return names
+
+
+def next_daily_run(after: datetime | None = None) -> datetime:
+    """Return the next moment the daily work is due (``DAILY_JOBS_AT``, UTC, "HH:MM")."""
+    after = after or clock.now()
+    hour, minute = (int(part) for part in current_app.config["DAILY_JOBS_AT"].split(":"))
+    moment = after.astimezone(clock.zone("UTC")).replace(
+        hour=hour, minute=minute, second=0, microsecond=0
+    )
+    return moment if moment > after else moment + timedelta(days=1)

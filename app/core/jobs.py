@@ -41,46 +41,32 @@ from sqlalchemy.orm import Session
 
 from app.core import clock, job_execution
 from app.core.job_execution import _give_up, execute, run_job
-from app.core.job_registry import _DAILY, _REGISTRY, Job, JobSpec, JobStatus, daily, job
+from app.core.job_registry import (
+    _REGISTRY,
+    Job,
+    JobSpec,
+    JobStatus,
+    daily,
+    job,
+    next_daily_run,
+    run_daily,
+)
 from app.extensions import db
 
-__all__ = ["Job", "JobSpec", "JobStatus", "daily", "execute", "job", "run_job"]
+__all__ = [
+    "Job",
+    "JobSpec",
+    "JobStatus",
+    "daily",
+    "execute",
+    "job",
+    "next_daily_run",
+    "run_daily",
+    "run_job",
+]
 
 QUEUE_NAME = "hoa"
 _PENDING_KEY = "pending_jobs"
-
-
-def run_daily() -> list[str]:
-    """Run every daily task, each in its own transaction; return their names.
-
-    A task that fails does not stop the others; the first failure is raised at the end,
-    so that the job runner tries the day again (the tasks are idempotent).
-    """
-    names = []
-    failure: Exception | None = None
-    for function in _DAILY:
-        try:
-            function()
-            db.session.commit()
-        except Exception as error:
-            db.session.rollback()
-            current_app.logger.exception("Daily task %s failed", function.__name__)
-            failure = failure or error
-            continue
-        names.append(function.__name__)
-    if failure is not None:
-        raise failure
-    return names
-
-
-def next_daily_run(after: datetime | None = None) -> datetime:
-    """Return the next moment the daily work is due (``DAILY_JOBS_AT``, UTC, "HH:MM")."""
-    after = after or clock.now()
-    hour, minute = (int(part) for part in current_app.config["DAILY_JOBS_AT"].split(":"))
-    moment = after.astimezone(clock.zone("UTC")).replace(
-        hour=hour, minute=minute, second=0, microsecond=0
-    )
-    return moment if moment > after else moment + timedelta(days=1)
 
 
 def ensure_daily() -> Job | None:

@@ -26,28 +26,21 @@ How a list stays cheap at 20,000 units and 80,000 violations (issue 14):
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import enum
-import json
 import math
 import re
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, false, func, or_, select, true, tuple_
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import types as sa_types
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
+from app.core.cursors import PAGE_ARGS, beyond, make_cursor, nullable_in, read_cursor
 from app.core.errors import ValidationError
 from app.core.inputs import MAX_PAGE
 from app.extensions import db
@@ -85,7 +78,7 @@ class Page:
                 return None
             number = self.page - 1
             values = {"before": self.prev_cursor} if number > 1 else {}
-        args = [(k, v) for k, v in request.args.items(multi=True) if k not in _PAGE_ARGS]
+        args = [(k, v) for k, v in request.args.items(multi=True) if k not in PAGE_ARGS]
         args.append(("page", str(number)))
         args += [(k, v) for k, v in values.items() if v]
         return f"{request.path}?{urlencode(args)}"
@@ -202,12 +195,12 @@ def paginate(
         order = None
     if order is not None:
         own = getattr(getattr(order[-1][0], "expression", order[-1][0]), "table", None)
-        order = [(e, d, _nullable(e, own)) for e, d in order]
-    seek = _read_cursor(after, before, order, page_number, size, key, direction)
+        order = [(e, d, nullable_in(e, own)) for e, d in order]
+    seek = read_cursor(after, before, order, page_number, size, key, direction)
     sliced = statement
     if seek is not None:
         values, forward = seek
-        sliced = statement.where(_beyond(order, values, forward))
+        sliced = statement.where(beyond(order, values, forward))
         if not forward:
             sliced = sliced.order_by(None).order_by(
                 *(e.asc() if descending else e.desc() for e, descending, _n in order)
@@ -289,16 +282,7 @@ def _known_total(number: int, size: int, bound: int, rows: int, more: bool):
     return None, None
 
 
-# --- keyset pagination -----------------------------------------------------------------
-
-_PAGE_ARGS = ("page", "after", "before")
-_CURSOR_VERSION = 1
-_CURSOR_MAX = 1024
-_INT_MAX = 2**63 - 1
-
-
-class _BadCursor(Exception):
-    pass
+# --- keyset pagination (the cursors themselves: app/core/cursors.py) -------------------
 
 
 def _trim(rows: list, keys: list, size: int, seek) -> tuple[list, list, bool]:
@@ -315,199 +299,10 @@ def _with_cursors(page: Page, keys: list[tuple], order) -> Page:
     if order is None or not keys:
         return page
     if page.has_next:
-        page.next_cursor = _make_cursor(keys[-1], page.page + 1, page, forward=True)
+        page.next_cursor = make_cursor(keys[-1], page.page + 1, page, forward=True)
     if page.page > 2:
-        page.prev_cursor = _make_cursor(keys[0], page.page - 1, page, forward=False)
+        page.prev_cursor = make_cursor(keys[0], page.page - 1, page, forward=False)
     return page
-
-
-def _context() -> int:
-    """A checksum of the request's arguments other than the page's (filters, search,
-    sort): a cursor is only good for the list it came from."""
-    if not has_request_context():
-        return 0
-    args = sorted((k, v) for k, v in request.args.items(multi=True) if k not in _PAGE_ARGS)
-    return zlib.crc32(json.dumps(args).encode())
-
-
-def _make_cursor(values: tuple, number: int, page: Page, *, forward: bool) -> str:
-    payload = [
-        _CURSOR_VERSION,
-        number,
-        page.per_page,
-        page.sort,
-        page.direction,
-        _context(),
-        1 if forward else 0,
-        [_dump(v) for v in values],
-    ]
-    text = json.dumps(payload, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(text).decode().rstrip("=")
-
-
-def _read_cursor(after, before, order, number, size, key, direction):
-    """Return (values, forward) to seek from, or None to read the page by OFFSET.
-
-    A cursor that cannot be read or was made for another page, size, sort or list is
-    refused on the API (422) and ignored on pages."""
-    raw, forward = (after, True) if after not in (None, "") else (before, False)
-    if raw in (None, ""):
-        return None
-    try:
-        if before not in (None, "") and after not in (None, ""):
-            raise _BadCursor
-        seek = _decode(str(raw), order, number, size, key, direction, forward)
-    except _BadCursor:
-        if has_request_context() and request.path.startswith("/api/"):
-            name = "after" if forward else "before"
-            raise ValidationError(
-                {name: [_("This cursor does not belong to this list; start from page 1.")]}
-            ) from None
-        return None
-    return seek
-
-
-def _decode(raw, order, number, size, key, direction, forward):
-    if order is None or len(raw) > _CURSOR_MAX:
-        raise _BadCursor
-    try:
-        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
-        payload = json.loads(text)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise _BadCursor from None
-    if not isinstance(payload, list) or len(payload) != 8:
-        raise _BadCursor
-    version, page, per_page, sort, dir_, context, way, values = payload
-    if [version, page, per_page, sort, dir_, context, way] != [
-        _CURSOR_VERSION,
-        number,
-        size,
-        key,
-        direction,
-        _context(),
-        1 if forward else 0,
-    ]:
-        raise _BadCursor
-    if not isinstance(values, list) or len(values) != len(order):
-        raise _BadCursor
-    return [_load(v, e, n) for v, (e, _d, n) in zip(values, order, strict=True)], forward
-
-
-def _dump(value: Any) -> Any:
-    if value is None or isinstance(value, bool | str | int | float):
-        return value
-    if isinstance(value, enum.Enum):
-        return {"e": value.name}
-    if isinstance(value, Decimal):
-        return {"n": str(value)}
-    if isinstance(value, dt.datetime):
-        return {"t": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"d": value.isoformat()}
-    return str(value)
-
-
-def _load(value: Any, expression: ColumnElement, nullable: bool) -> Any:
-    """Read one cursor value back as the Python type the expression binds."""
-    sql_type = getattr(expression, "type", None)
-    if value is None:
-        if not nullable:
-            raise _BadCursor
-        return None
-    try:
-        if isinstance(value, dict) and len(value) == 1:
-            ((tag, text),) = value.items()
-            if not isinstance(text, str):
-                raise _BadCursor
-            if tag == "e":
-                enum_class = getattr(sql_type, "enum_class", None)
-                if enum_class is None:
-                    raise _BadCursor
-                value = enum_class[text]
-            elif tag == "n":
-                value = Decimal(text)
-                if not value.is_finite():
-                    raise _BadCursor
-            elif tag == "t":
-                value = dt.datetime.fromisoformat(text)
-            elif tag == "d":
-                value = dt.date.fromisoformat(text)
-            else:
-                raise _BadCursor
-        elif isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise _BadCursor
-    except (KeyError, ValueError, InvalidOperation):
-        raise _BadCursor from None
-    if isinstance(value, int) and not -_INT_MAX <= value <= _INT_MAX:
-        raise _BadCursor
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _BadCursor
-    if not _fits(value, sql_type):
-        raise _BadCursor
-    return value
-
-
-def _fits(value: Any, sql_type) -> bool:
-    """Tell whether a value read from a cursor is of the kind the column binds."""
-    if isinstance(sql_type, sa_types.Enum) and sql_type.enum_class is not None:
-        return isinstance(value, sql_type.enum_class | str) and (
-            not isinstance(value, str) or value in sql_type.enums
-        )
-    if isinstance(sql_type, sa_types.DateTime):
-        return isinstance(value, dt.datetime)
-    if isinstance(sql_type, sa_types.Date):
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-    if isinstance(sql_type, sa_types.Boolean):
-        return isinstance(value, bool)
-    if isinstance(sql_type, sa_types.Integer):
-        return isinstance(value, int)
-    if isinstance(sql_type, sa_types.Numeric):
-        return isinstance(value, Decimal | int | float)
-    if isinstance(sql_type, sa_types.String):
-        return isinstance(value, str)
-    return isinstance(value, str | int | float | Decimal)
-
-
-def _nullable(expression: ColumnElement, own_table) -> bool:
-    """Tell whether the expression may be NULL in the list: a NOT NULL column of the list's
-    own table cannot; any other may (a joined table's column may be outer-joined)."""
-    column = getattr(expression, "expression", expression)
-    if own_table is None or getattr(column, "table", None) is not own_table:
-        return True
-    return getattr(column, "nullable", True) is not False
-
-
-def _beyond(order, values, forward: bool) -> ColumnElement:
-    """The rows after (``forward``) or before the row whose order values are ``values``."""
-    nulls_last_ascending = db.session.get_bind().dialect.name == "postgresql"
-    directions = {descending for _e, descending, _n in order}
-    if len(directions) == 1 and not any(n for _e, _d, n in order):
-        # One direction, no NULLs: a row value comparison, which both databases answer
-        # with a range of the index that serves the order.
-        later = (not directions.pop()) == forward
-        left, right = tuple_(*(e for e, _d, _n in order)), tuple_(*values)
-        return left > right if later else left < right
-    conditions = []
-    for position, ((expression, descending, nullable), value) in enumerate(
-        zip(order, values, strict=True)
-    ):
-        equal = [
-            e.is_(None) if v is None else e == v
-            for (e, _d, _n), v in zip(order[:position], values[:position], strict=True)
-        ]
-        later = (not descending) == forward  # further in the values' ascending order
-        # NULL is the largest value on PostgreSQL and the smallest on SQLite.
-        null_after = nulls_last_ascending == later
-        if value is None:
-            step = expression.is_not(None) if not null_after else false()
-            if not nullable:
-                step = false()
-        else:
-            step = expression > value if later else expression < value
-            if null_after and nullable:
-                step = or_(step, expression.is_(None))
-        conditions.append(and_(*equal, step) if equal else step)
-    return or_(*conditions) if conditions else true()
 
 
 def contains(column: ColumnElement, q: str) -> ColumnElement:

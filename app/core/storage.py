@@ -2,6 +2,10 @@
 
 Photos are checked by their content (``core.uploads``: JPEG or PNG, verified by Pillow),
 limited in size and stored under random names; nothing a user sends chooses a path.
+
+An uploaded file is written for the database transaction under way: when that transaction
+rolls back (a request refused part-way, say at its second file), the files it wrote are
+removed, so that no file stays on disk without the row that names it.
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.core.uploads import JPEG, PNG, TooLarge, UnsupportedMedia, accept, check_size
+from app.extensions import db
 
 EXTENSIONS = {JPEG: "jpg", PNG: "png"}
 __all__ = ["StoredPhoto", "TooLarge", "UnsupportedMedia", "save_photo"]
@@ -38,6 +45,60 @@ def _root(kind: str) -> Path:
     return path
 
 
+# session.info key: [(the transaction a file was written in, its path)], until it commits.
+_WRITTEN = "storage_written"
+
+
+def _written_for_transaction(path: Path) -> None:
+    """Remember a file just written: removed if the transaction under way rolls back."""
+    session = db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is None:  # nothing read or written yet: the file starts the transaction
+        transaction = session.begin()
+    session.info.setdefault(_WRITTEN, []).append((transaction, path))
+
+
+def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _remove_written(session: Session, ended: SessionTransaction | None) -> None:
+    """Remove the files written in ``ended`` or a savepoint inside it (every file: None)."""
+    written = session.info.get(_WRITTEN)
+    if not written:
+        return
+    kept = []
+    for transaction, path in written:
+        if ended is None or _within(transaction, ended):
+            path.unlink(missing_ok=True)
+        else:
+            kept.append((transaction, path))
+    session.info[_WRITTEN] = kept
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written(session: Session) -> None:
+    # A savepoint released: its files now wait on the transaction around it.
+    if session.get_nested_transaction() is None:
+        session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    _remove_written(session, previous_transaction)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    # The session closed with its transaction neither committed nor rolled back.
+    if transaction.parent is None:
+        _remove_written(session, None)
+
+
 def save_photo(data: bytes) -> StoredPhoto:
     """Check an uploaded image by content and store it under a random name."""
     limit = current_app.config.get("MAX_PHOTO_BYTES", 10 * 1024 * 1024)
@@ -49,6 +110,7 @@ def save_photo(data: bytes) -> StoredPhoto:
     temporary = target.with_suffix(".part")
     temporary.write_bytes(data)
     os.replace(temporary, target)
+    _written_for_transaction(target)
     return StoredPhoto(name, content_type, len(data), hashlib.sha256(data).hexdigest())
 
 
@@ -94,6 +156,7 @@ def save_document(data: bytes) -> StoredPhoto:
     temporary = target.with_suffix(".part")
     temporary.write_bytes(data)
     os.replace(temporary, target)
+    _written_for_transaction(target)
     return StoredPhoto(name, "application/pdf", len(data), hashlib.sha256(data).hexdigest())
 
 

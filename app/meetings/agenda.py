@@ -11,7 +11,6 @@ from app.approvals import venues
 from app.approvals.models import ApprovalRequest
 from app.associations.models import Association
 from app.auth.models import User
-from app.compliance.profiles import meeting_rules
 from app.core import clock
 from app.core.errors import Conflict, NotAllowed, ValidationError
 from app.core.parsing import as_id
@@ -28,6 +27,7 @@ from app.meetings.models import (
     MeetingMinutes,
     MeetingStatus,
 )
+from app.meetings.profiles import meeting_rules
 from app.meetings.scheduling import notice_body
 from app.notices.models import Notice
 from app.notices.writing import revise_body

@@ -20,7 +20,6 @@ from app.approvals import venues
 from app.approvals.models import ApprovalRequest, ApprovalStatus
 from app.associations.models import Association
 from app.auth.models import User
-from app.compliance.profiles import meeting_rules
 from app.core import audit, clock
 from app.core.errors import Conflict, ValidationError
 from app.core.parsing import as_id
@@ -28,6 +27,7 @@ from app.extensions import db
 from app.meetings import scheduling
 from app.meetings.board import board_offices
 from app.meetings.models import AgendaItem, ItemKind, Meeting, MeetingKind, MeetingStatus
+from app.meetings.profiles import meeting_rules
 from app.notices.models import Notice
 from app.notices.writing import revise_body
 

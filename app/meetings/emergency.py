@@ -16,7 +16,6 @@ from app.associations.forms import OFFICES
 from app.associations.models import Association
 from app.auth import policies as auth_policies
 from app.auth.models import User
-from app.compliance.profiles import meeting_rules
 from app.core.errors import DomainError, NotFound
 from app.core.forms import apply_errors
 from app.core.pages import actor, load_association, require
@@ -24,6 +23,7 @@ from app.extensions import db
 from app.meetings import consent
 from app.meetings.board import board_offices
 from app.meetings.forms import EmergencyForm
+from app.meetings.profiles import meeting_rules
 
 bp = Blueprint("meetings_emergency", __name__, url_prefix="/associations/<int:aid>")
 

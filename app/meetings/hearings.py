@@ -23,7 +23,6 @@ from app.auth.models import User
 from app.compliance import hearings as compliance_hearings
 from app.compliance import hooks
 from app.compliance.models import Hearing, Violation
-from app.compliance.profiles import meeting_rules
 from app.core import audit, clock
 from app.core.errors import ValidationError
 from app.core.formatting import long_date
@@ -37,6 +36,7 @@ from app.meetings.models import (
     MeetingKind,
     MeetingStatus,
 )
+from app.meetings.profiles import meeting_rules
 from app.notices.models import Notice
 from app.notices.writing import revise_body
 

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from app.approvals.models import ApprovalRequest
 from app.associations.models import Association
 from app.auth.models import User
-from app.compliance.profiles import meeting_rules
 from app.core import clock
 from app.extensions import db
 from app.meetings import policies, rules
 from app.meetings.models import BOARD_KINDS, Meeting, MeetingKind, MeetingStatus
+from app.meetings.profiles import meeting_rules
 
 
 def meetings_query(user: User, association_id: int, *, upcoming: bool = False):

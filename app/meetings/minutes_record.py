@@ -11,12 +11,12 @@ from sqlalchemy import select
 from app.approvals.models import ApprovalRequest
 from app.associations.models import Association
 from app.auth.models import User, office_words
-from app.compliance.profiles import EXECUTIVE_TOPICS
 from app.core.formatting import long_date, long_datetime
 from app.extensions import db
 from app.meetings import scheduling
 from app.meetings.board import board_offices, quorum_needed, quorum_present
 from app.meetings.models import AddedUnder, Meeting, MotionChoice
+from app.meetings.profiles import EXECUTIVE_TOPICS
 
 ADDED_UNDER_WORDS = {
     AddedUnder.EMERGENCY: "an emergency (Civil Code 4930(d)(1))",

@@ -11,7 +11,6 @@ from app.approvals import services as approvals
 from app.approvals.models import ApprovalRequest
 from app.associations.models import Association
 from app.auth.models import User
-from app.compliance.profiles import meeting_rules
 from app.core import clock
 from app.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationError
 from app.core.formatting import long_date
@@ -32,6 +31,7 @@ from app.meetings.models import (
     MotionResult,
     MotionVote,
 )
+from app.meetings.profiles import meeting_rules
 from app.meetings.scheduling import _release_items
 
 

@@ -6,10 +6,10 @@ from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 
-from app.compliance.profiles import MeetingRules, NoticePeriod, meeting_rules
 from app.core import clock
 from app.core.errors import Conflict
 from app.core.formatting import long_datetime
+from app.meetings.profiles import MeetingRules, NoticePeriod, meeting_rules
 
 
 def period_for(rules: MeetingRules, kind: str, item_kinds: set[str]) -> NoticePeriod | None:

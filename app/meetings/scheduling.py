@@ -13,7 +13,6 @@ from app.approvals import services as approvals
 from app.approvals.models import ApprovalRequest
 from app.associations.models import Association
 from app.auth.models import User
-from app.compliance.profiles import EXECUTIVE_TOPICS, meeting_rules
 from app.core import clock, i18n
 from app.core.errors import Conflict, NotAllowed, ValidationError
 from app.core.formatting import long_date, long_datetime
@@ -23,6 +22,7 @@ from app.meetings import policies, rules
 from app.meetings.board import board_offices
 from app.meetings.checks import TEXT_MAX, _record, _scheduled, _text
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus
+from app.meetings.profiles import EXECUTIVE_TOPICS, meeting_rules
 from app.notices.writing import create_notice
 
 # What runs when a meeting is scheduled, before its notice is written (``fn(meeting)``):

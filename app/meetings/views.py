@@ -1,7 +1,8 @@
 """Meeting pages: the list, scheduling, and the meeting page the secretary runs on a tablet
-(attendance, quorum, motions, votes, adjourning); calendars; putting a board decision on a
-meeting's agenda ("Submit to the board"). The minutes, the report and the packet are in
-``paper_views``."""
+(its agenda, attendance with quorum, motions with each vote); calendars; putting a board
+decision on a meeting's agenda ("Submit to the board"). The steps recorded while the meeting
+runs (attendance, motions, votes, adjourning) are in ``proceeding_views``; the minutes, the
+report and the packet in ``paper_views``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from sqlalchemy import select
 from app.approvals.models import ApprovalRequest
 from app.auth import policies as auth_policies
 from app.auth.models import User
-from app.compliance.profiles import EXECUTIVE_TOPICS, meeting_rules
 from app.core import clock
 from app.core.errors import DomainError, NotFound
 from app.core.formatting import long_datetime
@@ -21,7 +21,7 @@ from app.core.forms import apply_errors
 from app.core.listing import paginate
 from app.core.pages import actor, list_args, load_association, require
 from app.extensions import db
-from app.meetings import agenda, calendar, feeds, listing, policies, proceedings, scheduling
+from app.meetings import agenda, calendar, feeds, listing, policies, scheduling
 from app.meetings import minutes as minutes_service
 from app.meetings import packet as packets
 from app.meetings.blueprint import bp, meeting_in
@@ -33,6 +33,7 @@ from app.meetings.forms import (
     SubmitToBoardForm,
 )
 from app.meetings.models import Meeting, MeetingStatus
+from app.meetings.profiles import EXECUTIVE_TOPICS, meeting_rules
 
 
 def _board(aid: int) -> list[tuple[int, str, str]]:
@@ -186,22 +187,6 @@ def _packet_context(user, meeting: Meeting) -> dict:
     }
 
 
-def _run(aid: int, meeting_id: int, action) -> Response:
-    """Do one recorded step at the meeting, then come back to its page."""
-    meeting = meeting_in(aid, meeting_id)
-    require(policies.can_run(actor(), meeting))
-    try:
-        message = action(meeting)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        if message:
-            flash(message, "success")
-    return redirect(url_for("meetings.show", aid=aid, meeting_id=meeting_id) + "#record")
-
-
 @bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
 @login_required
 def add_item(aid: int, meeting_id: int):
@@ -230,86 +215,6 @@ def add_item(aid: int, meeting_id: int):
             flash(_("Added to the agenda and to its notice."), "success")
             return redirect(url_for("meetings.show", aid=aid, meeting_id=meeting_id))
     return show(aid, meeting_id, item_form=form), 422
-
-
-@bp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
-@login_required
-def attendance(aid: int, meeting_id: int):
-    """Mark a board member present or absent."""
-    load_association(aid)
-    user = actor()
-    return _run(
-        aid,
-        meeting_id,
-        lambda m: (
-            proceedings.record_attendance(
-                m,
-                user_id=request.form.get("user_id"),
-                present=request.form.get("present") == "1",
-                actor=user,
-            )
-            and None
-        ),
-    )
-
-
-@bp.route("/meetings/<int:meeting_id>/motions", methods=["POST"])
-@login_required
-def motion(aid: int, meeting_id: int):
-    """Record a motion with its mover and seconder."""
-    load_association(aid)
-    user = actor()
-    form = request.form
-    return _run(
-        aid,
-        meeting_id,
-        lambda m: (
-            proceedings.move_motion(
-                m,
-                text=form.get("text", ""),
-                agenda_item_id=form.get("agenda_item_id") or None,
-                moved_by=form.get("moved_by"),
-                seconded_by=form.get("seconded_by"),
-                actor=user,
-            )
-            and _("Motion recorded; record each member's vote.")
-        ),
-    )
-
-
-@bp.route("/meetings/<int:meeting_id>/motions/<int:motion_id>/votes", methods=["POST"])
-@login_required
-def vote(aid: int, meeting_id: int, motion_id: int):
-    """Record one member's vote on a motion."""
-    load_association(aid)
-    user = actor()
-
-    def _vote(meeting):
-        motion = proceedings.get_motion(motion_id)
-        if motion.meeting_id != meeting.id:
-            raise NotFound(_("No such motion."))
-        proceedings.vote_on_motion(
-            motion,
-            user_id=request.form.get("user_id"),
-            choice=request.form.get("choice"),
-            actor=user,
-        )
-        return None
-
-    return _run(aid, meeting_id, _vote)
-
-
-@bp.route("/meetings/<int:meeting_id>/adjourn", methods=["POST"])
-@login_required
-def adjourn(aid: int, meeting_id: int):
-    """Adjourn the meeting."""
-    load_association(aid)
-    user = actor()
-    return _run(
-        aid,
-        meeting_id,
-        lambda m: proceedings.adjourn_meeting(m, actor=user) and _("The meeting is adjourned."),
-    )
 
 
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])

@@ -50,7 +50,7 @@ def test_inspection_to_fine_notice(browser: Browser, live_server, world):
     assert "for unit 12B?" in confirmations[-1] and "next mailing batch" in confirmations[-1]
     page.get_by_label("Place or video link").fill("Clubhouse")
     page.get_by_role("button", name="Schedule and issue the notice").click()
-    expect(page.get_by_text("Hearing scheduled")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="Hearing scheduled")).to_be_visible()
 
     # Nothing of the last page may still be loading when the clock jumps: a request that
     # found the session alive before the jump would renew it after (sessions.touch).

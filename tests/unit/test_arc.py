@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.arc import appeals, services
+from app.arc import appeals, decisions, services
 from app.arc.models import ArcAppeal, ArcStatus
 from app.arc.profiles import arc_profile
 from app.core.errors import Conflict, NotAllowed, ValidationError
@@ -42,7 +42,7 @@ def _act(world, request, action: str):
     if action == "withdraw":
         return services.withdraw(request, actor=world.owner)
     if action == "propose":
-        return services.propose_decision(request, decision="approved", actor=world.manager)
+        return decisions.propose_decision(request, decision="approved", actor=world.manager)
     return appeals.appeal(request, message="Please", actor=world.owner)
 
 
@@ -71,7 +71,7 @@ def test_who_may_act(world):
     with pytest.raises(NotAllowed):
         services.add_message(request, message="Hi", actor=world.board)
     with pytest.raises(NotAllowed):
-        services.propose_decision(request, decision="approved", actor=world.owner)
+        decisions.propose_decision(request, decision="approved", actor=world.owner)
     with pytest.raises(NotAllowed):
         services.withdraw(request, actor=world.board)
     with pytest.raises(NotAllowed):
@@ -85,10 +85,12 @@ def test_a_denial_needs_reasons_naming_the_rule(world, profile):
     world.a.compliance_profile = profile
     request = _request(world, "submitted")
     with pytest.raises(ValidationError) as info:
-        services.propose_decision(request, decision="denied", actor=world.manager)
+        decisions.propose_decision(request, decision="denied", actor=world.manager)
     assert info.value.errors["reasons"] == [str(arc_profile(profile).denial_reasons_rule)]
     with pytest.raises(ValidationError) as info:
-        services.propose_decision(request, decision="approved_with_conditions", actor=world.manager)
+        decisions.propose_decision(
+            request, decision="approved_with_conditions", actor=world.manager
+        )
     assert "conditions" in info.value.errors
 
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import select
 
-from app.compliance import batches
+from app.compliance import batch_build, batches
 from app.compliance.letter_models import Letter, LetterBatch, LetterBatchChunk
 from app.core import clock, jobs, storage
 from app.extensions import db
@@ -209,7 +209,7 @@ def test_a_failed_chunk_is_retried_by_the_runner_and_the_batch_finishes(
 ):
     letters = _letters(world, 5)
     clock.freeze(clock.now())
-    real_write = batches._write_chunk
+    real_write = batch_build._write_chunk
     failures = {"left": 1}
 
     def flaky_write(chunk):
@@ -218,7 +218,7 @@ def test_a_failed_chunk_is_retried_by_the_runner_and_the_batch_finishes(
             raise OSError("disk full")
         return real_write(chunk)
 
-    monkeypatch.setattr(batches, "_write_chunk", flaky_write)
+    monkeypatch.setattr(batch_build, "_write_chunk", flaky_write)
     batch = batches.create_batch(world.a, actor=world.manager)
     db.session.commit()
     db.session.expire_all()
@@ -240,7 +240,7 @@ def test_a_chunk_that_gives_up_fails_the_batch_and_running_it_again_rebuilds(
 ):
     letters = _letters(world, 4)
     clock.freeze(clock.now())
-    real_write = batches._write_chunk
+    real_write = batch_build._write_chunk
 
     def broken_write(chunk):
         if chunk.position == 0:
@@ -248,7 +248,7 @@ def test_a_chunk_that_gives_up_fails_the_batch_and_running_it_again_rebuilds(
         return real_write(chunk)
 
     with monkeypatch.context() as m:
-        m.setattr(batches, "_write_chunk", broken_write)
+        m.setattr(batch_build, "_write_chunk", broken_write)
         batch = batches.create_batch(world.a, actor=world.manager)
         db.session.commit()
         for delay in (10, 60):

@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.approvals import services as approvals
 from app.compliance import (
+    batch_build,
+    batch_mailing,
     batches,
     conversation,
     fines,
@@ -771,7 +773,7 @@ def test_batch_merges_letters_once_and_confirms(world, app, monkeypatch):
     # Nothing left: a new batch takes no letter.
     empty = batches.create_batch(world.a, actor=world.manager)
     assert empty.letter_count == 0 and empty.status == "done"
-    batches.confirm_batch(batch, tracking_numbers=None, actor=world.manager)
+    batch_mailing.confirm_batch(batch, tracking_numbers=None, actor=world.manager)
     assert batch.status == "mailed" and first.mailed_at is not None
     with pytest.raises(InvalidTransition):
         batches.cancel_batch(batch, actor=world.manager)
@@ -788,8 +790,8 @@ def test_texas_certified_letters_need_tracking_numbers(world, app, monkeypatch):
     db.session.commit()
     db.session.refresh(batch)
     with pytest.raises(ValidationError, match="certified mail"):
-        batches.confirm_batch(batch, tracking_numbers={}, actor=world.manager)
-    batches.confirm_batch(
+        batch_mailing.confirm_batch(batch, tracking_numbers={}, actor=world.manager)
+    batch_mailing.confirm_batch(
         batch, tracking_numbers={str(letter.id): "9400 1000 0000 0000 0001"}, actor=world.manager
     )
     assert letter.tracking_number == "9400 1000 0000 0000 0001"
@@ -818,15 +820,15 @@ def test_a_crashed_build_is_finished_once_by_running_it_again(world, app, monkey
 
     monkeypatch.setattr(pypdf.PdfWriter, "add_page", dying_add)
     with pytest.raises(SystemExit):
-        batches.build_batch(batch.id)
+        batch_build.build_batch(batch.id)
     db.session.rollback()
     db.session.refresh(batch)
     assert batch.status == "running"
     (waiting,) = [db.session.get(jobs.Job, i) for i in jobs.due_jobs(app, everything=True)]
     assert (waiting.name, waiting.args) == ("compliance.build_batch", [batch.id])
     monkeypatch.setattr(pypdf.PdfWriter, "add_page", real_add)
-    batches.build_batch(batch.id)  # the restarted worker
-    batches.build_batch(batch.id)  # and a duplicate delivery does nothing more
+    batch_build.build_batch(batch.id)  # the restarted worker
+    batch_build.build_batch(batch.id)  # and a duplicate delivery does nothing more
     db.session.refresh(batch)
     assert batch.status == "done"
     from app.core.storage import batch_path

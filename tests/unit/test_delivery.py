@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.compliance import batches, ladder
-from app.core import clock, jobs
+from app.compliance import batch_mailing, batches, ladder
+from app.core import clock, job_registry, jobs
 from app.delivery import services as delivery
 from app.delivery.models import Delivery
 from app.extensions import db
@@ -73,7 +73,7 @@ def test_letters_are_delivered_to_portal_mail_and_email_by_preference(world):
     batch = batches.create_batch(world.a, actor=world.manager)
     db.session.commit()
     db.session.refresh(batch)
-    batches.confirm_batch(batch, tracking_numbers=None, actor=world.manager)
+    batch_mailing.confirm_batch(batch, tracking_numbers=None, actor=world.manager)
     db.session.commit()
     db.session.refresh(by_method["mail"])
     assert by_method["mail"].status == "mailed"
@@ -106,7 +106,7 @@ def test_the_daily_work_schedules_itself_without_cron(world, app, monkeypatch):
     clock.freeze(datetime(2027, 3, 1, 12, 0, tzinfo=UTC))
     monkeypatch.setitem(app.config, "DAILY_JOBS_AT", "11:00")
     ran = []
-    monkeypatch.setattr(jobs, "_DAILY", [lambda: ran.append("task")])
+    monkeypatch.setattr(job_registry, "_DAILY", [lambda: ran.append("task")])
     first = jobs.ensure_daily()
     db.session.commit()
     assert first.run_after == datetime(2027, 3, 2, 11, 0, tzinfo=UTC)
@@ -127,7 +127,7 @@ def test_a_failing_daily_task_does_not_stop_the_others(world, app, monkeypatch):
     def broken():
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(jobs, "_DAILY", [broken, lambda: ran.append("second")])
+    monkeypatch.setattr(job_registry, "_DAILY", [broken, lambda: ran.append("second")])
     with pytest.raises(RuntimeError):
         jobs.run_daily()
     assert ran == ["second"]

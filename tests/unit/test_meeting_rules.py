@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import pytest
 
 from app.approvals import venues
-from app.compliance.profiles import MEETING_RULES, meeting_rules
 from app.core import clock
 from app.core.errors import Conflict, ValidationError
 from app.meetings import rules
+from app.meetings.profiles import MEETING_RULES, meeting_rules
 
 NOW = datetime(2027, 3, 4, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles, 12:00 in Chicago
 ZONES = {

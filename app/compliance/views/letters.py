@@ -18,7 +18,7 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from app.associations.forms import ConfirmForm
-from app.compliance import batches, letter_bodies, letters, wording
+from app.compliance import batch_mailing, batches, letter_bodies, letters, wording
 from app.compliance import letter_pdf as compliance_letter_pdf
 from app.compliance import policies as compliance_policies
 from app.compliance import services as compliance
@@ -223,7 +223,7 @@ def batch(aid: int, batch_id: int):
             if key.startswith("tracking-")
         }
         try:
-            batches.confirm_batch(batch, tracking_numbers=tracking, actor=actor())
+            batch_mailing.confirm_batch(batch, tracking_numbers=tracking, actor=actor())
         except DomainError as error:
             db.session.rollback()
             batch = _batch(aid, batch_id)
@@ -236,9 +236,9 @@ def batch(aid: int, batch_id: int):
                 confirm=ConfirmForm(),
                 refresh=False,
                 typed=tracking,
-                missing={le.id for le in batches.missing_tracking(batch, tracking)}
-                | {c.id for c in batches.missing_copies(batch, tracking)},
-                copies=batches.certified_copies(batch),
+                missing={le.id for le in batch_mailing.missing_tracking(batch, tracking)}
+                | {c.id for c in batch_mailing.missing_copies(batch, tracking)},
+                copies=batch_mailing.certified_copies(batch),
             ), error.status
         db.session.commit()
         flash(_("Marked %(n)d letters mailed.", n=batch.letter_count), "success")
@@ -252,7 +252,7 @@ def batch(aid: int, batch_id: int):
         refresh=batch.status in ("queued", "running"),
         typed={},
         missing=set(),
-        copies=batches.certified_copies(batch),
+        copies=batch_mailing.certified_copies(batch),
     )
 
 
