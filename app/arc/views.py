@@ -167,7 +167,7 @@ def request_page(aid: int, request_id: int):
         "withdraw": withdraw_form,
     }
     status = 200
-    shown = _shown_forms(user, aid, found)
+    shown = _shown_forms(user, aid, found) if action in forms else {}
     if action in forms and shown[action] and not forms[action].validate_on_submit():
         status = 422  # shown again with what was typed and the error beside its field
     elif action in forms:
