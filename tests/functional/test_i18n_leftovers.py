@@ -39,6 +39,7 @@ LEFTOVERS = {
         "approved with conditions": "aprobada con condiciones",
         TIMES_IN: "Las horas están en %(zone)s. Una hora ya pasada se publica de inmediato.",
         "Board meeting": "Reunión de la junta directiva",
+        "Appeal to the board: %(status)s.": "Apelación ante la junta: %(status)s.",
         "President": "Presidente",
         "Treasurer": "Tesorero",
         "Secretary": "Secretario",
@@ -63,6 +64,7 @@ LEFTOVERS = {
         "approved with conditions": "approvata con condizioni",
         TIMES_IN: "Gli orari sono in %(zone)s. Un orario già passato pubblica subito.",
         "Board meeting": "Riunione del consiglio",
+        "Appeal to the board: %(status)s.": "Ricorso al consiglio: %(status)s.",
         "President": "Presidente",
         "Treasurer": "Tesoriere",
         "Secretary": "Segretario",
@@ -347,3 +349,27 @@ def test_the_minutes_drafted_in_the_readers_language_name_the_offices_in_it(
     for name, office in (("Bea Board", "President"), ("Bo Board", "Treasurer")):
         assert f"{name} ({words[office].lower()})" in body["body"]
     assert "(president)" not in body["body"] and "(treasurer)" not in body["body"]
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_an_appeals_status_is_named_in_words_on_the_request_page(
+    language, leftovers, world, app, login_as
+):
+    from app.arc.models import ArcAppeal, ArcRequest
+    from tests.functional.test_arc_lists import _denied
+
+    (request_id,) = _denied(app, world, 1)
+    with app.app_context():
+        request = db.session.get(ArcRequest, request_id)
+        owner = request.unit.memberships[0].user_id
+        db.session.add(
+            ArcAppeal(request=request, user_id=owner, message="Please.", created_at=clock.now())
+        )
+        request.status = "appealed"
+        db.session.commit()
+    _reads(app, world.outsider, language)  # association B's manager
+    page = _page(login_as(world.outsider), f"/associations/{world.b.id}/arc/{request_id}", language)
+    words = LEFTOVERS[language]
+    said = words["Appeal to the board: %(status)s."] % {"status": words["waiting for the board"]}
+    assert said in page
+    assert ": pending." not in page
