@@ -7,6 +7,7 @@ from playwright.sync_api import Browser, expect
 from app.auth.models import User
 from app.extensions import db
 from tests.browser.test_manager_journey import sign_in
+from tests.languages import WORDS, speaking
 
 pytestmark = pytest.mark.browser
 
@@ -72,3 +73,30 @@ def test_a_budgets_figures_never_break_inside_the_currency_on_a_phone(
     sizes = "els => els.map((el) => [el.textContent, el.scrollWidth, el.clientWidth])"
     assert overflowing == 0, page.eval_on_selector_all("[data-total]", sizes)
     page.context.close()
+
+
+RADAR = {
+    "it": {
+        **WORDS["it"],
+        "Renewal radar": "Scadenzario dei rinnovi",
+        "next": "prossimi",
+        "Show": "Mostra",
+    }
+}
+
+
+def test_the_renewal_radar_keeps_its_words_whole_on_a_phone(
+    browser: Browser, live_server, world, app, tmp_path
+):
+    with speaking(app, tmp_path / "translations", RADAR):
+        with app.app_context():
+            db.session.get(User, world.manager.id).language = "it"
+            db.session.commit()
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        sign_in(page, live_server, world.manager.email)
+        page.goto(f"{live_server}/associations/{world.a.id}/contracts")
+        expect(page.get_by_role("heading", name="Scadenzario dei rinnovi")).to_be_visible()
+        # Each word on one line: prossimi, not pro/ssi/mi; Mostra, not Mo/str/a.
+        assert _pieces_of(page, "label[for=within]", "prossimi") == [1]
+        assert _pieces_of(page, "form:has(#within) button[type=submit]", "Mostra") == [1]
+        page.context.close()
