@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.arc import policies
-from app.arc.models import ArcAppeal, ArcLetter, ArcRequest, ArcStatus, Decision
+from app.arc.models import ArcAppeal, ArcLetter, ArcRequest, ArcStatus, Decision, status_words
 from app.arc.profiles import arc_profile
 from app.arc.services import MESSAGE_MAX, clean_text, today
 from app.auth.models import User
-from app.core import audit, clock
+from app.core import audit, clock, formatting
 from app.core.errors import Conflict, NotAllowed, ValidationError
 from app.delivery.models import Delivery, Status
 from app.extensions import db
@@ -99,7 +99,10 @@ def appeal(request: ArcRequest, *, message, actor: User) -> ArcAppeal:
         raise NotAllowed(_("Only the unit's owners appeal."))
     if request.status != ArcStatus.DENIED:
         raise Conflict(
-            _("Only a denied request can be appealed; this one is %(s)s.", s=request.status)
+            _(
+                "Only a denied request can be appealed; this one is %(s)s.",
+                s=status_words(request.status),
+            )
         )
     if request.appeal is not None:
         raise Conflict(_("This denial was appealed already."))
@@ -110,8 +113,8 @@ def appeal(request: ArcRequest, *, message, actor: User) -> ArcAppeal:
                 "%(rule)s The notice of the denial was mailed on %(mailed)s, so the last day "
                 "to ask for a hearing was %(last)s.",
                 rule=time.rule,
-                mailed=time.mailed_on.isoformat(),
-                last=time.last_day.isoformat(),
+                mailed=formatting.long_date(time.mailed_on),
+                last=formatting.long_date(time.last_day),
             )
         )
     errors: dict[str, list[str]] = {}

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.arc import policies
-from app.arc.models import ArcRequest, ArcSettings, ArcStatus, Decision
+from app.arc.models import ArcRequest, ArcSettings, ArcStatus, Decision, status_words
 from app.arc.profiles import arc_profile
 from app.arc.services import TEXT_MAX, clean_text, today
 from app.associations.models import Association
@@ -37,7 +37,10 @@ def propose_decision(request: ArcRequest, *, decision, reasons=None, conditions=
         raise NotAllowed(_("Only the manager or the architectural committee proposes a decision."))
     if request.status != ArcStatus.SUBMITTED:
         raise Conflict(
-            _("This request is %(s)s; only an undecided request is decided.", s=request.status)
+            _(
+                "This request is %(s)s; only an undecided request is decided.",
+                s=status_words(request.status),
+            )
         )
     if request.proposed is not None:
         raise Conflict(_("A decision on this request is already before its reviewing body."))

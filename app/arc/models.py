@@ -37,6 +37,22 @@ class ArcStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+def status_words(code: str | None) -> str:
+    """Return where a request stands in words (the list's badges say the same), not its
+    stored code: the refusals that name it."""
+    from flask_babel import gettext as _
+
+    words = {
+        "submitted": _("under review"),
+        "approved": _("approved"),
+        "approved_with_conditions": _("approved with conditions"),
+        "denied": _("denied"),
+        "appealed": _("appealed to the board"),
+        "withdrawn": _("withdrawn"),
+    }
+    return words.get(code or "", (code or "").replace("_", " "))
+
+
 class Decision(enum.StrEnum):
     """What the reviewing body may decide."""
 

@@ -17,6 +17,7 @@ from app.arc.models import (
     ArcRequest,
     ArcSettings,
     ArcStatus,
+    status_words,
 )
 from app.associations.models import Association, Unit
 from app.auth.models import User
@@ -257,7 +258,10 @@ def withdraw(request: ArcRequest, *, actor: User) -> ArcRequest:
         raise NotAllowed(_("Only the unit's owners or the manager withdraw a request."))
     if request.status != ArcStatus.SUBMITTED:
         raise Conflict(
-            _("Only an undecided request can be withdrawn; this one is %(s)s.", s=request.status)
+            _(
+                "Only an undecided request can be withdrawn; this one is %(s)s.",
+                s=status_words(request.status),
+            )
         )
     if request.proposed is not None:
         raise Conflict(

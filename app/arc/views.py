@@ -21,6 +21,7 @@ from app.arc.models import ArcLetter, ArcRequest, ArcStatus
 from app.arc.profiles import arc_profile
 from app.associations.models import Unit
 from app.auth import policies as auth_policies
+from app.core import formatting
 from app.core.errors import DomainError, NotFound
 from app.core.forms import apply_errors
 from app.core.listing import paginate
@@ -133,7 +134,7 @@ def new(aid: int):
             flash(
                 _(
                     "Your request is submitted. A decision is due by %(date)s.",
-                    date=created.decide_by.isoformat(),
+                    date=formatting.long_date(created.decide_by),
                 ),
                 "success",
             )
@@ -166,9 +167,13 @@ def request_page(aid: int, request_id: int):
         "withdraw": withdraw_form,
     }
     status = 200
-    if action in forms and not forms[action].validate_on_submit():
+    shown = _shown_forms(user, aid, found) if action in forms else {}
+    if action in forms and shown[action] and not forms[action].validate_on_submit():
         status = 422  # shown again with what was typed and the error beside its field
     elif action in forms:
+        # A form this page does not show (an appeal by someone who may not appeal, a
+        # message on a decided request) goes to the service all the same: it refuses with
+        # the rule, said in an alert since no field of the page can hold it.
         form = forms[action]
         try:
             if action == "message":
@@ -195,7 +200,10 @@ def request_page(aid: int, request_id: int):
                 done = _("The request is withdrawn.")
         except DomainError as error:
             db.session.rollback()
-            apply_errors(form, error)
+            if shown[action]:
+                apply_errors(form, error)
+            else:
+                flash(_refusal(error), "danger")
             status = error.status
             found = _request(aid, request_id)
         else:
@@ -206,6 +214,7 @@ def request_page(aid: int, request_id: int):
         return redirect(url_for("arc.request", aid=aid, request_id=request_id))
     profile = arc_profile(association.compliance_profile)
     time = appeals.window(found)  # read once: the appeal form and its note both show it
+    shown = _shown_forms(user, aid, found, time)
     return render_template(
         "arc/request.html",
         association=association,
@@ -215,16 +224,34 @@ def request_page(aid: int, request_id: int):
         decision_form=decision_form,
         appeal_form=appeal_form,
         withdraw_form=withdraw_form,
-        can_message=found.status == ArcStatus.SUBMITTED
-        and (policies.can_review(user, aid) or policies.owns(user, found)),
-        can_decide=policies.can_review(user, aid)
-        and found.status == ArcStatus.SUBMITTED
-        and found.proposed is None,
-        can_appeal=appeals.can_appeal(user, found, time),
+        can_message=shown["message"],
+        can_decide=shown["decision"],
+        can_appeal=shown["appeal"],
         appeal_window=time,
-        can_withdraw=policies.can_withdraw(user, found),
+        can_withdraw=shown["withdraw"],
         profile=profile,
     ), status
+
+
+def _shown_forms(user, aid: int, found: ArcRequest, time=None) -> dict[str, bool]:
+    """Which of the request's forms the page shows this person, by action."""
+    return {
+        "message": found.status == ArcStatus.SUBMITTED
+        and (policies.can_review(user, aid) or policies.owns(user, found)),
+        "decision": policies.can_review(user, aid)
+        and found.status == ArcStatus.SUBMITTED
+        and found.proposed is None,
+        "appeal": appeals.can_appeal(user, found, time),
+        "withdraw": policies.can_withdraw(user, found),
+    }
+
+
+def _refusal(error: DomainError) -> str:
+    """What a refused form that the page does not show says: the service's rule, or each
+    field's message where the refusal was of what was typed."""
+    fields = getattr(error, "errors", None) or {}
+    messages = [m for found in fields.values() for m in found if m] or [error.message]
+    return " ".join(dict.fromkeys(messages))
 
 
 bp.add_url_rule(

@@ -1,6 +1,8 @@
 """Association, unit and people forms."""
 
 import json
+import unicodedata
+from collections import Counter
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
@@ -16,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 from app.associations.states import STATE_TIME_ZONES, US_STATES
-from app.core import clock
+from app.core import clock, formatting
 from app.core.forms import ConfirmForm, Form, choices  # noqa: F401 - ConfirmForm used by views
 
 MONTHS = [
@@ -58,15 +60,31 @@ OFFICES = [
 
 
 def time_zone_choices() -> dict:
-    """Return the time zones for a picker: the states' zones first, then every other."""
+    """Return the time zones for a picker: the states' zones first, then every other; each
+    named in the reader's words (its identifier is the option's value), the identifier
+    added to an old alias (US/Pacific reads as America/Los_Angeles does) and where two
+    zones read the same."""
     ours = sorted(set(STATE_TIME_ZONES.values()))
+    others = [z for z in clock.time_zone_choices() if z not in ours]
+    names = {z: formatting.time_zone_name(z) for z in (*ours, *others)}
+    aliases = formatting.time_zone_aliases()
+    seen = Counter(name for z, name in names.items() if z not in aliases)
+
+    def label(zone: str) -> str:
+        plain = zone not in aliases and seen[names[zone]] == 1
+        return names[zone] if plain else f"{names[zone]} · {zone}"
+
     return {
         _l("From the state"): choices([("", _l("The state's main time zone"))]),
-        _l("United States"): choices((z, z.replace("_", " ")) for z in ours),
-        _l("Everywhere else"): choices(
-            (z, z.replace("_", " ")) for z in clock.time_zone_choices() if z not in ours
-        ),
+        _l("United States"): choices(sorted(((z, label(z)) for z in ours), key=_by_label)),
+        _l("Everywhere else"): choices(sorted(((z, label(z)) for z in others), key=_by_label)),
     }
+
+
+def _by_label(choice: tuple[str, str]) -> str:
+    # Alphabetical whatever the accents and the case (hora de, Ora, Órbita …).
+    decomposed = unicodedata.normalize("NFKD", choice[1].casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class AssociationForm(Form):

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from app.associations import memberships
 from app.associations.models import Association, Invitation
 from app.auth import policies
-from app.auth.models import Membership, User
+from app.auth.models import Membership, User, office_words
 from app.auth.passwords import hash_password
 from app.auth.services import (
     create_user,
@@ -49,7 +49,7 @@ def _role_words(role: str, unit_label: str | None, office: str | None) -> str:
     if role == "owner":
         return _("owner of unit %(label)s", label=unit_label or "")
     if role == "board":
-        return _("a board member (%(office)s)", office=(office or "").replace("_", " "))
+        return _("a board member (%(office)s)", office=office_words(office))
     if role == "committee":
         return _("a member of the fining committee")
     if role == "arc":

@@ -46,6 +46,21 @@ class Office(enum.StrEnum):
     DIRECTOR = "director"
 
 
+def office_words(code: str | None) -> str:
+    """Return a board office in words, in lower case for a sentence ("vice president",
+    "vicepresidente"), not its stored code; the same words as the forms that set it."""
+    from flask_babel import gettext as _
+
+    words = {
+        "president": _("President"),
+        "vice_president": _("Vice president"),
+        "treasurer": _("Treasurer"),
+        "secretary": _("Secretary"),
+        "director": _("Director"),
+    }
+    return words.get(code or "", (code or "").replace("_", " ")).lower()
+
+
 def _in(column: str, values: type[enum.StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 

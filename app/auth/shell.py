@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth import policies
+from app.auth.models import office_words
 from app.core import audit, navigation
 
 
@@ -18,7 +19,7 @@ def role_description(user, association_id: int) -> str:
         parts.append(_("Manager"))
     if "board" in roles:
         offices = ", ".join(
-            sorted(o.replace("_", " ") for o in policies.offices_in(user, association_id))
+            sorted(office_words(o) for o in policies.offices_in(user, association_id))
         )
         parts.append(_("Board (%(offices)s)", offices=offices) if offices else _("Board"))
     if "owner" in roles:

@@ -85,3 +85,52 @@ def long_datetime(value: datetime | None, time_zone: str | None = None) -> str:
         return f"{long_date(local.date())}, {clock_time} {local.tzname()}"
     hour = local.hour % 12 or 12
     return f"{long_date(local.date())}, {hour}:{local:%M %p} {local.tzname()}"
+
+
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "Etc/GMT"})
+
+
+def time_zone_aliases() -> frozenset[str]:
+    """Return the old names of time zones (US/Pacific for America/Los_Angeles), from CLDR."""
+    from babel.core import get_global
+
+    return frozenset(get_global("zone_aliases"))
+
+
+def time_zone_name(zone: str | None) -> str:
+    """Name a time zone in the reader's words, from CLDR: Pacific Time (Los Angeles),
+    hora del Pacífico (Los Ángeles), Ora del Pacifico USA (Los Angeles), a country and a
+    city where the zone has no common name (United States (Honolulu)); the identifier
+    itself (spaces for underscores) where CLDR has no words for it.
+
+    Built from the generic name and the city rather than Babel's get_timezone_location,
+    whose Russian region format is the daylight one ("…, летнее время") all year.
+    """
+    if not zone:
+        return ""
+    from babel import Locale
+    from babel.core import get_global
+    from babel.dates import get_timezone_location
+
+    locale = Locale.parse(language())
+    canonical = get_global("zone_aliases").get(zone, zone)
+    if canonical in _UTC_NAMES or zone in _UTC_NAMES:
+        words = locale.time_zones.get("Etc/UTC", {}).get("long", {}).get("standard")
+        return words or "UTC"
+    metazone = get_global("meta_zones").get(canonical)
+    region = None
+    if metazone:
+        region = locale.meta_zones.get(metazone, {}).get("long", {}).get("generic")
+    if region is None:
+        territory = get_global("zone_territories").get(canonical)
+        if territory not in (None, "001", "ZZ"):
+            region = locale.territories.get(territory)
+    if region is None:
+        return zone.replace("_", " ")
+    try:
+        city = get_timezone_location(canonical, locale, return_city=True)
+    except LookupError:
+        city = canonical.rsplit("/", 1)[-1].replace("_", " ")
+    if city == region:
+        return region  # Guam, not Guam (Guam)
+    return locale.zone_formats["fallback"] % {"0": city, "1": region}

@@ -20,6 +20,12 @@ COOKIE = "lang"
 COOKIE_DAYS = 365
 
 
+def N_(message: str) -> str:  # Babel's own name for the marker
+    """Mark a constant for the catalogs (Babel extracts N_ by default) and keep it as it is:
+    the words are translated with _() where they are shown."""
+    return message
+
+
 def available() -> list[str]:
     """Return the languages the application offers now, English first."""
     try:

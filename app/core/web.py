@@ -315,6 +315,7 @@ def register_request_hooks(app: Flask) -> None:
     app.add_template_filter(formatting.money, "money")
     app.add_template_filter(formatting.number, "number")
     app.add_template_filter(i18n.name_of, "language_name")
+    app.add_template_filter(formatting.time_zone_name, "zone_name")
 
     @app.context_processor
     def template_helpers():

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.approvals.models import ApprovalRequest
 from app.associations.models import Association
-from app.auth.models import User
+from app.auth.models import User, office_words
 from app.core.formatting import long_date, long_datetime
 from app.extensions import db
 from app.meetings import scheduling
@@ -83,7 +83,7 @@ def record(meeting: Meeting, association: Association) -> dict:
     def person(uid: int) -> str:
         office = offices.get(uid)
         name = names.get(uid, _("member %(id)d", id=uid))
-        return f"{name} ({office.replace('_', ' ')})" if office else name
+        return f"{name} ({office_words(office)})" if office else name
 
     def motion_values(motion) -> dict:
         cast = {v.user_id: v.choice for v in motion.votes}

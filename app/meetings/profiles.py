@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.i18n import N_
+
 
 @dataclass(frozen=True)
 class NoticePeriod:
@@ -43,18 +45,21 @@ class MeetingRules:
     online_actions_rule: str = ""
 
 
-EXECUTIVE_TOPICS = {
-    "litigation": "litigation",
-    "contracts": "matters relating to the formation of contracts with third parties",
-    "member_discipline": "member discipline",
-    "personnel": "personnel matters",
-    "assessment_payment": "meeting a member, at the member's request, about the payment of "
-    "assessments",
-    "enforcement": "enforcement actions",
-    "attorney": "confidential communications with the association's attorney",
-    "privacy": "matters involving the invasion of privacy of individual owners",
-    "confidential": "matters that are to remain confidential by request of the affected "
-    "parties and agreement of the board",
+EXECUTIVE_TOPICS = {  # N_: in the catalogs, translated where shown
+    "litigation": N_("litigation"),
+    "contracts": N_("matters relating to the formation of contracts with third parties"),
+    "member_discipline": N_("member discipline"),
+    "personnel": N_("personnel matters"),
+    "assessment_payment": N_(
+        "meeting a member, at the member's request, about the payment of assessments"
+    ),
+    "enforcement": N_("enforcement actions"),
+    "attorney": N_("confidential communications with the association's attorney"),
+    "privacy": N_("matters involving the invasion of privacy of individual owners"),
+    "confidential": N_(
+        "matters that are to remain confidential by request of the affected parties and "
+        "agreement of the board"
+    ),
 }
 
 _CA_BOARD = NoticePeriod(

@@ -13,7 +13,7 @@ from app.approvals import services as approvals
 from app.approvals.models import ApprovalRequest
 from app.associations.models import Association
 from app.auth.models import User
-from app.core import clock
+from app.core import clock, i18n
 from app.core.errors import Conflict, NotAllowed, ValidationError
 from app.core.formatting import long_date, long_datetime
 from app.core.parsing import as_id
@@ -141,10 +141,14 @@ def schedule_meeting(
     db.session.flush()
     for hook in SCHEDULE_HOOKS:
         hook(meeting)
+    title, body, versions = _in_every_language(
+        association, lambda: (notice_title(meeting, association), notice_body(meeting, association))
+    )
     notice = create_notice(
         association,
-        title=notice_title(meeting, association),
-        body=notice_body(meeting, association),
+        title=title,
+        body=body,
+        translations=versions,
         audience="all",
         actor=actor,
         meeting_id=meeting.id,
@@ -162,6 +166,23 @@ def schedule_meeting(
         data={"kind": kind, "emergency": emergency, "called_by": ids, "notice_id": notice.id},
     )
     return meeting
+
+
+def _in_every_language(association: Association, write) -> tuple[str, str, dict]:
+    """Write a meeting's notice (``write()`` returns its title and body) in the notice's own
+    language, and a version in every other language the application speaks: an owner reads
+    it in theirs, whoever scheduled the meeting in whatever language. What people typed (the
+    purpose, the agenda's titles, a reason) stays as typed in every version."""
+    own = getattr(association, "default_language", None) or "en"
+    with i18n.in_language(own):
+        title, body = write()
+    versions = {}
+    for language in i18n.available():
+        if language != own:
+            with i18n.in_language(language):
+                other_title, other_body = write()
+            versions[language] = {"title": other_title, "body": other_body}
+    return title, body, versions
 
 
 def notice_title(meeting: Meeting, association: Association) -> str:
@@ -243,17 +264,26 @@ def cancel_meeting(meeting: Meeting, *, reason, actor: User) -> Meeting:
     meeting.cancel_reason = reason
     db.session.flush()
     _release_items(meeting)
+
+    def cancellation() -> tuple[str, str]:
+        return (
+            _("Cancelled: %(title)s", title=notice_title(meeting, association))[:200],
+            _(
+                "The %(kind)s of %(when)s is cancelled.\n\n%(reason)s",
+                kind=_(KIND_WORDS[meeting.kind]).lower(),
+                when=long_datetime(meeting.starts_at, association.time_zone)
+                if meeting.kind != MeetingKind.EXECUTIVE
+                else long_date(meeting.starts_at, association.time_zone),
+                reason=reason,
+            ),
+        )
+
+    title, body, versions = _in_every_language(association, cancellation)
     create_notice(
         association,
-        title=_("Cancelled: %(title)s", title=notice_title(meeting, association))[:200],
-        body=_(
-            "The %(kind)s of %(when)s is cancelled.\n\n%(reason)s",
-            kind=_(KIND_WORDS[meeting.kind]).lower(),
-            when=long_datetime(meeting.starts_at, association.time_zone)
-            if meeting.kind != MeetingKind.EXECUTIVE
-            else long_date(meeting.starts_at, association.time_zone),
-            reason=reason,
-        ),
+        title=title,
+        body=body,
+        translations=versions,
         audience="all",
         actor=actor,
         meeting_id=meeting.id,

@@ -15,7 +15,7 @@ from app.core.pages import actor, record_in, require
 from app.extensions import db
 from app.vendors import bids, directory, insurance
 from app.vendors import policies as vendor_policies
-from app.vendors.blueprint import bp, manage, private, vendor_choices
+from app.vendors.blueprint import bp, contract_status_words, manage, private, vendor_choices
 from app.vendors.forms import BidForm, RfpForm, run
 from app.vendors.models import Bid, RequestForProposals
 
@@ -85,6 +85,7 @@ def rfp(aid: int, rfp_id: int):
         form=form,
         status=bids.status_label(rfp, today),
         contract=bids.chosen_contract(rfp),
+        statuses=contract_status_words(),
         can_manage=vendor_policies.can_manage(actor(), aid),
     ), (422 if form.errors else 200)
 

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.vendors import directory, insurance
 from app.vendors.contracts import BILLING, create_contract, update_contract
 from app.vendors.lifecycle import today_for
-from app.vendors.models import Bid, Contract, RequestForProposals
+from app.vendors.models import Bid, Contract, RequestForProposals, contract_status
 
 
 def create_rfp(association: Association, values: dict, *, actor: User) -> RequestForProposals:
@@ -152,7 +152,7 @@ def check_choice(bid: Bid) -> Contract | None:
                 "The contract “%(title)s” drafted from the chosen bid is %(status)s; another "
                 "bid can be chosen only while that contract is a draft.",
                 title=draft.title,
-                status=draft.status.replace("_", " "),
+                status=contract_status(draft.status),
             )
         )
     return draft

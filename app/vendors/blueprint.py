@@ -11,7 +11,7 @@ from app.core.pages import actor, load_association, require
 from app.extensions import db
 from app.vendors import directory
 from app.vendors import policies as vendor_policies
-from app.vendors.models import Vendor
+from app.vendors.models import Vendor, contract_status_words  # noqa: F401  (the pages' import)
 
 bp = Blueprint("vendors", __name__, url_prefix="/associations/<int:aid>")
 
@@ -47,16 +47,3 @@ def vendor_choices(aid: int, *, category: str | None = None, keep: int | None = 
         if kept is not None:
             vendors.append(kept)
     return choices((v.id, v.name) for v in vendors)
-
-
-def contract_status_words() -> dict[str, str]:
-    """A contract's status in words."""
-    return {
-        "draft": _("draft"),
-        "pending_approval": _("waiting for the board"),
-        "approved": _("approved, not started"),
-        "active": _("in force"),
-        "expired": _("ended"),
-        "terminated": _("terminated"),
-        "rejected": _("rejected by the board"),
-    }

@@ -27,7 +27,7 @@ from app.vendors.lifecycle import (  # noqa: F401  (part of this module's interf
     terminate_contract,
     today_for,
 )
-from app.vendors.models import Contract, ContractStatus
+from app.vendors.models import Contract, ContractStatus, contract_status
 
 BILLING = ("annual", "monthly", "one_time")
 LOCKED = (
@@ -112,7 +112,7 @@ def update_contract(contract: Contract, values: dict, *, actor: User) -> Contrac
         raise InvalidTransition(
             _(
                 "This contract is %(status)s and locked; amend it instead.",
-                status=contract.status.replace("_", " "),
+                status=contract_status(contract.status),
             )
         )
     clean = clean_values(contract.association, values)
@@ -156,7 +156,7 @@ def submit_contract(contract: Contract, *, actor: User):
         raise InvalidTransition(
             _(
                 "Only a draft goes to the board; this contract is %(status)s.",
-                status=contract.status.replace("_", " "),
+                status=contract_status(contract.status),
             )
         )
     return approvals.open_request("contract", contract, actor=actor)

@@ -14,7 +14,7 @@ from app.core import audit, clock, formatting, jobs
 from app.core.errors import InvalidTransition, ValidationError
 from app.core.inputs import LONG_TEXT_MAX, too_long
 from app.extensions import db
-from app.vendors.models import Contract, ContractStatus
+from app.vendors.models import Contract, ContractStatus, contract_status
 
 
 def _record(contract: Contract, action: str, summary: str, *, actor, data=None) -> None:
@@ -105,7 +105,7 @@ def terminate_contract(
         raise InvalidTransition(
             _(
                 "Only an approved or active contract can be terminated; this one is %(status)s.",
-                status=contract.status.replace("_", " "),
+                status=contract_status(contract.status),
             )
         )
     reason = (reason or "").strip()

@@ -60,6 +60,24 @@ class ContractStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
+def contract_status_words() -> dict[str, str]:
+    """A contract's status in words (the pages, and the refusals that name it)."""
+    return {
+        "draft": _l("draft"),
+        "pending_approval": _l("waiting for the board"),
+        "approved": _l("approved, not started"),
+        "active": _l("in force"),
+        "expired": _l("ended"),
+        "terminated": _l("terminated"),
+        "rejected": _l("rejected by the board"),
+    }
+
+
+def contract_status(code: str | None) -> str:
+    """Return a contract's status in words, not its stored code."""
+    return str(contract_status_words().get(code or "", (code or "").replace("_", " ")))
+
+
 def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 

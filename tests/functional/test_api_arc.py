@@ -380,9 +380,10 @@ def test_texas_appeal_within_30_days_of_mailing(world, api, app, login_as, days_
     text = page.get_data(as_text=True)
     if status == 409:
         detail = appealed.get_json()["detail"]
-        assert (
-            "209.00505(d)(2)" in detail and (mailed_on + timedelta(days=30)).isoformat() in detail
-        )
+        # The last day in words (the detail is read by a person), not 2027-01-05.
+        last = mailed_on + timedelta(days=30)
+        assert "209.00505(d)(2)" in detail and f"{last:%B} {last.day}, {last.year}" in detail
+        assert last.isoformat() not in detail
         assert (
             "The time to ask for a hearing ended on" in text and "Appeal to the board" not in text
         )

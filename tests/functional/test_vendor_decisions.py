@@ -135,7 +135,8 @@ def test_a_submitted_contract_blocks_another_choice(world, client, app, setup):
         db.session.commit()
     login(client, world.manager)
     text = text_of(client.get(f"/associations/{world.a.id}/bids/{setup['bad']}/award"))
-    assert "is pending approval; another bid can be chosen only while" in text
+    # The contract's status in words (as its page says it), not its code.
+    assert "is waiting for the board; another bid can be chosen only while" in text
     assert "Yes, choose this bid" not in text
 
 

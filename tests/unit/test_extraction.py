@@ -29,6 +29,11 @@ def test_make_messages_extracts_the_macros_and_partials(tmp_path):
         ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle)}
     assert {"%(num)d result", "More than %(num)s results", "Previous", "Next"} <= ids
     assert "Prepared %(date)s" in ids
+    # The executive-session topics (meeting profiles, N_-marked constants) are in the
+    # catalogs: an agenda's badge and a meeting's notice name them in the reader's words.
+    from app.meetings.profiles import EXECUTIVE_TOPICS
+
+    assert set(EXECUTIVE_TOPICS.values()) <= ids
     # And nothing from outside the application: no virtualenv, no caches.
     locations = target.read_text()
     assert not re.search(r"^#: \.venv/|^#: .*__pycache__", locations, re.M)

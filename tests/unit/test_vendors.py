@@ -286,7 +286,16 @@ def test_every_contract_status_and_action(world, vendor, status, action):
             assert result.amends_id == (contract.id if action == "amend" else None)
             assert (contract.status, contract.title, contract.amount) == before
     else:
-        label = status.replace("_", " ")
+        # The status in words, as the contract's page says it (not its stored code).
+        label = {
+            "draft": "draft",
+            "pending_approval": "waiting for the board",
+            "approved": "approved, not started",
+            "active": "in force",
+            "expired": "ended",
+            "terminated": "terminated",
+            "rejected": "rejected by the board",
+        }[status]
         message = {
             "update": f"This contract is {label} and locked; amend it instead.",
             "submit": f"Only a draft goes to the board; this contract is {label}.",

@@ -13,7 +13,7 @@ from app.associations.forms import ConfirmForm, PersonForm
 from app.associations.models import Unit
 from app.associations.views import bp
 from app.auth import policies
-from app.auth.models import Membership, User
+from app.auth.models import Membership, User, office_words
 from app.core import formatting
 from app.core.errors import DomainError
 from app.core.forms import apply_errors, choices
@@ -126,7 +126,7 @@ def _role_text(membership: Membership) -> str:
     if membership.role == "owner":
         return _("owner of unit %(label)s", label=membership.unit.label)
     if membership.role == "board":
-        return _("a board member (%(office)s)", office=membership.office.replace("_", " "))
+        return _("a board member (%(office)s)", office=office_words(membership.office))
     return _("a manager")
 
 

@@ -58,8 +58,12 @@ document.addEventListener("click", function (event) {
     var number = parseFloat(String(value || "").replace(/[$,\s]/g, ""));
     return isNaN(number) ? 0 : number;
   }
+  // In the page's language, as the server prints amounts: $12,345.67 in English,
+  // 12.345,67 US$ in Spanish, 12.345,67 USD in Italian …
+  var language = document.documentElement.lang || "en";
   function format(number) {
-    return number.toLocaleString("en-US", { style: "currency", currency: "USD" });
+    var locale = language === "en" ? "en-US" : language;
+    return number.toLocaleString(locale, { style: "currency", currency: "USD" });
   }
   function recompute() {
     var sums = { income: 0, expense: 0 };
