@@ -46,6 +46,8 @@ LEFTOVERS = {
         "%(kind)s on %(date)s": "%(kind)s el %(date)s",
         FINE_DECIDED: "Decisión de la junta sobre una multa de %(amount)s: %(status)s.",
         "approved": "aprobada",
+        "compliance profile": "perfil de cumplimiento",
+        "California (Civil Code 5850, 5855)": "California (Código Civil 5850, 5855)",
         SUBMITTED: (
             "Su solicitud se ha presentado. La decisión debe tomarse a más tardar el %(date)s."
         ),
@@ -73,6 +75,8 @@ LEFTOVERS = {
             "Decisione del consiglio di amministrazione su una sanzione di %(amount)s: %(status)s."
         ),
         "approved": "approvata",
+        "compliance profile": "profilo di conformità",
+        "California (Civil Code 5850, 5855)": "California (Codice civile 5850, 5855)",
         SUBMITTED: (
             "La Sua richiesta è stata presentata. È prevista una decisione entro il %(date)s."
         ),
@@ -167,6 +171,19 @@ def test_a_time_zone_reads_in_words_and_stays_the_forms_value(
     times_in = LEFTOVERS[language][TIMES_IN].replace("%(zone)s", PACIFIC[language])
     assert times_in in notice.replace("&#39;", "'")
     assert "America/Los_Angeles" not in notice
+
+
+@pytest.mark.parametrize("language", ["es", "it"])
+def test_the_dashboard_names_the_compliance_profile_in_words(
+    language, leftovers, world, app, login_as
+):
+    _reads(app, world.manager, language)
+    dashboard = _page(login_as(world.manager), f"/associations/{world.a.id}/", language)
+    words = LEFTOVERS[language]
+    assert f"{words['compliance profile']} {words['California (Civil Code 5850, 5855)']}" in (
+        dashboard
+    )
+    assert f"{words['compliance profile']} CA" not in dashboard
 
 
 @pytest.mark.parametrize("language", ["es", "it"])
