@@ -331,7 +331,7 @@ def test_admin_creates_an_association(world, client):
         follow_redirects=True,
     )
     text = response.get_data(as_text=True)
-    assert "Created Gamma Park." in text and "compliance profile FL" in text
+    assert "Created Gamma Park." in text and "compliance profile Florida (Statutes 720.305)" in text
 
 
 def _add_owned_units(app, association_id: int, count: int) -> None:
