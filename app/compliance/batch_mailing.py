@@ -31,30 +31,32 @@ def _tracking(tracking_numbers: dict | None) -> dict[str, str]:
     return {str(k): str(v).strip() for k, v in given.items() if str(v).strip()}
 
 
+def _profile(batch: LetterBatch):
+    return profile_of(db.session.get(Association, batch.association_id).compliance_profile)
+
+
+def _certified(letters, profile, tracking: dict[str, str]) -> list:
+    """The letters (or printed copies) the profile sends by certified mail that have no
+    number in ``tracking``."""
+    return [x for x in letters if x.kind in profile.certified_mail and str(x.id) not in tracking]
+
+
 def missing_tracking(batch: LetterBatch, tracking_numbers: dict | None) -> list[Letter]:
     """Return the batch's letters the profile sends by certified mail that have no number."""
-    tracking = _tracking(tracking_numbers)
-    association = db.session.get(Association, batch.association_id)
-    profile = profile_of(association.compliance_profile)
-    return [
-        letter
-        for letter in batch.letters
-        if letter.kind in profile.certified_mail and str(letter.id) not in tracking
-    ]
+    return _certified(batch.letters, _profile(batch), _tracking(tracking_numbers))
 
 
 def certified_copies(batch: LetterBatch) -> list[delivery.PrintedLetter]:
     """Return the letters printed from deliveries in the batch (an architectural denial)
     that the profile sends by certified mail."""
-    association = db.session.get(Association, batch.association_id)
-    profile = profile_of(association.compliance_profile)
-    return [c for c in delivery.printed_letters(batch.id) if c.kind in profile.certified_mail]
+    return _certified(delivery.printed_letters(batch.id), _profile(batch), {})
 
 
 def missing_copies(batch: LetterBatch, tracking_numbers: dict | None) -> list:
     """Return the batch's certified printed letters that have no tracking number."""
-    tracking = _tracking(tracking_numbers)
-    return [c for c in certified_copies(batch) if str(c.id) not in tracking]
+    return _certified(
+        delivery.printed_letters(batch.id), _profile(batch), _tracking(tracking_numbers)
+    )
 
 
 def confirm_batch(batch: LetterBatch, *, tracking_numbers: dict | None, actor: User) -> None:
@@ -67,12 +69,12 @@ def confirm_batch(batch: LetterBatch, *, tracking_numbers: dict | None, actor: U
             )
         )
     tracking = _tracking(tracking_numbers)
-    association = db.session.get(Association, batch.association_id)
-    profile = profile_of(association.compliance_profile)
+    profile = _profile(batch)
+    printed = delivery.printed_letters(batch.id)
     missing = [
         (letter.id, letter.violation.unit.label, letter.recipient)
-        for letter in missing_tracking(batch, tracking_numbers)
-    ] + [(c.id, c.unit, c.recipient) for c in missing_copies(batch, tracking_numbers)]
+        for letter in _certified(batch.letters, profile, tracking)
+    ] + [(c.id, c.unit, c.recipient) for c in _certified(printed, profile, tracking)]
     if missing:
         raise ValidationError(
             "tracking_numbers",
@@ -91,7 +93,7 @@ def confirm_batch(batch: LetterBatch, *, tracking_numbers: dict | None, actor: U
                 ),
             ),
         )
-    copies = {str(c.id) for c in delivery.printed_letters(batch.id)}
+    copies = {str(c.id) for c in printed}
     unknown = sorted(set(tracking) - {str(letter.id) for letter in batch.letters} - copies)
     if unknown:
         raise ValidationError(

@@ -62,8 +62,8 @@ def print_batch(batch_id: int) -> list[bytes]:
     return pdfs
 
 
-def printed_letters(batch_id: int) -> list[PrintedLetter]:
-    """Return the letters among a batch's printed copies (each once), by letter number."""
+def _subjects_in_batch(batch_id: int) -> dict[str, list[int]]:
+    """The subjects a batch holds printed copies of: {subject type: [subject ids]}."""
     rows = db.session.execute(
         select(Delivery.subject_type, Delivery.subject_id)
         .where(Delivery.batch_id == batch_id)
@@ -72,8 +72,13 @@ def printed_letters(batch_id: int) -> list[PrintedLetter]:
     ids: dict[str, list[int]] = {}
     for subject_type, subject_id in rows:
         ids.setdefault(subject_type, []).append(subject_id)
+    return ids
+
+
+def printed_letters(batch_id: int) -> list[PrintedLetter]:
+    """Return the letters among a batch's printed copies (each once), by letter number."""
     found = []
-    for subject_type, subject_ids in ids.items():
+    for subject_type, subject_ids in _subjects_in_batch(batch_id).items():
         kind = _KINDS.get(subject_type)
         if kind is not None and kind.letters is not None:
             found += kind.letters(sorted(subject_ids))
@@ -82,18 +87,10 @@ def printed_letters(batch_id: int) -> list[PrintedLetter]:
 
 def letters_tracked(batch_id: int, tracking: dict[int, str]) -> None:
     """The batch's printed letters were mailed: keep the tracking numbers given for them."""
-    rows = db.session.execute(
-        select(Delivery.subject_type, Delivery.subject_id)
-        .where(Delivery.batch_id == batch_id)
-        .distinct()
-    ).all()
-    by_kind: dict[str, dict[int, str]] = {}
-    for subject_type, subject_id in rows:
-        if subject_id in tracking:
-            by_kind.setdefault(subject_type, {})[subject_id] = tracking[subject_id]
-    for subject_type, numbers in by_kind.items():
+    for subject_type, subject_ids in _subjects_in_batch(batch_id).items():
+        numbers = {i: tracking[i] for i in subject_ids if i in tracking}
         kind = _KINDS.get(subject_type)
-        if kind is not None and kind.tracked is not None:
+        if numbers and kind is not None and kind.tracked is not None:
             kind.tracked(numbers)
 
 
