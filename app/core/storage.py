@@ -99,19 +99,24 @@ def _ended(session: Session, transaction: SessionTransaction) -> None:
         _remove_written(session, None)
 
 
+def _store(kind: str, name: str, data: bytes, content_type: str) -> StoredPhoto:
+    """Write a checked upload under ``kind`` (whole, or not at all) for the transaction under
+    way: a rollback removes it again."""
+    target = _root(kind) / name
+    temporary = target.with_suffix(".part")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    _written_for_transaction(target)
+    return StoredPhoto(name, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+
 def save_photo(data: bytes) -> StoredPhoto:
     """Check an uploaded image by content and store it under a random name."""
     limit = current_app.config.get("MAX_PHOTO_BYTES", 10 * 1024 * 1024)
     check_size(data, limit, _("A photo"))
     content_type = accept(data, (JPEG, PNG), what=_("A photo"))
     extension = EXTENSIONS[content_type]
-    name = f"{secrets.token_hex(16)}.{extension}"
-    target = _root("photos") / name
-    temporary = target.with_suffix(".part")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
-    _written_for_transaction(target)
-    return StoredPhoto(name, content_type, len(data), hashlib.sha256(data).hexdigest())
+    return _store("photos", f"{secrets.token_hex(16)}.{extension}", data, content_type)
 
 
 def read_photo(stored_name: str) -> bytes:
@@ -151,13 +156,7 @@ def read_csv_text(stream) -> str:
 
 def save_document(data: bytes) -> StoredPhoto:
     """Store a checked PDF under a random name (the caller checked it with core.uploads)."""
-    name = f"{secrets.token_hex(16)}.pdf"
-    target = _root("documents") / name
-    temporary = target.with_suffix(".part")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
-    _written_for_transaction(target)
-    return StoredPhoto(name, "application/pdf", len(data), hashlib.sha256(data).hexdigest())
+    return _store("documents", f"{secrets.token_hex(16)}.pdf", data, "application/pdf")
 
 
 def document_path(stored_name: str) -> Path:
