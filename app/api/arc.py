@@ -6,14 +6,14 @@ from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import fields, validate
 from sqlalchemy.orm import immediateload, selectinload
 
 from app.api.schemas import BaseSchema, Enum, ListArgsSchema, Text, envelope, list_schema
 from app.api.setup import allow, association_for, caller
 from app.arc import appeals, decisions, policies, services
 from app.arc.models import ArcLetter, ArcRequest
-from app.core.errors import NotFound, ValidationError
+from app.core.errors import NotFound
 from app.core.listing import paginate
 from app.extensions import db
 
@@ -114,25 +114,12 @@ class ArcRequestSchema(BaseSchema):
     appeal = fields.Nested(AppealSchema, allow_none=True)
 
 
-def _appeal_by(request: ArcRequest | _Listed) -> str | None:
+def _appeal_by(request: ArcRequest) -> str | None:
     if request.status != "denied":
         return None
-    time = request.window if isinstance(request, _Listed) else appeals.window(request)
+    # A list page reads every row's window at once (``appeals.windows``); one request alone.
+    time = getattr(request, "_api_window", None) or appeals.window(request)
     return time.last_day.isoformat() if time.last_day else None
-
-
-class _Listed:
-    """A request of a list page with its appeal window, read for the whole page at once
-    (``appeals.windows``); every other attribute is the request's."""
-
-    __slots__ = ("_request", "window")
-
-    def __init__(self, request: ArcRequest, window: appeals.Window | None):
-        self._request = request
-        self.window = window
-
-    def __getattr__(self, name: str):
-        return getattr(self._request, name)
 
 
 # What a listed request's JSON carries, loaded for the whole page: one statement per
@@ -148,7 +135,7 @@ _LIST_LOADS = (
 
 
 class ArcListArgs(ListArgsSchema):
-    status = Enum(STATUSES, load_default=None)
+    status = Enum(STATUSES, load_default=None, validate=validate.OneOf(STATUSES))
 
 
 class DecisionSchema(BaseSchema):
@@ -182,10 +169,6 @@ class ArcRequests(MethodView):
         association_for(aid)
         statement = services.visible_query(caller(), aid).options(*_LIST_LOADS)
         status = args.pop("status")
-        if status is not None and status not in STATUSES:
-            raise ValidationError(
-                "status", _("Choose one of: %(codes)s.", codes=", ".join(STATUSES))
-            )
         if status:
             statement = statement.where(ArcRequest.status == status)
         page = paginate(
@@ -197,7 +180,9 @@ class ArcRequests(MethodView):
             **args,
         )
         times = appeals.windows([r for r in page.items if r.status == "denied"])
-        return envelope(page, lambda r: _Listed(r, times.get(r.id)))
+        for listed in page.items:
+            listed._api_window = times.get(listed.id)
+        return envelope(page, lambda r: r)
 
     @blp.doc(requestBody=SUBMIT)
     @blp.response(201, ArcRequestSchema)
