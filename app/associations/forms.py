@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 from app.associations.states import STATE_TIME_ZONES, US_STATES
+from app.auth.models import OFFICE_WORDS
 from app.core import clock, formatting
 from app.core.forms import ConfirmForm, Form, choices  # noqa: F401 - ConfirmForm used by views
 
@@ -49,14 +50,7 @@ ROLES = [
     ("committee", _l("Fining committee member")),
     ("arc", _l("Architectural committee member")),
 ]
-OFFICES = [
-    ("", _l("— (not a board member)")),
-    ("president", _l("President")),
-    ("vice_president", _l("Vice president")),
-    ("treasurer", _l("Treasurer")),
-    ("secretary", _l("Secretary")),
-    ("director", _l("Director")),
-]
+OFFICES = [("", _l("— (not a board member)")), *OFFICE_WORDS.items()]
 
 
 def time_zone_choices() -> dict:

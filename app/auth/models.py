@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
@@ -46,19 +47,24 @@ class Office(enum.StrEnum):
     DIRECTOR = "director"
 
 
-def office_words(code: str | None) -> str:
-    """Return a board office in words, in lower case for a sentence ("vice president",
-    "vicepresidente"), not its stored code; the same words as the forms that set it."""
-    from flask_babel import gettext as _
+# A board office in words: the forms that set it, the pages and the sentences that name it.
+OFFICE_WORDS = {
+    "president": _l("President"),
+    "vice_president": _l("Vice president"),
+    "treasurer": _l("Treasurer"),
+    "secretary": _l("Secretary"),
+    "director": _l("Director"),
+}
 
-    words = {
-        "president": _("President"),
-        "vice_president": _("Vice president"),
-        "treasurer": _("Treasurer"),
-        "secretary": _("Secretary"),
-        "director": _("Director"),
-    }
-    return words.get(code or "", (code or "").replace("_", " ")).lower()
+
+def office_label(code: str | None) -> str:
+    """Return a board office in words ("Vice president", "Vicepresidente"), not its code."""
+    return str(OFFICE_WORDS.get(code or "", (code or "").replace("_", " ")))
+
+
+def office_words(code: str | None) -> str:
+    """Return a board office in words in lower case, for a sentence ("vice president")."""
+    return office_label(code).lower()
 
 
 def _in(column: str, values: type[enum.StrEnum]) -> str:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth import policies
-from app.auth.models import office_words
+from app.auth.models import office_label, office_words
 from app.core import audit, navigation
 
 
@@ -35,6 +35,9 @@ def register(app) -> None:
     @app.context_processor
     def permission_helpers():
         return {"policies": policies, "role_description": role_description}
+
+    # A global, not context: templates/labels.html's macros are imported without context.
+    app.add_template_global(office_label)
 
     navigation.set_role_label(role_description)
     navigation.administration("auth.users", _l("All people"), order=20, shows=policies.is_admin)
