@@ -43,6 +43,13 @@ PROFILES = [
     ("TX", _l("Texas (Property Code 209.006, 209.007)")),
     ("FL", _l("Florida (Statutes 720.305)")),
 ]
+
+
+def profile_label(code: str | None) -> str:
+    """Return a compliance profile in words ("California (Civil Code 5850, 5855)")."""
+    return str(dict(PROFILES[1:]).get(code or "", code or ""))
+
+
 ROLES = [
     ("owner", _l("Owner")),
     ("board", _l("Board member")),

@@ -8,6 +8,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.associations.forms import profile_label
 from app.associations.models import Association
 from app.associations.policies import get_association, visible_associations
 from app.auth import policies
@@ -57,6 +58,7 @@ def switcher(user) -> list[tuple[int, str]]:
 def register(app) -> None:
     """Register associations with the pages, the navigation and the audit log."""
     pages.set_association_loader(get_association)
+    app.add_template_global(profile_label)  # templates/labels.html: imported without context
     navigation.set_switcher(switcher)
     policies.set_membership_loader(memberships_with_names)
     navigation.section("associations.dashboard", _l("Overview"), order=10)
