@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -38,6 +39,14 @@ class Choice(enum.StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
     ABSTAIN = "abstain"
+
+
+CHOICE_WORDS = {"approve": _l("Approve"), "reject": _l("Reject"), "abstain": _l("Abstain")}
+
+
+def choice_words(code: str | None) -> str:
+    """Return a vote on a request in words ("Approve"), not its stored code."""
+    return str(CHOICE_WORDS.get(code or "", code or ""))
 
 
 # The subject kinds the database accepts: each is a registered SubjectKind (a test checks

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.approvals import policies as approval_policies
-from app.approvals.models import ApprovalRequest, ApprovalStatus
+from app.approvals.models import ApprovalRequest, ApprovalStatus, choice_words
 from app.associations import attention
 from app.associations.attention import Attention, Scope
 from app.core import audit, navigation
@@ -64,6 +64,7 @@ def pending_counts(scope: Scope) -> dict[int, list[Attention]]:
 
 def register(app) -> None:
     """Register approvals with the navigation, the audit log and the dashboards."""
+    app.add_template_global(choice_words)  # templates/labels.html: imported without context
     navigation.section(
         "approvals.index",
         _l("Approvals"),

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.arc import policies
+from app.arc.decisions import decision_words
 from app.core import audit, jobs, navigation
 
 
@@ -62,6 +63,7 @@ def arc_deemed_approvals() -> None:
 
 def register(app) -> None:
     """Register architectural review with the navigation, the audit log and the dashboards."""
+    app.add_template_global(decision_words, "arc_decision_words")  # templates/labels.html
     from app.associations import attention
 
     navigation.section("arc.requests", _l("Architectural review"), order=45, shows=_shows)

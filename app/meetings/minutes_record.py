@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.approvals.models import ApprovalRequest
+from app.approvals.models import ApprovalRequest, choice_words
 from app.associations.models import Association
 from app.auth.models import User, office_words
 from app.core.formatting import long_date, long_datetime
 from app.extensions import db
 from app.meetings import scheduling
 from app.meetings.board import board_offices, quorum_needed, quorum_present
-from app.meetings.models import AddedUnder, Meeting, MotionChoice
+from app.meetings.models import AddedUnder, Meeting, MotionChoice, motion_choice_words
 from app.meetings.profiles import EXECUTIVE_TOPICS
 
 ADDED_UNDER_WORDS = {
@@ -33,8 +33,6 @@ ITEM_WORDS = {
     "special_assessment": _l("special assessment"),
     "use_rule": _l("rule change"),
 }
-CHOICE_WORDS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
-APPROVAL_CHOICE_WORDS = {"approve": _l("Approve"), "reject": _l("Reject"), "abstain": _l("Abstain")}
 REQUEST_STATUS_WORDS = {
     "pending": _l("pending"),
     "approved": _l("approved"),
@@ -96,7 +94,7 @@ def record(meeting: Meeting, association: Association) -> dict:
             {
                 "name": names.get(uid, "?"),
                 "choice": cast.get(uid),
-                "label": _(CHOICE_WORDS[cast[uid]]) if uid in cast else _("did not vote"),
+                "label": motion_choice_words(cast[uid]) if uid in cast else _("did not vote"),
             }
             for uid in sorted(motion.eligible_ids, key=lambda uid: names.get(uid, ""))
         ]
@@ -125,7 +123,7 @@ def record(meeting: Meeting, association: Association) -> dict:
                 "id": request.id,
                 "title": request.title,
                 "status": request.status,
-                "status_label": _(REQUEST_STATUS_WORDS.get(request.status, request.status)),
+                "status_label": str(REQUEST_STATUS_WORDS.get(request.status, request.status)),
                 "emergency": bool(request.emergency),
                 "decided_here": decided_here,
                 "online": request.venue == "online" or bool(request.emergency),
@@ -135,7 +133,7 @@ def record(meeting: Meeting, association: Association) -> dict:
                 "votes": [
                     {
                         "name": names.get(v.voter_id, "?"),
-                        "label": _(APPROVAL_CHOICE_WORDS.get(v.choice, v.choice)),
+                        "label": choice_words(v.choice),
                     }
                     for v in sorted(request.votes, key=lambda v: names.get(v.voter_id, ""))
                 ],
@@ -145,7 +143,7 @@ def record(meeting: Meeting, association: Association) -> dict:
                 "number": number,
                 "title": item.title,
                 "kind": item.kind,
-                "kind_label": _(ITEM_WORDS.get(item.kind, item.kind)),
+                "kind_label": str(ITEM_WORDS.get(item.kind, item.kind)),
                 "executive_topic": _(EXECUTIVE_TOPICS[item.executive_topic])
                 if item.executive_topic in EXECUTIVE_TOPICS
                 else "",

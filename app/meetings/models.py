@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -73,6 +74,14 @@ class MotionChoice(enum.StrEnum):
     YES = "yes"
     NO = "no"
     ABSTAIN = "abstain"
+
+
+MOTION_CHOICE_WORDS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
+
+
+def motion_choice_words(code: str | None) -> str:
+    """Return a vote on a motion in words ("Yes"), not its stored code."""
+    return str(MOTION_CHOICE_WORDS.get(code or "", code or ""))
 
 
 def _in(column: str, values) -> str:

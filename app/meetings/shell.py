@@ -7,10 +7,12 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from app.core import audit, navigation
+from app.meetings.models import motion_choice_words
 
 
 def register(app) -> None:
     """Register meetings with the navigation and the audit log."""
+    app.add_template_global(motion_choice_words)  # templates/labels.html's macros
     navigation.section("meetings.index", _l("Meetings"), order=15)
     audit.describe_actions(
         {
