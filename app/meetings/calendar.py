@@ -21,7 +21,7 @@ def _event(meeting: Meeting, association: Association, host: str) -> Event:
     event.add("dtstamp", clock.now())
     event.add("dtstart", clock.as_utc(meeting.starts_at))
     event.add("dtend", clock.as_utc(meeting.starts_at) + DURATION)
-    event.add("summary", f"{association.name}: {_(KIND_WORDS[meeting.kind])}")
+    event.add("summary", f"{association.name}: {KIND_WORDS[meeting.kind]!s}")
     if meeting.location:
         event.add("location", meeting.location)
     if meeting.video_url:

@@ -159,7 +159,7 @@ def schedule_meeting(
         "meeting.scheduled",
         _(
             "Scheduled the %(kind)s of %(when)s",
-            kind=_(KIND_WORDS[kind]).lower(),
+            kind=str(KIND_WORDS[kind]).lower(),
             when=long_datetime(meeting.starts_at, association.time_zone),
         ),
         actor=actor,
@@ -189,7 +189,7 @@ def notice_title(meeting: Meeting, association: Association) -> str:
     """Return the notice's title: the kind of meeting and its date."""
     return _(
         "%(kind)s on %(date)s",
-        kind=_(KIND_WORDS[meeting.kind]),
+        kind=str(KIND_WORDS[meeting.kind]),
         date=long_date(meeting.starts_at, association.time_zone),
     )[:200]
 
@@ -270,7 +270,7 @@ def cancel_meeting(meeting: Meeting, *, reason, actor: User) -> Meeting:
             _("Cancelled: %(title)s", title=notice_title(meeting, association))[:200],
             _(
                 "The %(kind)s of %(when)s is cancelled.\n\n%(reason)s",
-                kind=_(KIND_WORDS[meeting.kind]).lower(),
+                kind=str(KIND_WORDS[meeting.kind]).lower(),
                 when=long_datetime(meeting.starts_at, association.time_zone)
                 if meeting.kind != MeetingKind.EXECUTIVE
                 else long_date(meeting.starts_at, association.time_zone),
