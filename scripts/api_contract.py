@@ -87,8 +87,13 @@ def main() -> int:
     }
     env.pop("REDIS_URL", None)  # jobs run in the web processes
     flask = [str(BIN / "flask")]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    for command in (["db", "upgrade"], ["demo"]):
+        done = subprocess.run([*flask, *command], cwd=ROOT, env=env, capture_output=True)
+        if done.returncode != 0:  # say why, not only that it failed
+            sys.stderr.write(
+                done.stdout.decode(errors="replace") + done.stderr.decode("utf-8", "replace")
+            )
+            raise SystemExit(f"flask {' '.join(command)} failed (exit {done.returncode})")
     base = f"http://127.0.0.1:{options.port}"
     import socket
 
